@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+
+from accounts.models import User
+
+
+@admin.register(User)
+class OneXUserAdmin(UserAdmin):
+    list_display = ["username", "full_name", "role", "institution", "bureau", "is_active"]
+    list_filter = ["role", "is_active"]
+    search_fields = ["username", "full_name", "institution__name"]
+    fieldsets = UserAdmin.fieldsets[:1] + (
+        ("OneX", {"fields": ["full_name", "phone", "email", "role", "institution", "bureau", "is_active"]}),
+    )
+    add_fieldsets = UserAdmin.add_fieldsets + (("OneX", {"fields": ["full_name", "role", "institution", "bureau"]}),)

@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.enums import Role
+
+
+class UserQuerySet(models.QuerySet):
+    def for_user(self, user) -> UserQuerySet:
+        if user.sees_everything:
+            return self.all()
+        if user.institution_id:
+            return self.filter(institution_id=user.institution_id)
+        if user.bureau_id:
+            return self.filter(bureau_id=user.bureau_id)
+        return self.none()
+
+
+class UserManager(DjangoUserManager.from_queryset(UserQuerySet)):
+    pass
+
+
+class User(AbstractUser):
+    """One person with one role of DOMAIN.md §3, and the scope that goes with it."""
+
+    role = models.CharField(_("role"), max_length=40, choices=Role.choices)
+    full_name = models.CharField(_("full name"), max_length=50, blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    institution = models.ForeignKey(
+        "institutions.Institution",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name=_("institution"),
+    )
+    bureau = models.ForeignKey(
+        "institutions.Bureau",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name=_("bureau"),
+    )
+    session_started_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["username"]
+        constraints = [
+            models.CheckConstraint(
+                name="user_scope_matches_role",
+                condition=(
+                    Q(role__in=Role.institution_roles(), institution__isnull=False, bureau__isnull=True)
+                    | Q(role=Role.BUREAU_REVIEWER, bureau__isnull=False, institution__isnull=True)
+                    | Q(role__in=Role.provincial_roles(), bureau__isnull=True, institution__isnull=True)
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    def save(self, *args, **kwargs):
+        # Django's admin is for provincial admins only; the flags follow the role.
+        self.is_staff = self.is_superuser = self.role == Role.PROVINCIAL_ADMIN
+        super().save(*args, **kwargs)
+
+    @property
+    def sees_everything(self) -> bool:
+        return self.is_authenticated and self.role in Role.provincial_roles()
+
+    @property
+    def is_institution_user(self) -> bool:
+        return self.role in Role.institution_roles()
+
+    @property
+    def is_bureau_reviewer(self) -> bool:
+        return self.role == Role.BUREAU_REVIEWER
+
+    @property
+    def is_provincial_reviewer(self) -> bool:
+        return self.role == Role.PROVINCIAL_REVIEWER
+
+    @property
+    def is_provincial_admin(self) -> bool:
+        return self.role == Role.PROVINCIAL_ADMIN
+
+    @property
+    def scope_label(self) -> str:
+        if self.institution_id:
+            return self.institution.name
+        if self.bureau_id:
+            return self.bureau.display_name
+        return str(_("Provincial 1+X office") if self.role != Role.OBSERVER else _("Department leadership"))

@@ -1,0 +1,47 @@
+"""One way to write the audit trail: `record(...)`."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from audit.middleware import current_ip
+from audit.models import AuditEvent
+
+SYSTEM = "system"
+
+
+def _jsonable(value):
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
+
+
+def record(*, actor, action: str, obj, before=None, after=None, reason: str = "") -> AuditEvent:
+    """Append one audit event for `obj`. `actor` may be None for the system (jobs, commands)."""
+    return AuditEvent.objects.create(
+        actor=actor if actor is not None and actor.pk else None,
+        actor_name=actor.get_username() if actor is not None else SYSTEM,
+        actor_role=getattr(actor, "role", "") or SYSTEM if actor is not None else SYSTEM,
+        ip=current_ip.get() or "-",
+        action=action,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:300],
+        before=_jsonable(before or {}),
+        after=_jsonable(after or {}),
+        reason=reason,
+    )
+
+
+def snapshot(obj, fields: list[str]) -> dict:
+    """The values of `fields` of `obj`, ready for `before=` / `after=`."""
+    return {name: _jsonable(getattr(obj, name)) for name in fields}

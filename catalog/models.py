@@ -1,0 +1,125 @@
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from pypinyin import Style, lazy_pinyin
+
+from catalog.enums import Level
+
+
+def pinyin_initials(text: str) -> str:
+    """'物流管理' → 'wlgl': how people type a certificate they are looking for."""
+    return "".join(p[0] for p in lazy_pinyin(text, style=Style.FIRST_LETTER, errors="ignore") if p).lower()
+
+
+class AwardingBody(models.Model):
+    name = models.CharField(_("name"), max_length=200, unique=True)
+
+    class Meta:
+        verbose_name = _("awarding body")
+        verbose_name_plural = _("awarding bodies")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Major(models.Model):
+    """A major (考核专业): a name and, where the catalogue has one, its code."""
+
+    name = models.CharField(_("name"), max_length=100)
+    code = models.CharField(_("code"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("major")
+        verbose_name_plural = _("majors")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["name", "code"], name="major_name_code_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.code}）" if self.code else self.name
+
+
+class CertificateQuerySet(models.QuerySet):
+    def search(self, q: str) -> CertificateQuerySet:
+        """By name, awarding body, or pinyin initials (拼音首字母)."""
+        q = q.strip()
+        if not q:
+            return self
+        return self.filter(
+            Q(name__icontains=q)
+            | Q(awarding_body__name__icontains=q)
+            | Q(pinyin__startswith=q.lower())
+            | Q(pinyin__contains=q.lower())
+        )
+
+
+class Certificate(models.Model):
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    batch = models.PositiveSmallIntegerField(_("catalogue batch"), null=True, blank=True)
+    awarding_body = models.ForeignKey(
+        AwardingBody,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="certificates",
+        verbose_name=_("awarding body"),
+    )
+    majors = models.ManyToManyField(
+        Major, blank=True, related_name="certificates", verbose_name=_("corresponding majors")
+    )
+    restricted = models.BooleanField(_("restricted"), default=False)
+    restricted_reason = models.CharField(_("reason for restriction"), max_length=200, blank=True)
+    pinyin = models.CharField(max_length=200, editable=False, db_index=True)
+    source = models.CharField(_("source"), max_length=300, blank=True)
+
+    objects = CertificateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+        ordering = ["batch", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(batch__isnull=True) | Q(batch__gte=1, batch__lte=4), name="certificate_batch_1_4"
+            ),
+            models.CheckConstraint(
+                condition=Q(restricted=False) | ~Q(restricted_reason=""), name="certificate_restriction_has_reason"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.pinyin = pinyin_initials(self.name)
+        super().save(*args, **kwargs)
+
+    @property
+    def short_name(self) -> str:
+        return self.name.removesuffix("职业技能等级证书")
+
+
+class CertificateLevel(models.Model):
+    """One level a certificate offers, with its minimum headcount (None: the province's default)."""
+
+    certificate = models.ForeignKey(Certificate, on_delete=models.CASCADE, related_name="levels")
+    level = models.CharField(_("level"), max_length=20, choices=Level.choices)
+    min_headcount = models.PositiveIntegerField(_("minimum headcount"), null=True, blank=True)
+    platform_id = models.CharField(_("national platform id"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("certificate level")
+        verbose_name_plural = _("certificate levels")
+        ordering = ["certificate_id", "level"]
+        constraints = [
+            models.UniqueConstraint(fields=["certificate", "level"], name="certificate_level_unique"),
+            models.CheckConstraint(condition=Q(level__in=Level.values), name="certificate_level_valid"),
+            models.CheckConstraint(
+                condition=Q(min_headcount__isnull=True) | Q(min_headcount__gt=0), name="certificate_level_min_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.certificate.name}（{self.get_level_display()}）"

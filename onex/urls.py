@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from onex import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("accounts.urls")),
+    path("rounds/", include("rounds.urls")),
+    path("manage/", include("institutions.urls")),
+    path("plans/", include("plans.urls")),
+    path("admin/", admin.site.urls),
+]
