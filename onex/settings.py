@@ -151,7 +151,7 @@ TASKS = {
     }
 }
 
-EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+MAILERS = {"default": {"BACKEND": envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")}}
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "onex@localhost")
 
 # The reference data shipped beside the project (read-only).
