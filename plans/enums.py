@@ -38,3 +38,8 @@ class Severity(models.TextChoices):
 class Continuity(models.TextChoices):
     NEW = "new", _("new")
     CONTINUING = "continuing", _("continuing")
+
+
+class ReviewLevel(models.TextChoices):
+    BUREAU = "bureau", _("bureau")
+    PROVINCE = "province", _("province")

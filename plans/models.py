@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from catalog.enums import Level
-from plans.enums import PlanStatus
+from plans.enums import PlanStatus, ReviewLevel
 
 
 class InstitutionYear(models.Model):
@@ -70,6 +70,10 @@ class Plan(models.Model):
     round = models.ForeignKey("rounds.Round", on_delete=models.PROTECT, related_name="plans", verbose_name=_("round"))
     status = models.CharField(_("status"), max_length=30, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
     returned_reason = models.TextField(_("reason for return"), blank=True)
+    returned_from = models.CharField(
+        _("returned by"), max_length=10, choices=ReviewLevel.choices, blank=True,
+        help_text=_("The level a returned plan goes back to when it is signed off again."),
+    )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     signed_off_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
