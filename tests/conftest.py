@@ -18,6 +18,12 @@ from rounds.models import Round
 PASSWORD = "onex-test-password-1"  # noqa: S105
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    # PBKDF2 costs ~0.34 s a password here and the cast has 14 users; tests check behaviour, not hashing.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def make_user(username: str, role: str, *, institution=None, bureau=None) -> User:
     return User.objects.create_user(
         username=username, password=PASSWORD, role=role, institution=institution, bureau=bureau, full_name=username

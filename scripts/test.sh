@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Set OneX up with the test tools and run the whole test suite, then ruff.
+# Uses DATABASE_URL (PostgreSQL) when it is set, SQLite otherwise. Extra arguments go to pytest:
+#   scripts/test.sh tests/rounds -x
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+
+scripts/setup.sh --dev
+
+# The browser tests drive Debian's Chromium (never `playwright install`: it downloads a browser).
+if [[ ! -x /usr/bin/chromium ]]; then
+    if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null 2>&1; then
+        echo "test: installing Debian's chromium and fonts-noto-cjk for the browser tests"
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -qq
+        apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk >/dev/null
+    else
+        echo "test: ERROR: /usr/bin/chromium is missing; the browser tests need it." >&2
+        echo "      Install it as root: apt-get install chromium fonts-noto-cjk" >&2
+        exit 1
+    fi
+fi
+
+status=0
+.venv/bin/pytest "$@" || status=$?
+.venv/bin/ruff check --quiet . || status=$((status ? status : 1))
+exit "$status"

@@ -1,0 +1,106 @@
+"""Browser tests: Playwright driving Debian's Chromium (headless) against pytest-django's live_server.
+
+Mark every test here with `@pytest.mark.browser`. A missing Chromium fails the tests, it never skips them.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from tests.conftest import PASSWORD
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium fonts-noto-cjk (scripts/test.sh does it as root)")
+    # Playwright's sync API keeps an event loop running in the test thread for as long as it lives,
+    # and Django refuses ORM calls from a thread with a running loop unless this is set.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+            yield chromium
+            chromium.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@dataclass
+class PageProblems:
+    """What went wrong while a page was in use: failed requests and JavaScript errors."""
+
+    failed_requests: list[str] = field(default_factory=list)
+    script_errors: list[str] = field(default_factory=list)
+
+
+@pytest.fixture
+def page_problems() -> PageProblems:
+    return PageProblems()
+
+
+@pytest.fixture
+def page(browser: Browser, page_problems: PageProblems) -> Iterator[Page]:
+    """A fresh page in its own context (no cookies shared), as a browser in Anhui would ask: zh-CN, Shanghai time."""
+    context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", viewport={"width": 1280, "height": 800})
+    context.set_default_timeout(10_000)
+    new_page = context.new_page()
+    new_page.on(
+        "response",
+        lambda response: (
+            response.status >= 400
+            and not response.url.endswith("/favicon.ico")  # asked for by Chromium itself, not by our pages
+            and page_problems.failed_requests.append(f"{response.status} {response.url}")
+        ),
+    )
+    new_page.on("requestfailed", lambda request: page_problems.failed_requests.append(f"failed {request.url}"))
+    new_page.on("pageerror", lambda error: page_problems.script_errors.append(str(error)))
+    yield new_page
+    context.close()
+
+
+def login(page: Page, live_server, user, *, password: str = PASSWORD) -> None:
+    """Log `user` in through the real login form and wait for their home page."""
+    page.goto(f"{live_server.url}/accounts/login/")
+    form = page.locator("form:has(#id_password)")
+    form.locator("#id_username").fill(user.username)
+    form.locator("#id_password").fill(password)
+    form.locator("button[type=submit]").click()
+    page.wait_for_url(f"{live_server.url}/")
+
+
+def logout(page: Page, live_server) -> None:
+    """Log out with the header's POST button and wait for the login page."""
+    page.locator("form[action='/accounts/logout/'] button[type=submit]").click()
+    page.wait_for_url(f"{live_server.url}/accounts/login/")
+
+
+def assets_loaded(page: Page) -> dict[str, bool]:
+    """Whether the vendored CSS and JavaScript really arrived (served by the app, no CDN)."""
+    return page.evaluate(
+        """() => ({
+            htmx: typeof htmx === "object" && typeof htmx.ajax === "function",
+            bootstrap: typeof bootstrap === "object" && typeof bootstrap.Modal === "function",
+            bootstrap_css: getComputedStyle(document.body).getPropertyValue("--bs-primary").trim() !== "",
+        })"""
+    )
