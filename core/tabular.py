@@ -1,0 +1,369 @@
+"""Reading uploaded reference files (CSV, XLSX, JSON) as rows with their spreadsheet row numbers.
+
+The format is decided by the bytes, never by the name alone: a file whose content is not what
+its name says is refused with a message that names both. XLSX files are checked for zip bombs
+before python-calamine opens them (calamine is ~15x faster than openpyxl on large sheets; see
+NOTES.md). Everything a reader returns is text, stripped.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+
+import filetype
+import python_calamine
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+CSV, XLSX, JSON = "csv", "xlsx", "json"
+FORMAT_NAMES = {CSV: "CSV", XLSX: "XLSX", JSON: "JSON"}
+
+# Zip-bomb limits for XLSX: what the archive may expand to, in all and per member.
+MAX_UNCOMPRESSED_BYTES = 256 * 1024 * 1024
+MAX_COMPRESSION_RATIO = 200
+MAX_ZIP_MEMBERS = 10_000
+# Floats at or above this lost digits on the way into Excel (2**53 ≈ 9.0e15).
+MAX_EXACT_FLOAT = 10**15
+
+
+class TabularError(Exception):
+    """The file as a whole cannot be read: wrong type, too big, damaged, or a wrong header."""
+
+    def __init__(self, message: str, *, row: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.row = row
+
+
+@dataclass
+class Row:
+    """One data row: its spreadsheet row number (header = 1), its cells by column, and cell problems."""
+
+    number: int
+    values: dict[str, str]
+    problems: list[str] = field(default_factory=list)
+
+    def __getitem__(self, column: str) -> str:
+        return self.values.get(column, "")
+
+
+@dataclass
+class Table:
+    columns: list[str]
+    rows: list[Row]
+    format: str
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One message about one row (or item of a JSON list); `row` None means the file as a whole."""
+
+    row: int | None
+    message: str
+    unit: str = "row"
+
+    def __str__(self) -> str:
+        if self.row is None:
+            return self.message
+        if self.unit == "item":
+            return _("Item %(number)s: %(message)s") % {"number": self.row, "message": self.message}
+        return _("Row %(number)s: %(message)s") % {"number": self.row, "message": self.message}
+
+
+@dataclass
+class ImportReport:
+    """What an import did (or, when it has errors, would have done: then nothing was written)."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[Issue] = field(default_factory=list)
+    warnings: list[Issue] = field(default_factory=list)
+    extra: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def error(self, row: int | None, message: str, unit: str = "row") -> None:
+        self.errors.append(Issue(row, message, unit))
+
+    def warn(self, row: int | None, message: str, unit: str = "row") -> None:
+        self.warnings.append(Issue(row, message, unit))
+
+    def count(self, name: str, n: int = 1) -> None:
+        self.extra[name] = self.extra.get(name, 0) + n
+
+    def summary(self) -> str:
+        text = _("%(created)s created, %(updated)s updated, %(unchanged)s unchanged") % {
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+        }
+        extra = "".join(f", {name} {n}" for name, n in sorted(self.extra.items()))
+        return text + extra
+
+    def discard_counts(self) -> None:
+        """Nothing was written: the counts would mislead."""
+        self.created = self.updated = self.unchanged = 0
+        self.extra = {}
+
+
+# ---------------------------------------------------------------- bytes in
+
+
+def read_bytes(source, *, name: str | None = None) -> tuple[bytes, str]:
+    """The content and file name of a path, an uploaded file, or raw bytes; refuses files over IMPORT_MAX_BYTES."""
+    limit = settings.IMPORT_MAX_BYTES
+    if isinstance(source, (str, Path)):
+        path = Path(source)
+        if path.stat().st_size > limit:
+            raise TabularError(_too_big(limit))
+        return path.read_bytes(), name or path.name
+    if isinstance(source, bytes):
+        data = source
+    else:
+        if getattr(source, "size", None) is not None and source.size > limit:
+            raise TabularError(_too_big(limit))
+        if hasattr(source, "seek"):
+            source.seek(0)
+        data = source.read(limit + 1)
+        name = name or getattr(source, "name", "") or ""
+    if len(data) > limit:
+        raise TabularError(_too_big(limit))
+    return data, Path(name or "").name
+
+
+def _too_big(limit: int) -> str:
+    return _("The file is larger than %(size)s MB.") % {"size": round(limit / 1024 / 1024, 1)}
+
+
+def claimed_format(name: str) -> str | None:
+    suffix = Path(name).suffix.lower().lstrip(".")
+    return suffix if suffix in FORMAT_NAMES else None
+
+
+def sniff(data: bytes) -> str:
+    """What the bytes are: 'xlsx', 'json', 'csv', or a word for something else (pdf, docx, xls, binary…)."""
+    if data.startswith(b"PK"):
+        try:
+            names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
+        except (zipfile.BadZipFile, ValueError):
+            return "zip"
+        if "[Content_Types].xml" in names and "xl/workbook.xml" in names:
+            return XLSX
+        kind = filetype.guess(data)
+        return kind.extension if kind else "zip"
+    text = None if b"\x00" in data[:65536] else _decode(data)
+    if text is None:
+        # Only binary content is matched against magic numbers: they are too short for text
+        # (a CSV whose header starts with "BM" would pass for a bitmap).
+        kind = filetype.guess(data)
+        return kind.extension if kind else "binary"
+    stripped = text.lstrip()
+    if stripped.startswith("%PDF"):
+        return "pdf"
+    if stripped.startswith("{\\rtf"):
+        return "rtf"
+    if stripped.startswith(("[", "{")):
+        try:
+            json.loads(stripped)
+        except ValueError:
+            return CSV
+        return JSON
+    return CSV
+
+
+def _decode(data: bytes) -> str | None:
+    # UTF-8 (with or without BOM) first; Excel on Chinese Windows saves CSV as GBK/GB18030.
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
+def check_format(data: bytes, name: str, allowed: Sequence[str]) -> str:
+    """The file's format, or TabularError when its name and its content disagree or it is not allowed."""
+    claimed = claimed_format(name)
+    allowed_text = "、".join(FORMAT_NAMES[f] for f in allowed)
+    if claimed not in allowed:
+        raise TabularError(
+            _("%(name)s: only %(formats)s files can be imported here.") % {"name": name or "?", "formats": allowed_text}
+        )
+    actual = sniff(data)
+    if actual != claimed:
+        raise TabularError(
+            _("%(name)s is named as a %(claimed)s file but its content is %(actual)s.")
+            % {"name": name, "claimed": FORMAT_NAMES[claimed], "actual": _describe(actual)}
+        )
+    return actual
+
+
+def _describe(kind: str) -> str:
+    if kind in FORMAT_NAMES:
+        return FORMAT_NAMES[kind]
+    if kind == "xls":
+        return _("an old Excel 97-2003 workbook (.xls); save it as .xlsx")
+    if kind == "binary":
+        return _("binary data, or text that is neither UTF-8 nor GB18030")
+    return _("a %(kind)s file") % {"kind": kind.upper()}
+
+
+# ---------------------------------------------------------------- tables
+
+
+def read_table(source, *, required: Sequence[str], name: str | None = None) -> Table:
+    """Rows of a CSV or XLSX file whose header (its first non-empty row) has the `required` columns.
+
+    Raises TabularError for the file as a whole. Cell-level problems (an ID-like number whose
+    digits Excel lost, too many cells) are left on `Row.problems` for the importer to report.
+    """
+    data, name = read_bytes(source, name=name)
+    fmt = check_format(data, name, (CSV, XLSX))
+    grid = _csv_grid(data) if fmt == CSV else _xlsx_grid(data)
+    return _table(grid, required=required, fmt=fmt)
+
+
+def _csv_grid(data: bytes) -> list[list]:
+    text = _decode(data)
+    if text is None:  # pragma: no cover - sniff() already refused it
+        raise TabularError(_describe("binary"))
+    try:
+        return list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        raise TabularError(_("The CSV file is damaged: %(error)s") % {"error": exc}) from exc
+
+
+def check_zip(data: bytes) -> None:
+    """Refuse archives that expand too far (zip bombs), and archives whose sizes lie (CRC check)."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, ValueError) as exc:
+        raise TabularError(_("The XLSX file is damaged.")) from exc
+    if len(members) > MAX_ZIP_MEMBERS:
+        raise TabularError(_("The XLSX file has too many parts."))
+    total = sum(m.file_size for m in members)
+    if total > MAX_UNCOMPRESSED_BYTES:
+        raise TabularError(
+            _("The XLSX file expands to more than %(size)s MB.") % {"size": MAX_UNCOMPRESSED_BYTES >> 20}
+        )
+    for member in members:
+        if member.file_size > 1024 * 1024 and member.file_size > MAX_COMPRESSION_RATIO * max(member.compress_size, 1):
+            raise TabularError(_("The XLSX file is compressed suspiciously far (a zip bomb?)."))
+    try:
+        # Reads every member, bounded by the sizes checked above; a lying size fails the CRC.
+        damaged = archive.testzip()
+    except (zipfile.BadZipFile, NotImplementedError, EOFError, ValueError) as exc:
+        raise TabularError(_("The XLSX file is damaged.")) from exc
+    if damaged is not None:
+        raise TabularError(_("The XLSX file is damaged."))
+
+
+def _xlsx_grid(data: bytes) -> list[list]:
+    check_zip(data)
+    try:
+        workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        # The first sheet, from A1, so that list positions are spreadsheet row numbers.
+        return workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
+    except python_calamine.PasswordError as exc:
+        raise TabularError(_("The XLSX file is protected by a password.")) from exc
+    except Exception as exc:  # calamine raises its own types, and ValueError for broken XML
+        raise TabularError(_("The XLSX file cannot be read: %(error)s") % {"error": exc}) from exc
+
+
+def cell_text(value) -> tuple[str, str | None]:
+    """A cell as stripped text, and a problem when the value cannot be trusted as text."""
+    if value is None:
+        return "", None
+    if isinstance(value, bool):
+        return ("1" if value else "0"), None
+    if isinstance(value, float):
+        if value.is_integer():
+            if abs(value) >= MAX_EXACT_FLOAT:
+                return repr(value), _(
+                    "the number %(value)s was stored as a number and its digits are lost; store it as text"
+                ) % {"value": repr(value)}
+            return str(int(value)), None
+        return repr(value), None
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" "), None
+    if isinstance(value, (date, time)):
+        return value.isoformat(), None
+    return str(value).strip(), None
+
+
+def _table(grid: list[list], *, required: Sequence[str], fmt: str) -> Table:
+    header_at = next((i for i, cells in enumerate(grid) if any(cell_text(c)[0] for c in cells)), None)
+    if header_at is None:
+        raise TabularError(_("The file is empty."))
+    header = [cell_text(c)[0].lower() for c in grid[header_at]]
+    missing = [column for column in required if column not in header]
+    if missing:
+        raise TabularError(
+            _("The header lacks the column(s) %(missing)s (expected %(expected)s).")
+            % {"missing": ", ".join(missing), "expected": ", ".join(required)},
+            row=header_at + 1,
+        )
+    named = [c for c in header if c]
+    duplicated = sorted({c for c in named if named.count(c) > 1})
+    if duplicated:
+        raise TabularError(
+            _("The header repeats the column(s) %(columns)s.") % {"columns": ", ".join(duplicated)}, row=header_at + 1
+        )
+    rows = []
+    for index in range(header_at + 1, len(grid)):
+        row = _row(grid[index], header, number=index + 1)
+        if row is not None:
+            rows.append(row)
+    return Table(columns=named, rows=rows, format=fmt)
+
+
+def _row(cells: list, header: list[str], *, number: int) -> Row | None:
+    texts, problems = [], []
+    for value in cells:
+        text, problem = cell_text(value)
+        texts.append(text)
+        if problem:
+            problems.append(problem)
+    if not any(texts):
+        return None
+    extra = [t for t in texts[len(header) :] if t]
+    if extra:
+        problems.append(
+            _("it has %(cells)s cells but the header has %(columns)s columns (an unquoted comma?)")
+            % {"cells": len(header) + len(extra), "columns": len(header)}
+        )
+    values = {column: text for column, text in zip(header, texts, strict=False) if column}
+    return Row(number=number, values=values, problems=problems)
+
+
+# ---------------------------------------------------------------- JSON
+
+
+def read_json(source, *, name: str | None = None):
+    """The parsed content of a JSON file (UTF-8, BOM allowed), after the same size and type checks."""
+    data, name = read_bytes(source, name=name)
+    if claimed_format(name) == JSON and b"\x00" not in data[:65536]:
+        text = _decode(data)
+        if text is not None and text.lstrip().startswith(("[", "{")):
+            try:
+                return json.loads(text)
+            except ValueError as exc:
+                raise TabularError(_("The JSON file cannot be read: %(error)s") % {"error": exc}) from exc
+    check_format(data, name, (JSON,))
+    raise TabularError(_("The JSON file cannot be read."))  # pragma: no cover - check_format raised
+
+
+def file_format(source, *, name: str | None = None) -> str | None:
+    """The format a file's name claims (csv, xlsx, json), to pick a reader."""
+    return claimed_format(name or getattr(source, "name", "") or str(source))

@@ -1,0 +1,37 @@
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from core.tabular import claimed_format
+
+BUREAUS, INSTITUTIONS, CERTIFICATES = "bureaus", "institutions", "certificates"
+FORMATS = {BUREAUS: ("csv", "xlsx"), INSTITUTIONS: ("csv", "xlsx"), CERTIFICATES: ("csv", "xlsx", "json")}
+
+
+class ImportForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("What to import"),
+        choices=[
+            (INSTITUTIONS, _("Institutions (CSV or XLSX: name, city, level, moe_code, authority, remarks)")),
+            (CERTIFICATES, _("Certificates (CSV or XLSX: batch, name, organization, levels_seen; or platform JSON)")),
+            (BUREAUS, _("City bureaus (CSV or XLSX: city)")),
+        ],
+        widget=forms.RadioSelect,
+        initial=INSTITUTIONS,
+    )
+    file = forms.FileField(label=_("File"), widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,.json"}))
+
+    def clean(self):
+        data = super().clean()
+        upload, kind = data.get("file"), data.get("kind")
+        if upload is None or kind is None:
+            return data
+        if upload.size > settings.IMPORT_MAX_BYTES:
+            self.add_error(
+                "file",
+                _("The file is larger than %(size)s MB.") % {"size": round(settings.IMPORT_MAX_BYTES / 1024 / 1024, 1)},
+            )
+        elif claimed_format(upload.name) not in FORMATS[kind]:
+            allowed = "、".join(f.upper() for f in FORMATS[kind])
+            self.add_error("file", _("Only %(formats)s files can be imported here.") % {"formats": allowed})
+        return data
