@@ -71,7 +71,10 @@ class Plan(models.Model):
     status = models.CharField(_("status"), max_length=30, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
     returned_reason = models.TextField(_("reason for return"), blank=True)
     returned_from = models.CharField(
-        _("returned by"), max_length=10, choices=ReviewLevel.choices, blank=True,
+        _("returned by"),
+        max_length=10,
+        choices=ReviewLevel.choices,
+        blank=True,
         help_text=_("The level a returned plan goes back to when it is signed off again."),
     )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)

@@ -1,17 +1,268 @@
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from __future__ import annotations
 
-from plans.access import get_plan_for_user
-from plans.models import Plan
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from catalog.enums import Level
+from catalog.models import Certificate, CertificateLevel
+from plans import services
+from plans.access import get_line_for_user, get_plan_for_user
+from plans.forms import ApplicationFormForm, LineForm, ReasonForm, UploadForm
+from plans.models import Plan, PlanLine
+from plans.pages import plan_page
+from rounds.enums import Stage
+from rounds.models import Round
+
+
+def _is_htmx(request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _workspace(request, plan: Plan, *, form=None, error: services.PlanError | None = None, status: int = 200):
+    """The part of the plan page that htmx swaps after every change: lines, violations, cap, forms."""
+    context = {
+        "plan": plan,
+        "page": plan_page(plan, at=timezone.now()),
+        "line_form": form or LineForm(),
+        "error": error,
+    }
+    if _is_htmx(request):
+        return render(request, "plans/_workspace.html", context, status=status)
+    if error:
+        messages.error(request, str(error))
+    return redirect("plan_detail", pk=plan.pk)
 
 
 @login_required
 def plan_list(request):
-    plans = Plan.objects.for_user(request.user).select_related("institution", "round")
-    return render(request, "plans/list.html", {"plans": plans})
+    user = request.user
+    plans = Plan.objects.for_user(user).select_related("institution", "round").order_by("-round__year", "round__season")
+    openable = []
+    if user.is_institution_user:
+        now = timezone.now()
+        have = set(plans.values_list("round_id", flat=True))
+        for rnd in Round.objects.prefetch_related("extensions").exclude(pk__in=have):
+            window = rnd.window_for(Stage.FILING, institution=user.institution)
+            if window.is_open(at=now):
+                openable.append((rnd, window))
+    return render(request, "plans/list.html", {"plans": plans[:200], "openable": openable})
+
+
+@require_POST
+@login_required
+def plan_open(request, round_id: int):
+    rnd = get_object_or_404(Round.objects.for_user(request.user), pk=round_id)
+    try:
+        plan = services.open_plan(actor=request.user, round=rnd, at=timezone.now())
+    except services.PlanError as exc:
+        messages.error(request, str(exc))
+        return redirect("plan_list")
+    return redirect("plan_detail", pk=plan.pk)
 
 
 @login_required
 def plan_detail(request, pk: int):
     plan = get_plan_for_user(request.user, pk)
-    return render(request, "plans/detail.html", {"plan": plan})
+    context = {
+        "plan": plan,
+        "page": plan_page(plan, at=timezone.now()),
+        "line_form": LineForm(),
+        "reason_form": ReasonForm(),
+        "upload_form": UploadForm(),
+    }
+    return render(request, "plans/detail.html", context)
+
+
+@require_GET
+@login_required
+def plan_workspace(request, pk: int):
+    plan = get_plan_for_user(request.user, pk)
+    return render(request, "plans/_workspace.html", {"plan": plan, "page": plan_page(plan, at=timezone.now())})
+
+
+def _line_values(form: LineForm) -> dict:
+    data = form.cleaned_data
+    return {
+        "certificate": data["certificate"],
+        "level": data["level"],
+        "major_name": data["major_name"],
+        "major_code": data["major_code"],
+        "headcount": data["headcount"],
+        "remark": data["remark"],
+        "justification": data["justification"],
+    }
+
+
+@require_POST
+@login_required
+def line_add(request, pk: int):
+    plan = get_plan_for_user(request.user, pk, write=True)
+    form = LineForm(request.POST)
+    if not form.is_valid():
+        return _workspace(request, plan, form=form, status=422)
+    try:
+        services.add_line(actor=request.user, plan=plan, **_line_values(form))
+    except services.PlanError as exc:
+        return _workspace(request, plan, form=form, error=exc, status=422)
+    return _workspace(request, plan)
+
+
+@require_POST
+@login_required
+def line_preview(request, pk: int):
+    """The violations the plan would have with this line added — shown under the form as the user types."""
+    plan = get_plan_for_user(request.user, pk, write=True)
+    form = LineForm(request.POST)
+    candidate = None
+    if form.is_valid():
+        values = _line_values(form)
+        candidate = PlanLine(plan=plan, **values)
+    lines = list(plan.lines.select_related("certificate").prefetch_related("certificate__majors"))
+    page = plan_page(plan, at=timezone.now(), lines=[*lines, candidate] if candidate else lines)
+    preview = [v for v in page.violations if candidate and None in v.line_ids] if candidate else []
+    return render(request, "plans/_preview.html", {"form": form, "preview": preview, "page": page, "plan": plan})
+
+
+@require_POST
+@login_required
+def line_update(request, line_id: int):
+    line = get_line_for_user(request.user, line_id, write=True)
+    form = LineForm(request.POST)
+    if not form.is_valid():
+        return _workspace(request, line.plan, error=services.PlanError(_format_errors(form)), status=422)
+    try:
+        services.update_line(actor=request.user, line=line, **_line_values(form))
+    except services.PlanError as exc:
+        return _workspace(request, line.plan, error=exc, status=422)
+    return _workspace(request, line.plan)
+
+
+def _format_errors(form) -> str:
+    return "；".join(f"{form.fields[name].label}: {' '.join(errors)}" for name, errors in form.errors.items())
+
+
+@require_POST
+@login_required
+def line_delete(request, line_id: int):
+    line = get_line_for_user(request.user, line_id, write=True)
+    plan = line.plan
+    try:
+        services.remove_line(actor=request.user, line=line)
+    except services.PlanError as exc:
+        return _workspace(request, plan, error=exc, status=422)
+    return _workspace(request, plan)
+
+
+@require_POST
+@login_required
+def plan_copy_last_year(request, pk: int):
+    plan = get_plan_for_user(request.user, pk, write=True)
+    try:
+        added = services.copy_last_year(actor=request.user, plan=plan)
+    except services.PlanError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("%(count)d lines copied from last year's approved plan.") % {"count": added})
+    return redirect("plan_detail", pk=plan.pk)
+
+
+@login_required
+def form_edit(request, pk: int, certificate_id: int):
+    plan = get_plan_for_user(request.user, pk)
+    certificate = get_object_or_404(Certificate, pk=certificate_id)
+    existing = plan.forms.filter(certificate=certificate).first()
+    form = ApplicationFormForm(request.POST or None, initial=ApplicationFormForm.initial_from(existing))
+    if request.method == "POST":
+        plan = get_plan_for_user(request.user, pk, write=True)
+        if form.is_valid():
+            try:
+                services.save_form(actor=request.user, plan=plan, certificate=certificate, **form.cleaned_data)
+            except services.PlanError as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, _("Application form saved."))
+                return redirect("plan_detail", pk=plan.pk)
+    return render(
+        request, "plans/form_edit.html", {"plan": plan, "certificate": certificate, "form": form, "existing": existing}
+    )
+
+
+def _step(request, pk: int, step, *, success: str, **kwargs):
+    plan = get_plan_for_user(request.user, pk)
+    try:
+        step(actor=request.user, plan=plan, **kwargs)
+    except services.PlanError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, success)
+    return redirect("plan_detail", pk=plan.pk)
+
+
+@require_POST
+@login_required
+def plan_send_for_signoff(request, pk: int):
+    return _step(
+        request, pk, services.send_for_signoff, at=timezone.now(), success=_("Sent to your leader for sign-off.")
+    )
+
+
+@require_POST
+@login_required
+def plan_sign_off(request, pk: int):
+    return _step(request, pk, services.sign_off, at=timezone.now(), success=_("Signed off and submitted."))
+
+
+@require_POST
+@login_required
+def plan_send_back(request, pk: int):
+    form = ReasonForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    return _step(request, pk, services.send_back, reason=reason, success=_("Sent back to staff."))
+
+
+@require_GET
+@login_required
+def certificate_search(request):
+    query = request.GET.get("q", "")[:50]
+    certificates = Certificate.objects.search(query).select_related("awarding_body").order_by("name")[:20]
+    return render(request, "plans/_certificate_options.html", {"certificates": certificates, "query": query})
+
+
+@require_GET
+@login_required
+def certificate_levels(request, certificate_id: int):
+    levels = CertificateLevel.objects.filter(certificate_id=certificate_id)
+    ordered = sorted(levels, key=lambda cl: Level.values.index(cl.level))
+    return render(request, "plans/_level_options.html", {"levels": ordered})
+
+
+@require_GET
+@login_required
+def lines_template(request, pk: int):
+    from plans.excel import template_response
+
+    plan = get_plan_for_user(request.user, pk)
+    return template_response(plan)
+
+
+@require_POST
+@login_required
+def lines_upload(request, pk: int):
+    from plans.excel import import_lines
+
+    plan = get_plan_for_user(request.user, pk, write=True)
+    form = UploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choose an Excel file to upload."))
+        return redirect("plan_detail", pk=plan.pk)
+    result = import_lines(actor=request.user, plan=plan, upload=form.cleaned_data["file"])
+    if result.errors:
+        for error in result.errors[:50]:
+            messages.error(request, error)
+    else:
+        messages.success(request, _("%(count)d lines imported.") % {"count": result.added})
+    return redirect("plan_detail", pk=plan.pk)

@@ -24,6 +24,12 @@ def _fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """The default hasher costs ~0.3 s per user; tests create a dozen per test."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def make_user(username: str, role: str, *, institution=None, bureau=None) -> User:
     return User.objects.create_user(
         username=username, password=PASSWORD, role=role, institution=institution, bureau=bureau, full_name=username

@@ -1,0 +1,146 @@
+"""Forms only clean input and return typed values; the services decide."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from catalog.enums import Level
+from catalog.models import Certificate
+
+
+class BootstrapMixin:
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            widget.attrs.setdefault("class", css)
+
+
+class LineForm(BootstrapMixin, forms.Form):
+    certificate = forms.ModelChoiceField(Certificate.objects.all(), label=_("certificate"), widget=forms.HiddenInput)
+    level = forms.ChoiceField(label=_("level"), choices=Level.choices)
+    major_name = forms.CharField(label=_("major"), max_length=100)
+    major_code = forms.CharField(label=_("major code"), max_length=20, required=False)
+    headcount = forms.IntegerField(label=_("planned headcount"), min_value=1, max_value=100000)
+    remark = forms.CharField(label=_("remark"), max_length=500, required=False)
+    justification = forms.CharField(label=_("justification for warnings"), max_length=500, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["certificate"].error_messages["invalid_choice"] = _("Choose a certificate from the catalogue.")
+        self.fields["certificate"].error_messages["required"] = _("Choose a certificate from the catalogue.")
+
+
+def _lines(text: str) -> list[str]:
+    return [row.strip() for row in text.splitlines() if row.strip()]
+
+
+def _split(row: str, parts: int) -> list[str]:
+    for sep in ("|", "｜", "，", ",", "\t"):
+        if sep in row:
+            cells = [c.strip() for c in row.split(sep)]
+            return (cells + [""] * parts)[:parts]
+    return ([row.strip()] + [""] * parts)[:parts]
+
+
+class ApplicationFormForm(BootstrapMixin, forms.Form):
+    """The 申报表's fields; lists are typed one entry per line, parts separated by |, a comma or a tab."""
+
+    majors = forms.CharField(
+        label=_("majors and enrolled students"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("One major per line: name | enrolled students, e.g. 物流管理 | 120"),
+    )
+    teachers = forms.CharField(
+        label=_("trained teachers / assessors"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("One person per line: name | title | trained as (teacher / assessor)"),
+    )
+    facilities = forms.CharField(
+        label=_("training and exam facilities"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    is_exam_site = forms.TypedChoiceField(
+        label=_("the institution is an exam site"),
+        required=False,
+        empty_value=None,
+        choices=[("", "—"), ("yes", _("yes")), ("no", _("no"))],
+        coerce=lambda v: v == "yes",
+    )
+    enterprises = forms.CharField(
+        label=_("recognised enterprises"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    training_plan = forms.CharField(label=_("training plan"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    budget_amount = forms.DecimalField(
+        label=_("budget (yuan)"), min_value=0, max_digits=12, decimal_places=2, required=False
+    )
+    budget_source = forms.CharField(label=_("budget source"), max_length=200, required=False)
+    review_date = forms.DateField(
+        label=_("expert review date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    experts = forms.CharField(
+        label=_("experts"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("One expert per line: name | title | affiliation"),
+    )
+    review_conclusion = forms.CharField(
+        label=_("expert review conclusion"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+    def clean_majors(self) -> list[dict]:
+        rows = []
+        for row in _lines(self.cleaned_data["majors"]):
+            name, students = _split(row, 2)
+            if not students.isdigit():
+                raise forms.ValidationError(
+                    _("“%(row)s”: give the major and its number of enrolled students.") % {"row": row}
+                )
+            rows.append({"name": name, "students": int(students)})
+        return rows
+
+    def clean_teachers(self) -> list[dict]:
+        return [
+            dict(zip(("name", "title", "role"), _split(row, 3), strict=True))
+            for row in _lines(self.cleaned_data["teachers"])
+        ]
+
+    def clean_experts(self) -> list[dict]:
+        experts = []
+        for row in _lines(self.cleaned_data["experts"]):
+            name, title, affiliation = _split(row, 3)
+            if not (title and affiliation):
+                raise forms.ValidationError(_("“%(row)s”: give the expert's title and affiliation.") % {"row": row})
+            experts.append({"name": name, "title": title, "affiliation": affiliation})
+        return experts
+
+    @staticmethod
+    def initial_from(form) -> dict:
+        if form is None:
+            return {}
+        return {
+            "majors": "\n".join(f"{m['name']} | {m['students']}" for m in form.majors),
+            "teachers": "\n".join(" | ".join(t.get(k, "") for k in ("name", "title", "role")) for t in form.teachers),
+            "facilities": form.facilities,
+            "is_exam_site": {True: "yes", False: "no"}.get(form.is_exam_site, ""),
+            "enterprises": form.enterprises,
+            "training_plan": form.training_plan,
+            "budget_amount": form.budget_amount,
+            "budget_source": form.budget_source,
+            "review_date": form.review_date,
+            "experts": "\n".join(f"{e['name']} | {e['title']} | {e['affiliation']}" for e in form.experts),
+            "review_conclusion": form.review_conclusion,
+        }
+
+
+class ReasonForm(BootstrapMixin, forms.Form):
+    reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+
+class UploadForm(BootstrapMixin, forms.Form):
+    file = forms.FileField(label=_("Excel file (.xlsx)"))

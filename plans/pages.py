@@ -1,0 +1,79 @@
+"""What the plan page shows: the lines with their violations, new/continuing, last year, and the cap."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from catalog.enums import Level
+from plans.enums import Continuity
+from plans.models import Plan, PlanLine
+from plans.rules import PlanFacts, Violation, blocking, check_facts, filing_window, gather_facts
+
+
+@dataclass
+class LineRow:
+    line: PlanLine
+    continuity: str
+    last_year_headcount: int
+    violations: list[Violation] = field(default_factory=list)
+
+    @property
+    def is_new(self) -> bool:
+        return self.continuity == Continuity.NEW
+
+
+@dataclass
+class PlanPage:
+    plan: Plan
+    facts: PlanFacts
+    rows: list[LineRow]
+    plan_violations: list[Violation]
+    violations: list[Violation]
+    blockers: list[Violation]
+    new_certificates: list
+    window: object
+
+    @property
+    def cap_percent(self) -> int:
+        cap = self.facts.cap
+        return min(100, round(100 * self.facts.year_headcount / cap)) if cap else 0
+
+
+def plan_page(plan: Plan, *, at: datetime, lines: list[PlanLine] | None = None) -> PlanPage:
+    facts = gather_facts(plan, lines=lines)
+    violations = check_facts(facts, at=at)
+    by_line: dict[int | None, list[Violation]] = defaultdict(list)
+    plan_level = []
+    for violation in violations:
+        if violation.line_ids:
+            for pk in violation.line_ids:
+                by_line[pk].append(violation)
+        else:
+            plan_level.append(violation)
+    rows = [
+        LineRow(
+            line=line,
+            continuity=facts.continuity(line.certificate_id),
+            last_year_headcount=facts.last_year.headcount_for(line.certificate_id),
+            violations=by_line.get(line.pk, []),
+        )
+        for line in sorted(facts.lines, key=lambda ln: (ln.certificate.name, Level.values.index(ln.level), ln.pk or 0))
+    ]
+    new_certificates = []
+    seen = set()
+    for row in rows:
+        if row.is_new and row.line.certificate_id not in seen:
+            seen.add(row.line.certificate_id)
+            new_certificates.append((row.line.certificate, facts.forms.get(row.line.certificate_id)))
+    return PlanPage(
+        plan=plan,
+        facts=facts,
+        rows=rows,
+        plan_violations=plan_level,
+        violations=violations,
+        blockers=blocking(violations, facts.lines),
+        new_certificates=new_certificates,
+        window=filing_window(plan),
+    )

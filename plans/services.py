@@ -1,0 +1,320 @@
+"""The institution's steps of the filing workflow (DOMAIN.md §5–§7), one function each.
+
+Every function checks who may act, changes the plan, writes one audit event, and raises `PlanError`
+(or `RuleError` with the blocking violations) when it may not proceed; nothing is saved then.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts.enums import Role
+from audit.services import record, snapshot
+from catalog.models import Certificate, CertificateLevel
+from plans.continuity import approved_lines
+from plans.enums import Continuity, PlanStatus, ReviewLevel
+from plans.models import ApplicationForm, InstitutionYear, Plan, PlanLine
+from plans.rules import Violation, blocking, check_plan, filing_window, gather_facts
+from rounds.enums import Stage
+from rounds.models import Round
+
+LINE_FIELDS = ["certificate_id", "level", "major_name", "major_code", "headcount", "remark", "justification"]
+FORM_FIELDS = list(ApplicationForm.REQUIRED)
+
+
+class PlanError(Exception):
+    """A step that may not happen now; the message says why."""
+
+
+class RuleError(PlanError):
+    """Rules of DOMAIN.md §6 block the step; `violations` lists them."""
+
+    def __init__(self, violations: list[Violation]):
+        self.violations = violations
+        super().__init__("；".join(v.message for v in violations))
+
+
+def _require_role(actor, *roles: str) -> None:
+    if actor.role not in roles:
+        raise PlanError(_("Your role (%(role)s) may not do this.") % {"role": actor.get_role_display()})
+
+
+def _require_own(actor, plan: Plan) -> None:
+    if plan.institution_id != actor.institution_id:
+        raise PlanError(_("This plan belongs to another institution."))
+
+
+def _require_editable(plan: Plan) -> None:
+    if not plan.is_editable:
+        raise PlanError(
+            _("The plan is %(status)s and can no longer be changed by the institution.")
+            % {"status": plan.get_status_display()}
+        )
+
+
+def _require_window(plan: Plan, at: datetime) -> None:
+    window = filing_window(plan)
+    if not window.is_open(at=at):
+        raise RuleError(
+            [Violation("R1", "error", _("Outside the window: %(window)s.") % {"window": window.describe()})]
+        )
+
+
+def _set_status(*, actor, plan: Plan, to: str, action: str, reason: str = "", **fields) -> None:
+    before = {"status": plan.status}
+    plan.status = to
+    for name, value in fields.items():
+        setattr(plan, name, value)
+    plan.save()
+    record(actor=actor, action=action, obj=plan, before=before, after={"status": to} | fields, reason=reason)
+
+
+# --- the draft -------------------------------------------------------------------------------------------------
+
+
+def open_plan(*, actor, round: Round, at: datetime) -> Plan:
+    """The actor's institution's plan for `round`, created as a draft inside the filing window.
+
+    Side effects: creates the Plan (audited) the first time.
+    """
+    _require_role(actor, Role.INSTITUTION_STAFF)
+    existing = Plan.objects.filter(institution_id=actor.institution_id, round=round).first()
+    if existing:
+        return existing
+    window = round.window_for(Stage.FILING, institution=actor.institution)
+    if not window.is_open(at=at):
+        raise RuleError(
+            [Violation("R1", "error", _("Outside the window: %(window)s.") % {"window": window.describe()})]
+        )
+    plan = Plan.objects.create(institution=actor.institution, round=round)
+    record(actor=actor, action="plan.create", obj=plan, after={"status": plan.status, "round": str(round)})
+    return plan
+
+
+def _check_level(certificate: Certificate, level: str) -> None:
+    if not CertificateLevel.objects.filter(certificate=certificate, level=level).exists():
+        offered = "、".join(cl.get_level_display() for cl in CertificateLevel.objects.filter(certificate=certificate))
+        raise PlanError(
+            _("%(certificate)s does not offer this level; it offers: %(levels)s.")
+            % {"certificate": certificate.short_name, "levels": offered or _("none")}
+        )
+
+
+def _check_duplicate(plan: Plan, certificate: Certificate, level: str, major_name: str, exclude: int | None = None):
+    clash = PlanLine.objects.filter(plan=plan, certificate=certificate, level=level, major_name=major_name.strip())
+    if exclude:
+        clash = clash.exclude(pk=exclude)
+    if clash.exists():
+        raise RuleError(
+            [
+                Violation(
+                    "R4",
+                    "error",
+                    _("%(certificate)s for the major %(major)s at this level is already in the plan; edit that line.")
+                    % {"certificate": certificate.short_name, "major": major_name},
+                )
+            ]
+        )
+
+
+@transaction.atomic
+def add_line(
+    *,
+    actor,
+    plan: Plan,
+    certificate: Certificate,
+    level: str,
+    major_name: str,
+    headcount: int,
+    major_code: str = "",
+    remark: str = "",
+    justification: str = "",
+) -> PlanLine:
+    """Add one line to a draft. Side effects: the line (audited). Rules are shown, not enforced, while drafting."""
+    _require_role(actor, Role.INSTITUTION_STAFF)
+    _require_own(actor, plan)
+    _require_editable(plan)
+    _check_level(certificate, level)
+    _check_duplicate(plan, certificate, level, major_name)
+    if headcount <= 0:
+        raise PlanError(_("The headcount must be a whole number above zero."))
+    line = PlanLine.objects.create(
+        plan=plan,
+        certificate=certificate,
+        level=level,
+        major_name=major_name.strip(),
+        major_code=major_code.strip(),
+        headcount=headcount,
+        remark=remark.strip(),
+        justification=justification.strip(),
+    )
+    record(actor=actor, action="line.add", obj=line, after=snapshot(line, LINE_FIELDS))
+    return line
+
+
+@transaction.atomic
+def update_line(*, actor, line: PlanLine, **changes) -> PlanLine:
+    """Change fields of a draft line (any of LINE_FIELDS). Side effects: the line (audited, before and after)."""
+    plan = line.plan
+    _require_role(actor, Role.INSTITUTION_STAFF)
+    _require_own(actor, plan)
+    _require_editable(plan)
+    before = snapshot(line, LINE_FIELDS)
+    for name, value in changes.items():
+        if name not in LINE_FIELDS and name != "certificate":
+            raise PlanError(f"unknown field {name}")
+        setattr(line, name, value.strip() if isinstance(value, str) else value)
+    if line.headcount is None or line.headcount <= 0:
+        raise PlanError(_("The headcount must be a whole number above zero."))
+    _check_level(line.certificate, line.level)
+    _check_duplicate(plan, line.certificate, line.level, line.major_name, exclude=line.pk)
+    line.save()
+    record(actor=actor, action="line.update", obj=line, before=before, after=snapshot(line, LINE_FIELDS))
+    return line
+
+
+@transaction.atomic
+def remove_line(*, actor, line: PlanLine) -> None:
+    """Remove a draft line. Side effects: deletes the line; the audit event keeps its values."""
+    plan = line.plan
+    _require_role(actor, Role.INSTITUTION_STAFF)
+    _require_own(actor, plan)
+    _require_editable(plan)
+    record(actor=actor, action="line.remove", obj=line, before=snapshot(line, LINE_FIELDS))
+    line.delete()
+
+
+@transaction.atomic
+def copy_last_year(*, actor, plan: Plan) -> int:
+    """Copy last year's approved lines (with their approved headcounts) into the draft; returns lines added.
+
+    Lines already present (same certificate, level and major) are left alone. Side effects: lines (audited).
+    """
+    _require_role(actor, Role.INSTITUTION_STAFF)
+    _require_own(actor, plan)
+    _require_editable(plan)
+    present = set(plan.lines.values_list("certificate_id", "level", "major_name"))
+    added = 0
+    source = approved_lines(plan.institution_id, plan.round.year - 1).select_related("certificate").order_by("id")
+    for old in source:
+        key = (old.certificate_id, old.level, old.major_name)
+        if key in present:
+            continue
+        present.add(key)
+        line = PlanLine.objects.create(
+            plan=plan,
+            certificate=old.certificate,
+            level=old.level,
+            major_name=old.major_name,
+            major_code=old.major_code,
+            headcount=old.approved_headcount,
+        )
+        record(actor=actor, action="line.add", obj=line, after=snapshot(line, LINE_FIELDS), reason="copied")
+        added += 1
+    return added
+
+
+@transaction.atomic
+def save_form(*, actor, plan: Plan, certificate: Certificate, **values) -> ApplicationForm:
+    """Create or update the application form of a new certificate. Side effects: the form (audited)."""
+    _require_role(actor, Role.INSTITUTION_STAFF)
+    _require_own(actor, plan)
+    _require_editable(plan)
+    if not plan.lines.filter(certificate=certificate).exists():
+        raise PlanError(_("Add a line for %(certificate)s first.") % {"certificate": certificate.short_name})
+    if gather_facts(plan).continuity(certificate.pk) != Continuity.NEW:
+        raise PlanError(
+            _("%(certificate)s is continuing: it needs no application form.") % {"certificate": certificate.short_name}
+        )
+    form, created = ApplicationForm.objects.get_or_create(plan=plan, certificate=certificate)
+    before = {} if created else snapshot(form, FORM_FIELDS)
+    for name, value in values.items():
+        if name not in FORM_FIELDS:
+            raise PlanError(f"unknown field {name}")
+        setattr(form, name, value)
+    form.save()
+    record(actor=actor, action="form.save", obj=form, before=before, after=snapshot(form, FORM_FIELDS))
+    return form
+
+
+# --- sign-off and submission -------------------------------------------------------------------------------------
+
+
+def send_for_signoff(*, actor, plan: Plan, at: datetime) -> Plan:
+    """Staff hand the plan to their leader. Refused outside the window or while a rule blocks.
+
+    Side effects: status awaiting_signoff (audited).
+    """
+    _require_role(actor, Role.INSTITUTION_STAFF)
+    _require_own(actor, plan)
+    _require_editable(plan)
+    _require_window(plan, at)
+    lines = list(plan.lines.select_related("certificate").prefetch_related("certificate__majors"))
+    if not lines:
+        raise PlanError(_("The plan has no lines yet."))
+    blockers = blocking(check_plan(plan, at=at, lines=lines), lines)
+    if blockers:
+        raise RuleError(blockers)
+    _set_status(actor=actor, plan=plan, to=PlanStatus.AWAITING_SIGNOFF, action="plan.send_for_signoff")
+    return plan
+
+
+def send_back(*, actor, plan: Plan, reason: str) -> Plan:
+    """The leader sends the plan back to staff with a reason. Side effects: status draft (audited)."""
+    _require_role(actor, Role.INSTITUTION_LEADER)
+    _require_own(actor, plan)
+    if plan.status != PlanStatus.AWAITING_SIGNOFF:
+        raise PlanError(_("Only a plan awaiting sign-off can be sent back."))
+    if not reason.strip():
+        raise PlanError(_("Give a reason for sending the plan back."))
+    _set_status(actor=actor, plan=plan, to=PlanStatus.DRAFT, action="plan.send_back", reason=reason.strip())
+    return plan
+
+
+def lock_institution_year(institution_id: int, year: int) -> InstitutionYear:
+    """Take the row lock that serialises every submission of one institution's year (R3)."""
+    InstitutionYear.objects.get_or_create(institution_id=institution_id, year=year)
+    return InstitutionYear.objects.select_for_update().get(institution_id=institution_id, year=year)
+
+
+def next_status_after_signoff(plan: Plan) -> str:
+    """Secondary schools go to their bureau, others to the province; a returned plan to the level that returned it."""
+    if plan.returned_from == ReviewLevel.PROVINCE:
+        return PlanStatus.PROVINCIAL_REVIEW
+    if plan.returned_from == ReviewLevel.BUREAU or plan.institution.is_secondary:
+        return PlanStatus.BUREAU_REVIEW
+    return PlanStatus.PROVINCIAL_REVIEW
+
+
+def sign_off(*, actor, plan: Plan, at: datetime) -> Plan:
+    """The leader signs off, which submits the plan. Rules are re-checked under the institution-year lock, so
+    two plans of one year racing each other cannot together break the cap (R3).
+
+    Side effects: status bureau_review or provincial_review, submitted_at, signed_off_by (audited).
+    """
+    _require_role(actor, Role.INSTITUTION_LEADER)
+    _require_own(actor, plan)
+    with transaction.atomic():
+        lock_institution_year(plan.institution_id, plan.round.year)
+        plan = Plan.objects.select_for_update().select_related("institution", "round").get(pk=plan.pk)
+        if plan.status != PlanStatus.AWAITING_SIGNOFF:
+            raise PlanError(_("Only a plan awaiting sign-off can be signed off."))
+        _require_window(plan, at)
+        lines = list(plan.lines.select_related("certificate").prefetch_related("certificate__majors"))
+        blockers = blocking(check_plan(plan, at=at, lines=lines), lines)
+        if blockers:
+            raise RuleError(blockers)
+        _set_status(
+            actor=actor,
+            plan=plan,
+            to=next_status_after_signoff(plan),
+            action="plan.sign_off",
+            submitted_at=at,
+            signed_off_by=actor,
+            returned_from="",
+            returned_reason="",
+        )
+    return plan

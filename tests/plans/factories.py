@@ -1,0 +1,70 @@
+"""Builders for plan data used across the plan tests."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from catalog.enums import Level
+from plans.enums import PlanStatus
+from plans.models import ApplicationForm, InstitutionYear, Plan, PlanLine
+from tests.conftest import make_round
+
+
+def published_plan(institution, year: int, lines, *, season: str = "spring") -> Plan:
+    """A published plan of `year` with `lines` = [(certificate, level, major, approved_headcount)]."""
+    from rounds.models import Round
+
+    rnd = Round.objects.filter(year=year, season=season).first() or make_round(year, season)
+    plan = Plan.objects.create(institution=institution, round=rnd, status=PlanStatus.PUBLISHED)
+    for certificate, level, major, approved in lines:
+        PlanLine.objects.create(
+            plan=plan,
+            certificate=certificate,
+            level=level,
+            major_name=major,
+            headcount=approved,
+            approved_headcount=approved,
+        )
+    return plan
+
+
+def completion(institution, year: int, rate: str) -> InstitutionYear:
+    return InstitutionYear.objects.create(institution=institution, year=year, completion_rate=Decimal(rate))
+
+
+def draft(institution, rnd, lines=(), *, status: str = PlanStatus.DRAFT) -> Plan:
+    """A plan with `lines` = [(certificate, level, major, headcount)] or (…, remark)."""
+    plan = Plan.objects.create(institution=institution, round=rnd, status=status)
+    for certificate, level, major, headcount, *rest in lines:
+        PlanLine.objects.create(
+            plan=plan,
+            certificate=certificate,
+            level=level,
+            major_name=major,
+            headcount=headcount,
+            remark=rest[0] if rest else "",
+        )
+    return plan
+
+
+def complete_form(plan, certificate) -> ApplicationForm:
+    from datetime import date
+
+    return ApplicationForm.objects.create(
+        plan=plan,
+        certificate=certificate,
+        majors=[{"name": "物流管理", "students": 120}],
+        teachers=[{"name": "张老师", "title": "讲师", "role": "考评员"}],
+        facilities="物流实训室两间",
+        is_exam_site=True,
+        enterprises="京东物流",
+        training_plan="每周4学时，共16周",
+        budget_amount=Decimal("50000"),
+        budget_source="学校专项经费",
+        review_date=date(2027, 3, 20),
+        experts=[{"name": "李教授", "title": "教授", "affiliation": "安徽大学"}],
+        review_conclusion="同意申报",
+    )
+
+
+J, M, S = Level.JUNIOR, Level.INTERMEDIATE, Level.SENIOR
