@@ -24,7 +24,7 @@ from plans.rules import (
 from rounds.calendar import SHANGHAI
 from rounds.models import Extension
 from tests.conftest import make_certificate
-from tests.plans.factories import J, M, completion, complete_form, draft, published_plan
+from tests.plans.factories import J, M, complete_form, completion, draft, published_plan
 
 FILING = datetime(2027, 4, 3, 10, 0, tzinfo=SHANGHAI)
 
@@ -268,7 +268,8 @@ def test_r6_major_outside_the_catalogue_list_is_a_warning(cast, spring):
         (
             "R6",
             Severity.WARNING,
-            "会计 is not one of the majors the catalogue lists for 物流管理 (物流管理、现代物流管理): give a justification.",
+            "会计 is not one of the majors the catalogue lists for 物流管理 (物流管理、现代物流管理): "
+            "give a justification.",
         )
     ]
 
