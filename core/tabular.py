@@ -29,6 +29,7 @@ FORMAT_NAMES = {CSV: "CSV", XLSX: "XLSX", JSON: "JSON"}
 MAX_UNCOMPRESSED_BYTES = 256 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 200
 MAX_ZIP_MEMBERS = 10_000
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Office 97-2003 (.xls, .doc)
 # Floats at or above this lost digits on the way into Excel (2**53 ≈ 9.0e15).
 MAX_EXACT_FLOAT = 10**15
 
@@ -161,6 +162,8 @@ def sniff(data: bytes) -> str:
             return XLSX
         kind = filetype.guess(data)
         return kind.extension if kind else "zip"
+    if data.startswith(OLE2_MAGIC):
+        return "ole2"
     text = None if b"\x00" in data[:65536] else _decode(data)
     if text is None:
         # Only binary content is matched against magic numbers: they are too short for text
@@ -211,8 +214,8 @@ def check_format(data: bytes, name: str, allowed: Sequence[str]) -> str:
 def _describe(kind: str) -> str:
     if kind in FORMAT_NAMES:
         return FORMAT_NAMES[kind]
-    if kind == "xls":
-        return _("an old Excel 97-2003 workbook (.xls); save it as .xlsx")
+    if kind in ("xls", "ole2"):
+        return _("an old Office 97-2003 file (.xls or .doc); save it as .xlsx")
     if kind == "binary":
         return _("binary data, or text that is neither UTF-8 nor GB18030")
     return _("a %(kind)s file") % {"kind": kind.upper()}
