@@ -20,9 +20,14 @@ PY=.venv/bin/python
 scripts/setup.sh
 
 mkdir -p var
+rm -f var/demo_accounts.txt  # load_demo writes it afresh
 if [[ -f institutions/management/commands/load_demo.py ]] || $PY manage.py help load_demo >/dev/null 2>&1; then
-    echo "demo: loading the demo data (load_demo)"
-    $PY manage.py load_demo | tee var/load_demo.log
+    echo "demo: loading the demo data (load_demo; its report goes to var/load_demo.log)"
+    if ! $PY manage.py load_demo >var/load_demo.log 2>&1; then
+        cat var/load_demo.log >&2
+        echo "demo: ERROR: load_demo failed" >&2
+        exit 1
+    fi
 else
     echo "demo: no load_demo command yet; starting with an empty database"
 fi
@@ -61,8 +66,8 @@ done
 echo
 echo "OneX is running at $URL  (Ctrl-C stops it)"
 if [[ -s var/demo_accounts.txt ]]; then
-    echo "Demo accounts:"
-    cat var/demo_accounts.txt
+    echo "Demo accounts (change the passwords before real use):"
+    sed 's/^/  /' var/demo_accounts.txt
 else
     echo "Accounts in this database:"
     $PY manage.py shell --no-imports --verbosity 0 -c '
