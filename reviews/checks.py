@@ -1,0 +1,71 @@
+"""The rules of DOMAIN.md §6 as review sees them.
+
+Reviewers re-run every rule now, except R1: the filing window is the institution's; review actions have
+their own windows (checked by the services). On the province's decisions the rules run on the figures
+the decisions would make: rejected lines dropped, reduced lines at their new headcount.
+"""
+
+from __future__ import annotations
+
+import copy
+from datetime import datetime
+
+from django.db import models
+
+from plans.models import Plan, PlanLine
+from plans.rules import Violation, check_plan
+from reviews.models import LineDecision, PlanCheck
+
+NOT_IN_REVIEW = frozenset({"R1"})
+
+
+def review_violations(plan: Plan, *, at: datetime, lines: list[PlanLine] | None = None) -> list[Violation]:
+    return [v for v in check_plan(plan, at=at, lines=lines) if v.code not in NOT_IN_REVIEW]
+
+
+def errors_of(violations: list[Violation]) -> list[Violation]:
+    return [v for v in violations if v.is_error]
+
+
+def decided_lines(lines: list[PlanLine], decisions: dict[int, LineDecision]) -> list[PlanLine]:
+    """`lines` as `decisions` (by line id) would make them; undecided lines stay as planned."""
+    result = []
+    for line in lines:
+        decision = decisions.get(line.pk)
+        if decision is None:
+            result.append(line)
+        elif decision.headcount > 0:
+            decided = copy.copy(line)
+            decided.headcount = decision.headcount
+            result.append(decided)
+    return result
+
+
+def refresh_check(plan: Plan, *, at: datetime, violations: list[Violation] | None = None) -> PlanCheck:
+    """Store the rule check of `plan` (run now unless `violations` are given) for the queues' filters."""
+    if violations is None:
+        violations = review_violations(plan, at=at)
+    check, _created = PlanCheck.objects.update_or_create(
+        plan=plan,
+        defaults={
+            "status": plan.status,
+            "submitted_at": plan.submitted_at,
+            "errors": sum(1 for v in violations if v.is_error),
+            "warnings": sum(1 for v in violations if not v.is_error),
+            "codes": ",".join(sorted({v.code for v in violations}))[:200],
+            "checked_at": at,
+        },
+    )
+    return check
+
+
+def refresh_stale_checks(plans: models.QuerySet, *, at: datetime) -> int:
+    """Re-run the rules on the plans of `plans` whose stored check is missing or older than their submission.
+
+    One query finds them; each stale plan then costs one rule check. Returns how many were refreshed.
+    """
+    rows = plans.values_list("pk", "status", "submitted_at", "review_check__status", "review_check__submitted_at")
+    stale = [pk for pk, status, submitted, *checked in rows if [status, submitted] != checked]
+    for plan in Plan.objects.filter(pk__in=stale).select_related("institution__bureau", "round"):
+        refresh_check(plan, at=at)
+    return len(stale)

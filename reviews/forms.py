@@ -1,0 +1,111 @@
+"""Forms of the review room: they clean input and return typed values; the services decide."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from catalog.models import Certificate
+from institutions.enums import InstitutionKind
+from institutions.models import Bureau, Institution
+from plans.enums import PlanStatus
+from reviews.enums import Outcome
+from reviews.queues import QueueFilters
+from rounds.enums import Stage
+from rounds.models import Round
+
+SORTS = [("oldest", _("submitted first")), ("newest", _("submitted last"))]
+
+
+class QueueFilterForm(forms.Form):
+    bureau = forms.ModelChoiceField(Bureau.objects.none(), required=False, label=_("bureau"))
+    kind = forms.ChoiceField(choices=[("", "—"), *InstitutionKind.choices], required=False, label=_("kind"))
+    status = forms.ChoiceField(choices=[("", "—"), *PlanStatus.choices], required=False, label=_("status"))
+    certificate = forms.ModelChoiceField(
+        Certificate.objects.only("id", "name").order_by("name"), required=False, label=_("certificate")
+    )
+    has_warnings = forms.BooleanField(required=False, label=_("has warnings"))
+    sort = forms.ChoiceField(choices=SORTS, required=False, label=_("sort"))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["bureau"].queryset = Bureau.objects.for_user(user)
+        if user.is_bureau_reviewer:
+            del self.fields["bureau"]
+        for field in self.fields.values():
+            css = "form-check-input" if isinstance(field, forms.BooleanField) else "form-select form-select-sm"
+            field.widget.attrs["class"] = css
+
+    def filters(self) -> QueueFilters:
+        if not self.is_bound or not self.is_valid():
+            return QueueFilters()
+        data = self.cleaned_data
+        return QueueFilters(
+            bureau=data["bureau"].pk if data.get("bureau") else None,
+            kind=data["kind"],
+            status=data["status"],
+            certificate=data["certificate"].pk if data["certificate"] else None,
+            has_warnings=data["has_warnings"],
+            newest_first=data["sort"] == "newest",
+        )
+
+
+class DecisionForm(forms.Form):
+    outcome = forms.ChoiceField(choices=Outcome.choices, label=_("decision"))
+    headcount = forms.IntegerField(min_value=0, required=False, label=_("headcount"))
+    reason = forms.CharField(max_length=1000, required=False, label=_("reason"))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("outcome") == Outcome.REDUCE and data.get("headcount") is None:
+            self.add_error("headcount", _("Give the reduced headcount."))
+        if data.get("outcome") in Outcome.needs_reason() and not data.get("reason", "").strip():
+            self.add_error("reason", _("Give a reason for reducing or rejecting a line."))
+        return data
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(
+        max_length=2000, label=_("reason for return"), widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"})
+    )
+
+
+class ApproveForm(forms.Form):
+    reason = forms.CharField(max_length=1000, required=False, label=_("remark"))
+
+
+def plan_ids(data) -> list[int]:
+    """The plan ids ticked in a bulk form; anything else is ignored (the service keeps only the actor's scope)."""
+    return sorted({int(value) for value in data.getlist("plans") if value.isdigit()})
+
+
+class ExtensionForm(forms.Form):
+    round = forms.ModelChoiceField(Round.objects.all(), label=_("round"))
+    stage = forms.ChoiceField(choices=Stage.choices, label=_("stage"))
+    institution = forms.ModelChoiceField(
+        Institution.objects.select_related("bureau").order_by("bureau_id", "name"),
+        required=False,
+        label=_("institution"),
+    )
+    bureau = forms.ModelChoiceField(Bureau.objects.all(), required=False, label=_("bureau"))
+    until = forms.DateField(label=_("until (inclusive)"), widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(max_length=2000, label=_("reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            is_select = isinstance(field.widget, forms.Select)
+            field.widget.attrs.setdefault("class", "form-select" if is_select else "form-control")
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("institution")) == bool(data.get("bureau")):
+            raise forms.ValidationError(_("Choose one institution or one bureau, not both."))
+        rnd, stage, until = data.get("round"), data.get("stage"), data.get("until")
+        if rnd and stage and until:
+            window = rnd.window_for(stage)
+            if until <= window.end:
+                self.add_error("until", _("The window already runs until %(end)s.") % {"end": f"{window.end:%Y-%m-%d}"})
+        if not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Give a reason."))
+        return data

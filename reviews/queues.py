@@ -1,0 +1,64 @@
+"""The review queues: which plans a reviewer works on, filtered, with counts per status."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+
+from plans.enums import PlanStatus
+from plans.models import Plan, PlanLine
+
+# The province sees higher-education plans and the plans bureaus approved: only those ever reach these states.
+PROVINCE_STATUSES = (PlanStatus.PROVINCIAL_REVIEW, PlanStatus.RETURNED_BY_PROVINCE, PlanStatus.PUBLISHED)
+
+
+def queue_for(user) -> QuerySet[Plan]:
+    """The plans of `user`'s queue: a bureau's secondary schools once submitted; for the province, what reached it."""
+    plans = Plan.objects.for_user(user)
+    if user.is_bureau_reviewer:
+        return plans
+    if user.sees_everything:
+        return plans.filter(status__in=PROVINCE_STATUSES)
+    return plans.none()
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    bureau: int | None = None
+    kind: str = ""
+    status: str = ""
+    certificate: int | None = None
+    has_warnings: bool = False
+    newest_first: bool = False
+
+
+def filtered(plans: QuerySet[Plan], filters: QueueFilters, *, with_status: bool = True) -> QuerySet[Plan]:
+    if filters.bureau:
+        plans = plans.filter(institution__bureau_id=filters.bureau)
+    if filters.kind:
+        plans = plans.filter(institution__kind=filters.kind)
+    if filters.certificate:
+        plans = plans.filter(Exists(PlanLine.objects.filter(plan=OuterRef("pk"), certificate_id=filters.certificate)))
+    if filters.has_warnings:
+        plans = plans.filter(Q(review_check__warnings__gt=0) | Q(review_check__errors__gt=0))
+    if with_status and filters.status:
+        plans = plans.filter(status=filters.status)
+    return plans
+
+
+def status_counts(plans: QuerySet[Plan]) -> dict[str, int]:
+    """How many plans of `plans` are in each status (one query)."""
+    rows = plans.order_by().values_list("status").annotate(n=Count("pk"))
+    return dict(rows)
+
+
+def rows(plans: QuerySet[Plan], filters: QueueFilters) -> QuerySet[Plan]:
+    """The page rows: one query with the institution, bureau, round, lines count, headcount and stored check."""
+    order = ("-submitted_at", "-pk") if filters.newest_first else ("submitted_at", "pk")
+    return (
+        filtered(plans, filters)
+        .select_related("institution__bureau", "round", "review_check")
+        .annotate(line_count=Count("lines"), planned=Sum("lines__headcount"))
+        .order_by(*order)
+    )

@@ -1,0 +1,461 @@
+"""The reviewers' steps of DOMAIN.md §7, one keyword-only function each.
+
+Every function checks who may act (role and scope) and when (the review window of its level, stretched by
+an extension), locks the plan, changes it or its decisions, writes exactly one audit event, and raises
+`ReviewError` (or `plans.services.RuleError` with the blocking violations) when it may not proceed; nothing
+is saved then. Province decisions are held: the institution sees them only once `publish` has run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from accounts.enums import Role
+from accounts.models import User
+from audit.services import record
+from notifications.services import notify
+from plans.enums import PlanStatus, ReviewLevel
+from plans.models import Plan, PlanLine
+from plans.services import PlanError, RuleError
+from reviews.checks import decided_lines, errors_of, refresh_check, review_violations
+from reviews.enums import Outcome
+from reviews.models import LineDecision
+from rounds.calendar import Window
+from rounds.enums import Stage
+
+STAGE_OF = {ReviewLevel.BUREAU: Stage.BUREAU_REVIEW, ReviewLevel.PROVINCE: Stage.PROVINCIAL_REVIEW}
+STATUS_OF = {ReviewLevel.BUREAU: PlanStatus.BUREAU_REVIEW, ReviewLevel.PROVINCE: PlanStatus.PROVINCIAL_REVIEW}
+RETURNED_TO = {ReviewLevel.BUREAU: PlanStatus.RETURNED_BY_BUREAU, ReviewLevel.PROVINCE: PlanStatus.RETURNED_BY_PROVINCE}
+
+
+class ReviewError(PlanError):
+    """A review step that may not happen now; the message says why."""
+
+
+# --- who and when -------------------------------------------------------------------------------------------------
+
+
+def level_of(user) -> str | None:
+    """The review level `user` acts at, if any."""
+    if user.is_authenticated and user.role == Role.BUREAU_REVIEWER:
+        return ReviewLevel.BUREAU
+    if user.is_authenticated and user.role == Role.PROVINCIAL_REVIEWER:
+        return ReviewLevel.PROVINCE
+    return None
+
+
+def may_review(user, plan: Plan, level: str) -> bool:
+    """`user` is the reviewer of `plan` at `level`: the bureau of a secondary school, or the province."""
+    if level == ReviewLevel.BUREAU:
+        return (
+            level_of(user) == ReviewLevel.BUREAU
+            and user.bureau_id == plan.institution.bureau_id
+            and plan.institution.is_secondary
+        )
+    return level_of(user) == ReviewLevel.PROVINCE
+
+
+def review_window(plan: Plan, level: str) -> Window:
+    """The window of `level` for this plan, stretched by an extension of its institution or bureau."""
+    return plan.round.window_for(STAGE_OF[level], institution=plan.institution, bureau=plan.institution.bureau)
+
+
+def _authorise(actor, plan: Plan, level: str) -> None:
+    if not may_review(actor, plan, level):
+        raise ReviewError(_("Your role (%(role)s) may not do this.") % {"role": actor.get_role_display()})
+
+
+def _require_stage(plan: Plan, level: str, at: datetime) -> None:
+    if plan.status != STATUS_OF[level]:
+        raise ReviewError(
+            _("The plan is %(status)s; this needs it in %(stage)s.")
+            % {"status": plan.get_status_display(), "stage": PlanStatus(STATUS_OF[level]).label}
+        )
+    window = review_window(plan, level)
+    if not window.is_open(at=at):
+        raise ReviewError(_("Outside the window: %(window)s.") % {"window": window.describe()})
+
+
+def _lock(plan: Plan) -> Plan:
+    return Plan.objects.select_for_update().select_related("institution__bureau", "round").get(pk=plan.pk)
+
+
+def _institution_people(plan: Plan):
+    return User.objects.filter(institution_id=plan.institution_id, role__in=Role.institution_roles(), is_active=True)
+
+
+def _provincial_reviewers():
+    return User.objects.filter(role=Role.PROVINCIAL_REVIEWER, is_active=True)
+
+
+def _lines(plan: Plan) -> list[PlanLine]:
+    return list(plan.lines.select_related("certificate__awarding_body").prefetch_related("certificate__majors"))
+
+
+def held_decisions(plan: Plan, level: str = ReviewLevel.PROVINCE) -> dict[int, LineDecision]:
+    """The current decisions (or recommendations) of `level` on `plan`, by line id."""
+    return {d.line_id: d for d in LineDecision.objects.current().filter(plan=plan, level=level)}
+
+
+# --- one line -----------------------------------------------------------------------------------------------------
+
+
+def _checked_headcount(line: PlanLine, outcome: str, headcount: int | None, reason: str) -> int:
+    if outcome not in Outcome.values:
+        raise ReviewError(_("Choose approve, reduce or reject."))
+    if outcome in Outcome.needs_reason() and not reason:
+        raise ReviewError(_("Give a reason for reducing or rejecting a line."))
+    if outcome == Outcome.APPROVE:
+        return line.headcount
+    if outcome == Outcome.REJECT:
+        return 0
+    if headcount is None or not 0 < headcount < line.headcount:
+        raise ReviewError(
+            _("A reduced headcount must be above 0 and below the planned %(planned)d.") % {"planned": line.headcount}
+        )
+    return headcount
+
+
+def _decide(*, actor, line: PlanLine, level: str, outcome: str, headcount: int | None, reason: str, at: datetime):
+    plan = _lock(line.plan)
+    _authorise(actor, plan, level)
+    _require_stage(plan, level, at)
+    line = PlanLine.objects.select_related("certificate").get(pk=line.pk, plan=plan)
+    reason = reason.strip()
+    headcount = _checked_headcount(line, outcome, headcount, reason)
+    current = held_decisions(plan, level)
+    previous = current.pop(line.pk, None)
+    decision = LineDecision(
+        plan=plan,
+        line=line,
+        level=level,
+        outcome=outcome,
+        headcount=headcount,
+        reason=reason,
+        decided_by=actor,
+        decided_at=at,
+    )
+    if level == ReviewLevel.PROVINCE and outcome != Outcome.REJECT:
+        # Rules are enforced on every decision: on the figures the decisions so far, and this one, would make.
+        lines = decided_lines(_lines(plan), current | {line.pk: decision})
+        blockers = [v for v in errors_of(review_violations(plan, at=at, lines=lines)) if line.pk in v.line_ids]
+        if blockers:
+            raise RuleError(blockers)
+    if previous is not None:
+        previous.superseded_at = at
+        previous.save(update_fields=["superseded_at"])
+    decision.save()
+    record(
+        actor=actor,
+        action="review.recommend_line" if level == ReviewLevel.BUREAU else "review.decide_line",
+        obj=decision,
+        before={
+            "line": line.pk,
+            "planned": line.headcount,
+            "outcome": previous.outcome if previous else "undecided",
+            "headcount": previous.headcount if previous else line.headcount,
+        },
+        after={"plan": plan.pk, "line": line.pk, "level": level, "outcome": outcome, "headcount": headcount},
+        reason=reason or _("Approved as planned."),
+    )
+    return decision
+
+
+@transaction.atomic
+def recommend_line(
+    *, actor, line: PlanLine, outcome: str, at: datetime, headcount: int | None = None, reason: str = ""
+) -> LineDecision:
+    """The bureau recommends approving, reducing or rejecting one line; the province sees it, it decides nothing.
+
+    Side effects: a LineDecision at the bureau level (superseding the bureau's previous one on the line), an audit
+    event. Bureau window only.
+    """
+    return _decide(
+        actor=actor, line=line, level=ReviewLevel.BUREAU, outcome=outcome, headcount=headcount, reason=reason, at=at
+    )
+
+
+@transaction.atomic
+def decide_line(
+    *, actor, line: PlanLine, outcome: str, at: datetime, headcount: int | None = None, reason: str = ""
+) -> LineDecision:
+    """The province decides one line: approve as planned, reduce (with reason) or reject (with reason).
+
+    The decision is held, invisible to the institution, until `publish`. Approving or reducing is refused when a
+    rule error would fall on the line. Side effects: a LineDecision at the province level (superseding the
+    previous one on the line), an audit event. Provincial window only.
+    """
+    return _decide(
+        actor=actor, line=line, level=ReviewLevel.PROVINCE, outcome=outcome, headcount=headcount, reason=reason, at=at
+    )
+
+
+# --- the whole plan -----------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def approve_by_bureau(*, actor, plan: Plan, at: datetime, reason: str = "") -> Plan:
+    """The bureau approves a secondary school's plan, which goes on to the province.
+
+    The only way a secondary school's plan reaches provincial review the first time. Refused while a rule error
+    stands. Side effects: status provincial_review, an audit event, a message to the provincial reviewers.
+    """
+    plan = _lock(plan)
+    _authorise(actor, plan, ReviewLevel.BUREAU)
+    _require_stage(plan, ReviewLevel.BUREAU, at)
+    violations = review_violations(plan, at=at)
+    if errors_of(violations):
+        raise RuleError(errors_of(violations))
+    recommendations = held_decisions(plan, ReviewLevel.BUREAU)
+    before = {"status": plan.status}
+    plan.status = PlanStatus.PROVINCIAL_REVIEW
+    plan.save(update_fields=["status", "updated_at"])
+    refresh_check(plan, at=at, violations=violations)
+    record(
+        actor=actor,
+        action="review.bureau_approve",
+        obj=plan,
+        before=before,
+        after={"status": plan.status, "recommendations": len(recommendations)},
+        reason=reason.strip() or _("Approved by the bureau."),
+    )
+    notify(
+        recipients=_provincial_reviewers(),
+        name="plan_bureau_approved",
+        context={"plan": str(plan), "actor": str(actor)},
+        url=reverse("review_plan", args=[plan.pk]),
+    )
+    return plan
+
+
+@transaction.atomic
+def return_plan(*, actor, plan: Plan, reason: str, at: datetime) -> Plan:
+    """The bureau or the province returns the plan to the institution for revision, with a required reason.
+
+    The institution may fix and sign it off again until the end of that level's window; it then comes back to the
+    same level. Held decisions of that level are superseded (the lines may change). Side effects: status
+    returned_by_bureau / returned_by_province, returned_reason, returned_from, an audit event, a message to the
+    institution's people.
+    """
+    level = level_of(actor)
+    if level is None:
+        raise ReviewError(_("Your role (%(role)s) may not do this.") % {"role": actor.get_role_display()})
+    plan = _lock(plan)
+    _authorise(actor, plan, level)
+    _require_stage(plan, level, at)
+    reason = reason.strip()
+    if not reason:
+        raise ReviewError(_("Give a reason for returning the plan."))
+    superseded = LineDecision.objects.current().filter(plan=plan, level=level).update(superseded_at=at)
+    before = {"status": plan.status}
+    plan.status = RETURNED_TO[level]
+    plan.returned_reason = reason
+    plan.returned_from = level
+    plan.save(update_fields=["status", "returned_reason", "returned_from", "updated_at"])
+    record(
+        actor=actor,
+        action="review.return",
+        obj=plan,
+        before=before,
+        after={"status": plan.status, "returned_from": level, "superseded_decisions": superseded},
+        reason=reason,
+    )
+    notify(
+        recipients=_institution_people(plan),
+        name="plan_returned",
+        context={
+            "plan": str(plan),
+            "level": ReviewLevel(level).label,
+            "reason": reason,
+            "window": review_window(plan, level).describe(),
+        },
+        url=reverse("plan_detail", args=[plan.pk]),
+    )
+    return plan
+
+
+@transaction.atomic
+def publish(*, actor, plan: Plan, at: datetime) -> Plan:
+    """The province publishes its decisions: every line must be decided and no rule error may stand on the
+    decided figures.
+
+    Side effects: each line's approved_headcount (the plan of record), the decisions' published_at, status
+    published, published_at, an audit event, a message to the institution's people.
+    """
+    plan = _lock(plan)
+    _authorise(actor, plan, ReviewLevel.PROVINCE)
+    _require_stage(plan, ReviewLevel.PROVINCE, at)
+    lines = _lines(plan)
+    decisions = held_decisions(plan)
+    undecided = [line for line in lines if line.pk not in decisions]
+    if undecided:
+        raise ReviewError(
+            _("%(count)d lines have no decision yet: %(lines)s.")
+            % {"count": len(undecided), "lines": "；".join(str(line) for line in undecided)}
+        )
+    blockers = errors_of(review_violations(plan, at=at, lines=decided_lines(lines, decisions)))
+    if blockers:
+        raise RuleError(blockers)
+    for line in lines:
+        line.approved_headcount = decisions[line.pk].headcount
+    PlanLine.objects.bulk_update(lines, ["approved_headcount"])
+    LineDecision.objects.filter(pk__in=[d.pk for d in decisions.values()]).update(published_at=at)
+    before = {"status": plan.status}
+    plan.status = PlanStatus.PUBLISHED
+    plan.published_at = at
+    plan.returned_reason = ""
+    plan.returned_from = ""
+    plan.save(update_fields=["status", "published_at", "returned_reason", "returned_from", "updated_at"])
+    approved = {line.pk: line.approved_headcount for line in lines}
+    planned_total = sum(line.headcount for line in lines)
+    approved_total = sum(approved.values())
+    record(
+        actor=actor,
+        action="review.publish",
+        obj=plan,
+        before=before,
+        after={"status": plan.status, "approved": approved, "planned_total": planned_total, "total": approved_total},
+        reason=_("Decisions published."),
+    )
+    rows = [
+        {
+            "line": str(line),
+            "outcome": decisions[line.pk].get_outcome_display(),
+            "headcount": decisions[line.pk].headcount,
+            "reason": decisions[line.pk].reason,
+        }
+        for line in lines
+    ]
+    notify(
+        recipients=_institution_people(plan),
+        name="plan_published",
+        context={"plan": str(plan), "approved": approved_total, "planned": planned_total, "rows": rows},
+        url=reverse("review_decisions", args=[plan.pk]),
+    )
+    return plan
+
+
+# --- many plans at once -------------------------------------------------------------------------------------------
+
+
+@dataclass
+class BulkLine:
+    line: PlanLine
+    headcount: int
+    outcome: str
+    reason: str = ""
+    decided: bool = False  # a held decision the bulk approval keeps
+
+
+@dataclass
+class BulkItem:
+    plan: Plan
+    lines: list[BulkLine] = field(default_factory=list)
+    blockers: list[str] = field(default_factory=list)
+
+    @property
+    def planned(self) -> int:
+        return sum(bl.line.headcount for bl in self.lines)
+
+    @property
+    def approved(self) -> int:
+        return sum(bl.headcount for bl in self.lines)
+
+
+@dataclass
+class BulkPreview:
+    level: str
+    items: list[BulkItem]
+
+    @property
+    def ready(self) -> list[BulkItem]:
+        return [item for item in self.items if not item.blockers]
+
+    @property
+    def blocked(self) -> list[BulkItem]:
+        return [item for item in self.items if item.blockers]
+
+    @property
+    def fingerprint(self) -> str:
+        """What the reviewer saw: confirming a preview that no longer matches the plans is refused."""
+        seen = [
+            [item.plan.pk, item.plan.status, str(item.plan.submitted_at)]
+            + [[bl.line.pk, bl.headcount, bl.outcome] for bl in item.lines]
+            + [len(item.blockers)]
+            for item in self.items
+        ]
+        return hashlib.sha256(json.dumps([self.level, seen]).encode()).hexdigest()
+
+
+def _bulk_item(actor, plan: Plan, level: str, at: datetime) -> BulkItem:
+    lines = _lines(plan)
+    item = BulkItem(plan=plan)
+    if level == ReviewLevel.PROVINCE:
+        decisions = held_decisions(plan)
+        for line in lines:
+            held = decisions.get(line.pk)
+            if held:
+                item.lines.append(BulkLine(line, held.headcount, held.outcome, held.reason, decided=True))
+            else:
+                item.lines.append(BulkLine(line, line.headcount, Outcome.APPROVE))
+        checked = decided_lines(lines, decisions)
+    else:
+        item.lines = [BulkLine(line, line.headcount, Outcome.APPROVE) for line in lines]
+        checked = lines
+    try:
+        _authorise(actor, plan, level)
+        _require_stage(plan, level, at)
+    except ReviewError as refused:
+        item.blockers.append(str(refused))
+        return item
+    item.blockers += [f"{v.code} {v.message}" for v in errors_of(review_violations(plan, at=at, lines=checked))]
+    return item
+
+
+def bulk_approve_preview(*, actor, plan_ids, at: datetime) -> BulkPreview:
+    """What `bulk_approve` would do with these plans: for each, its lines and headcounts, or what blocks it.
+
+    The bureau approves plans on to the province; the province approves every undecided line as planned (held
+    decisions stay as they are) and publishes. Plans outside the actor's scope are left out. No side effects.
+    """
+    level = level_of(actor)
+    if level is None:
+        raise ReviewError(_("Your role (%(role)s) may not do this.") % {"role": actor.get_role_display()})
+    plans = (
+        Plan.objects.for_user(actor)
+        .filter(pk__in=list(plan_ids))
+        .select_related("institution__bureau", "round")
+        .prefetch_related("round__extensions")
+        .order_by("submitted_at", "pk")
+    )
+    return BulkPreview(level=level, items=[_bulk_item(actor, plan, level, at) for plan in plans])
+
+
+@transaction.atomic
+def bulk_approve(*, actor, plan_ids, fingerprint: str, at: datetime) -> list[Plan]:
+    """Carry out a confirmed preview: all of it or, on any failure, none of it. Plans the preview showed as
+    blocked are left alone. Refused when the plans changed since the preview (`fingerprint`).
+
+    Side effects: those of `approve_by_bureau`, or of `decide_line` for each undecided line and `publish`, for
+    every ready plan (one audit event per step).
+    """
+    preview = bulk_approve_preview(actor=actor, plan_ids=plan_ids, at=at)
+    if preview.fingerprint != fingerprint:
+        raise ReviewError(_("The plans changed after the preview; check the new preview and confirm again."))
+    done = []
+    for item in preview.ready:
+        if preview.level == ReviewLevel.BUREAU:
+            done.append(approve_by_bureau(actor=actor, plan=item.plan, at=at))
+            continue
+        for bulk_line in item.lines:
+            if not bulk_line.decided:
+                decide_line(actor=actor, line=bulk_line.line, outcome=Outcome.APPROVE, at=at)
+        done.append(publish(actor=actor, plan=item.plan, at=at))
+    return done

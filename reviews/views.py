@@ -1,0 +1,290 @@
+"""Review pages. Out-of-scope objects are 404 (plans.access), wrong roles 403; the services decide the rest."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.access import role_required
+from accounts.enums import Role
+from plans.access import get_line_for_user, get_plan_for_user
+from plans.enums import PlanStatus, ReviewLevel
+from plans.models import Plan
+from plans.pages import plan_page
+from plans.services import PlanError, RuleError
+from reviews import queues, services
+from reviews.checks import NOT_IN_REVIEW, refresh_check, refresh_stale_checks
+from reviews.forms import ApproveForm, DecisionForm, QueueFilterForm, ReturnForm, plan_ids
+from reviews.models import LineDecision
+from reviews.timeline import plan_timeline
+from rounds.models import Extension
+
+QUEUE_ROLES = (Role.BUREAU_REVIEWER, Role.PROVINCIAL_REVIEWER, Role.PROVINCIAL_ADMIN, Role.OBSERVER)
+
+
+def _refused(request, error: PlanError) -> None:
+    if isinstance(error, RuleError):
+        for violation in error.violations:
+            messages.error(request, f"{violation.code} {violation.message}")
+    else:
+        messages.error(request, str(error))
+
+
+def _plan_for_reviewer(request, pk: int) -> Plan:
+    """The plan if the user sees it (else 404); institutions read their plan elsewhere (403 here)."""
+    plan = get_plan_for_user(request.user, pk)
+    if request.user.is_institution_user:
+        raise PermissionDenied
+    return plan
+
+
+def _require_reviewer(user, plan: Plan, level: str) -> None:
+    if not services.may_review(user, plan, level):
+        raise PermissionDenied
+
+
+# --- queue --------------------------------------------------------------------------------------------------------
+
+
+@role_required(*QUEUE_ROLES)
+def queue(request):
+    user = request.user
+    form = QueueFilterForm(request.GET or None, user=user)
+    filters = form.filters()
+    base = queues.queue_for(user)
+    refresh_stale_checks(base, at=timezone.now())
+    counts = queues.status_counts(queues.filtered(base, filters, with_status=False))
+    page = Paginator(queues.rows(base, filters), 50).get_page(request.GET.get("page"))
+    level = services.level_of(user)
+    actionable = services.STATUS_OF.get(level)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "reviews/queue.html",
+        {
+            "form": form,
+            "page": page,
+            "counts": [(status, label, counts.get(status, 0)) for status, label in PlanStatus.choices],
+            "total": sum(counts.values()),
+            "actionable": actionable,
+            "query": query.urlencode(),
+        },
+    )
+
+
+# --- one plan -----------------------------------------------------------------------------------------------------
+
+
+def _form_details(form) -> list[tuple[str, str]]:
+    """An application form's fields as (label, text), for reading."""
+    details = []
+    for name in form.REQUIRED:
+        value = getattr(form, name)
+        if isinstance(value, list):
+            value = "；".join(
+                "，".join(f"{v}" for v in item.values()) if isinstance(item, dict) else str(item) for item in value
+            )
+        elif isinstance(value, bool):
+            value = _("yes") if value else _("no")
+        details.append((str(form._meta.get_field(name).verbose_name), "" if value is None else str(value)))
+    return details
+
+
+def _windows(plan: Plan, at) -> list[dict]:
+    levels = [ReviewLevel.BUREAU, ReviewLevel.PROVINCE] if plan.institution.is_secondary else [ReviewLevel.PROVINCE]
+    result = []
+    for level in levels:
+        window = services.review_window(plan, level)
+        result.append({"level": level, "window": window, "is_open": window.is_open(at=at)})
+    return result
+
+
+@role_required(*QUEUE_ROLES)
+def review_plan(request, pk: int):
+    plan = _plan_for_reviewer(request, pk)
+    now = timezone.now()
+    page = plan_page(plan, at=now)
+    violations = [v for v in page.violations if v.code not in NOT_IN_REVIEW]
+    refresh_check(plan, at=now, violations=violations)
+    decisions = LineDecision.objects.current().filter(plan=plan).select_related("decided_by")
+    recommendations = {d.line_id: d for d in decisions if d.level == ReviewLevel.BUREAU}
+    held = {d.line_id: d for d in decisions if d.level == ReviewLevel.PROVINCE}
+    user = request.user
+    level = services.level_of(user)
+    can_act = level is not None and services.may_review(user, plan, level) and plan.status == services.STATUS_OF[level]
+    rows = [
+        {"row": row, "recommendation": recommendations.get(row.line.pk), "decision": held.get(row.line.pk)}
+        for row in page.rows
+    ]
+    extensions = Extension.objects.filter(round=plan.round).filter(
+        Q(institution=plan.institution) | Q(bureau=plan.institution.bureau)
+    )
+    scans = list(plan.scans.order_by("-uploaded_at")) if hasattr(plan, "scans") else []
+    return render(
+        request,
+        "reviews/plan.html",
+        {
+            "plan": plan,
+            "page": page,
+            "rows": rows,
+            "plan_violations": [v for v in page.plan_violations if v.code not in NOT_IN_REVIEW],
+            "forms": [
+                (certificate, form, _form_details(form) if form else []) for certificate, form in page.new_certificates
+            ],
+            "windows": _windows(plan, now),
+            "extensions": extensions.select_related("institution", "bureau"),
+            "scans": scans,
+            "level": level,
+            "can_act": can_act,
+            "undecided": sum(1 for r in rows if r["decision"] is None),
+            "return_form": ReturnForm(),
+        },
+    )
+
+
+@role_required(*Role.values)
+def decisions(request, pk: int):
+    """The province's decisions on a plan: for the institution only once published."""
+    plan = get_plan_for_user(request.user, pk)
+    visible = (
+        LineDecision.objects.for_user(request.user)
+        .current()
+        .filter(plan=plan, level=ReviewLevel.PROVINCE)
+        .select_related("line__certificate")
+    )
+    return render(request, "reviews/decisions.html", {"plan": plan, "decisions": visible})
+
+
+@role_required(*Role.values)
+def timeline(request, pk: int):
+    plan = get_plan_for_user(request.user, pk)
+    events = plan_timeline(plan, user=request.user)
+    return render(request, "reviews/timeline.html", {"plan": plan, "events": events})
+
+
+# --- actions ------------------------------------------------------------------------------------------------------
+
+
+def _decide_line(request, line_id: int, level: str):
+    line = get_line_for_user(request.user, line_id)
+    _require_reviewer(request.user, line.plan, level)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect("review_plan", pk=line.plan_id)
+    step = services.recommend_line if level == ReviewLevel.BUREAU else services.decide_line
+    try:
+        step(
+            actor=request.user,
+            line=line,
+            outcome=form.cleaned_data["outcome"],
+            headcount=form.cleaned_data["headcount"],
+            reason=form.cleaned_data["reason"],
+            at=timezone.now(),
+        )
+    except PlanError as error:
+        _refused(request, error)
+    return redirect(f"{_review_url(line.plan_id)}#line-{line.pk}")
+
+
+def _review_url(pk: int) -> str:
+    return reverse("review_plan", args=[pk])
+
+
+@require_POST
+@role_required(*Role.values)
+def recommend_line(request, line_id: int):
+    return _decide_line(request, line_id, ReviewLevel.BUREAU)
+
+
+@require_POST
+@role_required(*Role.values)
+def decide_line(request, line_id: int):
+    return _decide_line(request, line_id, ReviewLevel.PROVINCE)
+
+
+@require_POST
+@role_required(*Role.values)
+def approve(request, pk: int):
+    plan = get_plan_for_user(request.user, pk)
+    _require_reviewer(request.user, plan, ReviewLevel.BUREAU)
+    form = ApproveForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        services.approve_by_bureau(actor=request.user, plan=plan, at=timezone.now(), reason=reason)
+        messages.success(request, _("%(plan)s approved and sent on to the province.") % {"plan": plan})
+    except PlanError as error:
+        _refused(request, error)
+    return redirect("review_plan", pk=plan.pk)
+
+
+@require_POST
+@role_required(*Role.values)
+def return_plan(request, pk: int):
+    plan = get_plan_for_user(request.user, pk)
+    level = services.level_of(request.user)
+    if level is None:
+        raise PermissionDenied
+    _require_reviewer(request.user, plan, level)
+    form = ReturnForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give a reason for returning the plan."))
+        return redirect("review_plan", pk=plan.pk)
+    try:
+        services.return_plan(actor=request.user, plan=plan, reason=form.cleaned_data["reason"], at=timezone.now())
+        messages.success(request, _("%(plan)s returned to the institution.") % {"plan": plan})
+    except PlanError as error:
+        _refused(request, error)
+    return redirect("review_plan", pk=plan.pk)
+
+
+@require_POST
+@role_required(*Role.values)
+def publish(request, pk: int):
+    plan = get_plan_for_user(request.user, pk)
+    _require_reviewer(request.user, plan, ReviewLevel.PROVINCE)
+    try:
+        services.publish(actor=request.user, plan=plan, at=timezone.now())
+        messages.success(request, _("Decisions on %(plan)s published.") % {"plan": plan})
+    except PlanError as error:
+        _refused(request, error)
+    return redirect("review_plan", pk=plan.pk)
+
+
+# --- bulk ---------------------------------------------------------------------------------------------------------
+
+
+@require_POST
+@role_required(Role.BUREAU_REVIEWER, Role.PROVINCIAL_REVIEWER)
+def bulk_preview(request):
+    ids = plan_ids(request.POST)
+    if not ids:
+        messages.error(request, _("Select at least one plan."))
+        return redirect("review_queue")
+    preview = services.bulk_approve_preview(actor=request.user, plan_ids=ids, at=timezone.now())
+    return render(request, "reviews/bulk_preview.html", {"preview": preview, "ids": ids})
+
+
+@require_POST
+@role_required(Role.BUREAU_REVIEWER, Role.PROVINCIAL_REVIEWER)
+def bulk_confirm(request):
+    ids = plan_ids(request.POST)
+    try:
+        done = services.bulk_approve(
+            actor=request.user, plan_ids=ids, fingerprint=request.POST.get("fingerprint", ""), at=timezone.now()
+        )
+    except PlanError as error:
+        _refused(request, error)
+        preview = services.bulk_approve_preview(actor=request.user, plan_ids=ids, at=timezone.now())
+        return render(request, "reviews/bulk_preview.html", {"preview": preview, "ids": ids}, status=409)
+    messages.success(request, _("%(count)d plans approved.") % {"count": len(done)})
+    return redirect("review_queue")
