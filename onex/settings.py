@@ -49,9 +49,11 @@ INSTALLED_APPS = [
     "audit",
     "institutions",
     "accounts",
+    "notifications",
     "catalog",
     "rounds",
     "plans",
+    "reviews",
 ]
 
 MIDDLEWARE = [

@@ -11,5 +11,8 @@ urlpatterns = [
     path("rounds/", include("rounds.urls")),
     path("manage/", include("institutions.urls")),
     path("plans/", include("plans.urls")),
+    path("reviews/", include("reviews.urls")),
+    path("inbox/", include("notifications.urls")),
+    path("audit/", include("audit.urls")),
     path("admin/", admin.site.urls),
 ]
