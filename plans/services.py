@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.enums import Role
 from audit.services import record, snapshot
+from catalog.enums import Level
 from catalog.models import Certificate, CertificateLevel
 from plans.continuity import approved_lines
 from plans.enums import Continuity, PlanStatus, ReviewLevel
@@ -96,7 +97,10 @@ def open_plan(*, actor, round: Round, at: datetime) -> Plan:
 
 def _check_level(certificate: Certificate, level: str) -> None:
     if not CertificateLevel.objects.filter(certificate=certificate, level=level).exists():
-        offered = "、".join(cl.get_level_display() for cl in CertificateLevel.objects.filter(certificate=certificate))
+        levels = CertificateLevel.objects.filter(certificate=certificate)
+        offered = "、".join(
+            cl.get_level_display() for cl in sorted(levels, key=lambda cl: Level.values.index(cl.level))
+        )
         raise PlanError(
             _("%(certificate)s does not offer this level; it offers: %(levels)s.")
             % {"certificate": certificate.short_name, "levels": offered or _("none")}
@@ -299,7 +303,7 @@ def sign_off(*, actor, plan: Plan, at: datetime) -> Plan:
     _require_own(actor, plan)
     with transaction.atomic():
         lock_institution_year(plan.institution_id, plan.round.year)
-        plan = Plan.objects.select_for_update().select_related("institution", "round").get(pk=plan.pk)
+        plan = Plan.objects.select_for_update(of=("self",)).select_related("institution", "round").get(pk=plan.pk)
         if plan.status != PlanStatus.AWAITING_SIGNOFF:
             raise PlanError(_("Only a plan awaiting sign-off can be signed off."))
         _require_window(plan, at)
