@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "catalog",
     "rounds",
     "plans",
+    "monitoring",
     "reviews",
 ]
 

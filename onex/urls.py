@@ -11,6 +11,7 @@ urlpatterns = [
     path("rounds/", include("rounds.urls")),
     path("manage/", include("institutions.urls")),
     path("plans/", include("plans.urls")),
+    path("monitoring/", include("monitoring.urls")),
     path("reviews/", include("reviews.urls")),
     path("inbox/", include("notifications.urls")),
     path("audit/", include("audit.urls")),

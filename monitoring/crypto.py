@@ -1,0 +1,107 @@
+"""Candidates' personal data at rest: AES-GCM for name + ID number, HMAC-SHA256 for de-duplication.
+
+The master key lives outside the database: `ONEX_ID_KEY_FILE` (a path) or `ONEX_ID_KEY`
+(base64 of 32 random bytes). Without either, a development key is generated once under
+`var/onex_id.key` (mode 0600) so the demo works; production must set one of the two, and
+whoever loses the key loses the ID numbers (the counts and masked forms stay readable).
+Two sub-keys are derived from the master key with HKDF, so the hash key cannot decrypt.
+A sealed value starts with a version byte, so the key can be rotated later.
+"""
+
+from __future__ import annotations
+
+import base64
+import hmac
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+VERSION = b"\x01"
+NONCE_BYTES = 12
+SEPARATOR = "\x1f"
+AAD = b"onex.monitoring.candidate"
+
+
+@dataclass(frozen=True)
+class Keys:
+    aead: AESGCM
+    mac: bytes
+
+
+def dev_key_path() -> Path:
+    return Path(settings.BASE_DIR) / "var" / "onex_id.key"
+
+
+def _read_master_key() -> bytes:
+    path = os.environ.get("ONEX_ID_KEY_FILE")
+    if path:
+        text = Path(path).read_text(encoding="ascii").strip()
+    elif os.environ.get("ONEX_ID_KEY"):
+        text = os.environ["ONEX_ID_KEY"].strip()
+    else:
+        text = _dev_key()
+    try:
+        key = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    except ValueError as exc:
+        raise ImproperlyConfigured("ONEX_ID_KEY must be base64 of 32 random bytes") from exc
+    if len(key) != 32:
+        raise ImproperlyConfigured("ONEX_ID_KEY must be base64 of 32 random bytes")
+    return key
+
+
+def _dev_key() -> str:
+    path = dev_key_path()
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        text = base64.urlsafe_b64encode(os.urandom(32)).decode("ascii")
+        # O_EXCL: two processes starting at once must not write two different keys.
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(fd, "w", encoding="ascii") as handle:
+                handle.write(text + "\n")
+    return path.read_text(encoding="ascii").strip()
+
+
+def _derive(master: bytes, purpose: bytes) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose).derive(master)
+
+
+@lru_cache(maxsize=1)
+def keys() -> Keys:
+    master = _read_master_key()
+    return Keys(aead=AESGCM(_derive(master, b"onex id aead v1")), mac=_derive(master, b"onex id hmac v1"))
+
+
+def forget_keys() -> None:
+    """Drop the cached keys (after the environment changed, e.g. in tests)."""
+    keys.cache_clear()
+
+
+def id_hash(number: str) -> bytes:
+    """The keyed hash that de-duplicates candidates without storing the number in the clear."""
+    return hmac.digest(keys().mac, number.encode("ascii"), "sha256")
+
+
+def seal(name: str, number: str) -> bytes:
+    nonce = os.urandom(NONCE_BYTES)
+    return VERSION + nonce + keys().aead.encrypt(nonce, f"{name}{SEPARATOR}{number}".encode(), AAD)
+
+
+def unseal(blob: bytes) -> tuple[str, str]:
+    """(name, ID number) from a sealed value; raises InvalidTag if it was tampered with."""
+    blob = bytes(blob)
+    if blob[:1] != VERSION:
+        raise ValueError("unknown sealed-value version")
+    nonce, body = blob[1 : 1 + NONCE_BYTES], blob[1 + NONCE_BYTES :]
+    name, _sep, number = keys().aead.decrypt(nonce, body, AAD).decode().partition(SEPARATOR)
+    return name, number

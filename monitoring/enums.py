@@ -1,0 +1,59 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Result(models.TextChoices):
+    """A candidate's outcome. Registered candidates without a result have not sat the exam yet."""
+
+    REGISTERED = "registered", _("registered")
+    ABSENT = "absent", _("absent")
+    FAILED = "failed", _("failed")
+    PASSED = "passed", _("passed")
+
+    @classmethod
+    def examined(cls) -> frozenset[str]:
+        return frozenset({cls.FAILED, cls.PASSED})
+
+
+class ProgressSource(models.TextChoices):
+    TYPED = "typed", _("typed in")
+    TOTALS = "totals", _("imported totals")
+    CANDIDATES = "candidates", _("imported candidates")
+
+
+class ImportKind(models.TextChoices):
+    CANDIDATES = "candidates", _("per-candidate rows")
+    TOTALS = "totals", _("per-line totals")
+
+
+class ImportMode(models.TextChoices):
+    GOOD_ROWS = "good_rows", _("write the good rows, skip the bad ones")
+    ALL_OR_NOTHING = "all_or_nothing", _("refuse the whole file if any row is bad")
+
+
+class ImportStatus(models.TextChoices):
+    UPLOADED = "uploaded", _("uploaded, columns to map")
+    QUEUED = "queued", _("queued")
+    READING = "reading", _("reading and checking rows")
+    WRITING = "writing", _("writing")
+    DONE = "done", _("done")
+    REFUSED = "refused", _("refused")
+    FAILED = "failed", _("failed")
+
+    @classmethod
+    def running(cls) -> frozenset[str]:
+        return frozenset({cls.QUEUED, cls.READING, cls.WRITING})
+
+    @classmethod
+    def finished(cls) -> frozenset[str]:
+        return frozenset({cls.DONE, cls.REFUSED, cls.FAILED})
+
+
+class Standing(models.TextChoices):
+    ON_TRACK = "on_track", _("on track")
+    SLOW = "slow", _("slow")
+    SERIOUS = "serious", _("seriously behind")
+
+    @classmethod
+    def behind(cls) -> frozenset[str]:
+        return frozenset({cls.SLOW, cls.SERIOUS})

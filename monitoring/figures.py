@@ -1,0 +1,294 @@
+"""The dashboard's figures, each one query over the rollups or snapshots, scoped to the user.
+
+A figure is a small table (columns and rows); the chart, the HTML table and the Excel
+download all draw the same rows. Every row links to the institutions behind it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from urllib.parse import urlencode
+
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from institutions.enums import InstitutionKind
+from monitoring.enums import Standing
+from monitoring.models import CertificateProgress, InstitutionProgress, InstitutionSnapshot
+from monitoring.rates import Figures
+from monitoring.rollups import approved_lines
+
+COUNTS = ("approved", "registered", "examined", "passed")
+SUMS = {
+    "approved_sum": Coalesce(Sum("approved"), 0),
+    "registered_sum": Coalesce(Sum("registered"), 0),
+    "examined_sum": Coalesce(Sum("examined"), 0),
+    "passed_sum": Coalesce(Sum("passed"), 0),
+}
+# The same keys from a row that is one institution already (a rollup or a snapshot row).
+FROZEN = {f"{name}_sum": F(name) for name in COUNTS}
+LINE_SUMS = {
+    "approved_sum": Coalesce(Sum("approved_headcount"), 0),
+    "registered_sum": Coalesce(Sum("progress__registered"), 0),
+    "examined_sum": Coalesce(Sum("progress__examined"), 0),
+    "passed_sum": Coalesce(Sum("progress__passed"), 0),
+}
+COUNT_COLUMNS = [
+    ("approved", _("approved headcount")),
+    ("registered", _("registered")),
+    ("examined", _("examined")),
+    ("passed", _("passed")),
+    ("completion", _("completion rate (%)")),
+    ("participation", _("participation rate (%)")),
+    ("pass_rate", _("pass rate (%)")),
+]
+
+
+TITLES = {
+    "bureaus": _("Completion by bureau"),
+    "kinds": _("Completion by institution kind"),
+    "certificates": _("Completion by certificate (top and bottom ten)"),
+    "trend": _("Completion over the checkpoints"),
+    "funnel": _("Planned, registered, examined, passed"),
+}
+
+
+def summed(row: dict) -> Figures:
+    return Figures(row["approved_sum"], row["registered_sum"], row["examined_sum"], row["passed_sum"])
+
+
+def drill_url(year: int, **filters) -> str:
+    query = {"year": year, **{k: v for k, v in filters.items() if v not in (None, "")}}
+    return reverse("monitoring:institutions") + "?" + urlencode(query)
+
+
+@dataclass
+class Figure:
+    name: str
+    title: str
+    label: str  # the first column's heading
+    rows: list[dict] = field(default_factory=list)
+    chart: str = "bar"
+    extra_columns: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def columns(self) -> list[tuple[str, str]]:
+        return [("label", self.label), *self.extra_columns, *COUNT_COLUMNS]
+
+    def add(self, label: str, figures: Figures, drill: str, **extra) -> None:
+        self.rows.append(
+            {
+                "label": label,
+                "approved": figures.approved,
+                "registered": figures.registered,
+                "examined": figures.examined,
+                "passed": figures.passed,
+                "completion": figures.completion,
+                "participation": figures.participation,
+                "pass_rate": figures.pass_rate,
+                "drill": drill,
+                **extra,
+            }
+        )
+
+    def as_json(self) -> dict:
+        def plain(value):
+            return float(value) if isinstance(value, Decimal) else value
+
+        return {
+            "name": self.name,
+            "title": str(self.title),
+            "chart": self.chart,
+            "rows": [{k: plain(v) for k, v in row.items()} for row in self.rows],
+        }
+
+
+def scoped_progress(user, year: int):
+    return InstitutionProgress.objects.for_user(user).filter(year=year)
+
+
+def by_bureau(user, year: int) -> Figure:
+    figure = Figure("bureaus", TITLES["bureaus"], _("bureau"))
+    rows = (
+        scoped_progress(user, year)
+        .values("institution__bureau_id", "institution__bureau__name")
+        .annotate(**SUMS)
+        .order_by("institution__bureau_id")
+    )
+    for row in rows:
+        bureau = row["institution__bureau_id"]
+        figure.add(row["institution__bureau__name"], summed(row), drill_url(year, bureau=bureau), key=bureau)
+    return figure
+
+
+def by_kind(user, year: int) -> Figure:
+    figure = Figure("kinds", TITLES["kinds"], _("institution kind"))
+    found = {
+        row["institution__kind"]: row
+        for row in scoped_progress(user, year).values("institution__kind").annotate(**SUMS).order_by()
+    }
+    for kind in InstitutionKind:
+        if kind.value in found:
+            figure.add(str(kind.label), summed(found[kind.value]), drill_url(year, kind=kind.value), key=kind.value)
+    return figure
+
+
+def by_certificate(user, year: int) -> Figure:
+    """Every certificate with approved lines, best completion first (the chart shows the top and bottom ten)."""
+    figure = Figure("certificates", TITLES["certificates"], _("certificate"))
+    if user.sees_everything:
+        rows = (
+            CertificateProgress.objects.filter(year=year, approved__gt=0)
+            .values("certificate_id", "certificate__name")
+            .annotate(**SUMS)
+        )
+    else:
+        rows = _scoped_lines(user, year).values("certificate_id", "certificate__name").annotate(**LINE_SUMS)
+    ranked = sorted(
+        ((row, summed(row)) for row in rows.order_by()),
+        key=lambda pair: (-(pair[1].completion or 0), pair[0]["certificate__name"]),
+    )
+    for row, figures in ranked:
+        certificate = row["certificate_id"]
+        figure.add(row["certificate__name"], figures, drill_url(year, certificate=certificate), key=certificate)
+    return figure
+
+
+def _scoped_lines(user, year: int):
+    lines = approved_lines(year)
+    if user.institution_id:
+        return lines.filter(plan__institution_id=user.institution_id)
+    if user.bureau_id:
+        return lines.filter(
+            plan__institution__bureau_id=user.bureau_id, plan__institution__kind__in=InstitutionKind.secondary()
+        )
+    return lines.none() if not user.sees_everything else lines
+
+
+def trend(user, year: int) -> Figure:
+    figure = Figure(
+        "trend",
+        TITLES["trend"],
+        _("checkpoint"),
+        chart="line",
+        extra_columns=[("target", _("target (%)")), ("slow", _("slow")), ("serious", _("serious"))],
+    )
+    rows = (
+        InstitutionSnapshot.objects.for_user(user)
+        .filter(checkpoint__year=year)
+        .values("checkpoint_id", "checkpoint__month", "checkpoint__target")
+        .annotate(
+            **SUMS,
+            slow=Count("standing", filter=Q(standing=Standing.SLOW)),
+            serious=Count("standing", filter=Q(standing=Standing.SERIOUS)),
+        )
+        .order_by("checkpoint__month")
+    )
+    for row in rows:
+        figure.add(
+            f"{year}年{row['checkpoint__month']}月",
+            summed(row),
+            drill_url(year, checkpoint=row["checkpoint_id"], standing="behind"),
+            key=row["checkpoint_id"],
+            target=row["checkpoint__target"],
+            slow=row["slow"],
+            serious=row["serious"],
+        )
+    return figure
+
+
+def funnel(user, year: int) -> Figure:
+    """Planned (approved) → registered → examined → passed over everything the user sees."""
+    figure = Figure("funnel", TITLES["funnel"], _("scope"), chart="funnel")
+    total = scoped_progress(user, year).aggregate(**SUMS)
+    figure.add(str(_("everything you see")), summed(total), drill_url(year))
+    return figure
+
+
+def total(user, year: int) -> Figures:
+    return summed(scoped_progress(user, year).aggregate(**SUMS))
+
+
+def institutions(user, year: int, *, target: Decimal, filters: dict) -> Figure:
+    """The institutions behind a bar, a slice or a point: live figures, or a checkpoint's frozen ones."""
+    figure = Figure(
+        "institutions",
+        _("Institutions"),
+        _("institution"),
+        extra_columns=[("bureau", _("bureau")), ("kind", _("institution kind")), ("standing", _("standing"))],
+    )
+    checkpoint = filters.get("checkpoint")
+    if checkpoint:
+        rows = InstitutionSnapshot.objects.for_user(user).filter(checkpoint_id=checkpoint)
+        rows = _filtered(rows, filters, bureau="bureau_id", kind="kind").values(
+            "institution_id", "kind", "standing", name=F("institution__name"), bureau_name=F("bureau__name"), **FROZEN
+        )
+    elif filters.get("certificate"):
+        rows = _scoped_lines(user, year).filter(certificate_id=filters["certificate"])
+        rows = _filtered(rows, filters, bureau="plan__institution__bureau_id", kind="plan__institution__kind")
+        rows = rows.values(
+            institution=F("plan__institution_id"),
+            name=F("plan__institution__name"),
+            bureau_name=F("plan__institution__bureau__name"),
+            kind=F("plan__institution__kind"),
+        ).annotate(**LINE_SUMS)
+    else:
+        rows = _filtered(
+            scoped_progress(user, year), filters, bureau="institution__bureau_id", kind="institution__kind"
+        )
+        rows = rows.values(
+            "institution_id",
+            name=F("institution__name"),
+            kind=F("institution__kind"),
+            bureau_name=F("institution__bureau__name"),
+            **FROZEN,
+        )
+    kinds = dict(InstitutionKind.choices)
+    wanted = filters.get("standing")
+    found = []
+    for row in rows.order_by():
+        figures = summed(row)
+        standing = row.get("standing") or figures.standing(target) or Standing.ON_TRACK
+        if wanted and not (standing == wanted or (wanted == "behind" and standing in Standing.behind())):
+            continue
+        found.append((row, figures, standing))
+    found.sort(
+        key=lambda item: (
+            item[1].completion if item[1].completion is not None else Decimal(-1),
+            item[0]["name"],
+        )
+    )
+    for row, figures, standing in found:
+        institution = row.get("institution_id") or row["institution"]
+        figure.add(
+            row["name"],
+            figures,
+            reverse("monitoring:institution", args=[institution]) + f"?year={year}",
+            key=institution,
+            bureau=row["bureau_name"],
+            kind=str(kinds.get(row["kind"], row["kind"])),
+            standing=str(Standing(standing).label),
+            standing_code=str(standing),
+        )
+    return figure
+
+
+def _filtered(rows, filters: dict, *, bureau: str, kind: str):
+    if filters.get("bureau"):
+        rows = rows.filter(**{bureau: filters["bureau"]})
+    if filters.get("kind"):
+        rows = rows.filter(**{kind: filters["kind"]})
+    return rows
+
+
+FIGURES: dict[str, Callable] = {
+    "bureaus": by_bureau,
+    "kinds": by_kind,
+    "certificates": by_certificate,
+    "trend": trend,
+    "funnel": funnel,
+}

@@ -1,0 +1,120 @@
+"""Rates, standings and the checkpoint calendar (DOMAIN.md §10). Pure: no database.
+
+Rates are percentages cut (not rounded) to one decimal, so that a shown 29.9 % is below a
+30 % target exactly when the exact rate is, and the completion rate fixed at the year end
+(one decimal in InstitutionYear) caps next year exactly when the exact rate is below the
+threshold. Standings compare exact fractions, never the cut figures.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_DOWN, Decimal
+
+from monitoring.enums import Standing
+
+CHECKPOINT_MONTHS = (2, 4, 6, 8, 10, 12)
+TENTH = Decimal("0.1")
+HUNDRED = Decimal(100)
+
+
+def rate(numerator: int, denominator: int) -> Decimal | None:
+    """numerator ÷ denominator in %, cut to one decimal; None when there is nothing to divide by."""
+    if not denominator:
+        return None
+    return (Decimal(numerator) * HUNDRED / Decimal(denominator)).quantize(TENTH, rounding=ROUND_DOWN)
+
+
+def standing(*, examined: int, approved: int, target: Decimal) -> Standing | None:
+    """On track at or above the target, slow below it, serious below half of it; None without a plan."""
+    if approved <= 0:
+        return None
+    done = Decimal(examined) * HUNDRED
+    wanted = Decimal(target) * approved
+    if done * 2 < wanted:
+        return Standing.SERIOUS
+    if done < wanted:
+        return Standing.SLOW
+    return Standing.ON_TRACK
+
+
+def expected_examined(*, approved: int, target: Decimal) -> int:
+    """The fewest examined candidates that meet `target` % of `approved` (rounded up)."""
+    wanted = Decimal(target) * approved
+    whole = int(wanted // HUNDRED)
+    return whole if whole * HUNDRED >= wanted else whole + 1
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Approved (planned) headcount and progress of anything: a line, an institution, a bureau, the province."""
+
+    approved: int = 0
+    registered: int = 0
+    examined: int = 0
+    passed: int = 0
+
+    @property
+    def completion(self) -> Decimal | None:
+        return rate(self.examined, self.approved)
+
+    @property
+    def participation(self) -> Decimal | None:
+        return rate(self.examined, self.registered)
+
+    @property
+    def pass_rate(self) -> Decimal | None:
+        return rate(self.passed, self.examined)
+
+    def standing(self, target: Decimal) -> Standing | None:
+        return standing(examined=self.examined, approved=self.approved, target=target)
+
+    def __add__(self, other: Figures) -> Figures:
+        return Figures(
+            approved=self.approved + other.approved,
+            registered=self.registered + other.registered,
+            examined=self.examined + other.examined,
+            passed=self.passed + other.passed,
+        )
+
+    @classmethod
+    def of(cls, row) -> Figures:
+        """From a dict or an object with the four counts (None counts as 0)."""
+        get = row.get if isinstance(row, dict) else lambda name: getattr(row, name)
+        return cls(*(int(get(name) or 0) for name in ("approved", "registered", "examined", "passed")))
+
+
+# ---------------------------------------------------------------- checkpoints
+
+
+def parse_targets(text: str) -> dict[int, Decimal]:
+    """'0,10,30,45,65,90' → {2: 0, 4: 10, …, 12: 90}; a short list repeats its last value."""
+    values = [Decimal(part.strip()) for part in text.split(",") if part.strip()] or [Decimal(0)]
+    values += [values[-1]] * (len(CHECKPOINT_MONTHS) - len(values))
+    return dict(zip(CHECKPOINT_MONTHS, values[: len(CHECKPOINT_MONTHS)], strict=True))
+
+
+def checkpoint_date(year: int, month: int) -> date:
+    """The last day of the checkpoint's month."""
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def is_due(year: int, month: int, *, today: date) -> bool:
+    """A checkpoint may be taken from the last day of its month on."""
+    return month in CHECKPOINT_MONTHS and today >= checkpoint_date(year, month)
+
+
+def last_checkpoint(today: date) -> tuple[int, int]:
+    """The latest checkpoint whose last day has come (December of last year in January)."""
+    months = [m for m in CHECKPOINT_MONTHS if checkpoint_date(today.year, m) <= today]
+    return (today.year, months[-1]) if months else (today.year - 1, 12)
+
+
+def next_checkpoint(today: date) -> tuple[int, int]:
+    """The first checkpoint whose last day is still ahead (or is today)."""
+    for month in CHECKPOINT_MONTHS:
+        if checkpoint_date(today.year, month) >= today:
+            return today.year, month
+    return today.year + 1, CHECKPOINT_MONTHS[0]

@@ -1,0 +1,175 @@
+"""The checkpoint report (通报) and an institution's own standing, from snapshots and rollups."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, Q
+
+from monitoring.checkpoints import live_target, target_for
+from monitoring.enums import Standing
+from monitoring.figures import SUMS, summed
+from monitoring.models import Checkpoint, InstitutionProgress, InstitutionSnapshot, LineProgress
+from monitoring.rates import Figures, checkpoint_date, expected_examined, next_checkpoint
+from monitoring.rollups import approved_lines
+
+
+@dataclass
+class BureauLine:
+    name: str
+    figures: Figures
+    institutions: int
+    slow: int
+    serious: int
+
+
+@dataclass
+class BehindLine:
+    institution_id: int
+    name: str
+    bureau: str
+    kind: str
+    figures: Figures
+    standing: str
+    trend: list[Decimal | None] = field(default_factory=list)
+
+    @property
+    def standing_label(self) -> str:
+        return str(Standing(self.standing).label)
+
+
+@dataclass
+class Report:
+    checkpoint: Checkpoint
+    province: Figures
+    bureaus: list[BureauLine]
+    behind: list[BehindLine]
+    earlier: list[Checkpoint]
+
+    @property
+    def slow_count(self) -> int:
+        return sum(1 for b in self.behind if b.standing == Standing.SLOW)
+
+    @property
+    def serious_count(self) -> int:
+        return sum(1 for b in self.behind if b.standing == Standing.SERIOUS)
+
+
+def build(checkpoint: Checkpoint, user) -> Report:
+    """Everything the 通报 says, in five queries whatever the number of bureaus or institutions."""
+    rows = InstitutionSnapshot.objects.for_user(user).filter(checkpoint=checkpoint)
+    province = summed(rows.aggregate(**SUMS))
+    bureaus = [
+        BureauLine(
+            name=row["bureau__name"],
+            figures=summed(row),
+            institutions=row["n"],
+            slow=row["slow"],
+            serious=row["serious"],
+        )
+        for row in rows.values("bureau_id", "bureau__name")
+        .annotate(
+            **SUMS,
+            n=Count("institution_id"),
+            slow=Count("standing", filter=Q(standing=Standing.SLOW)),
+            serious=Count("standing", filter=Q(standing=Standing.SERIOUS)),
+        )
+        .order_by("bureau_id")
+    ]
+    behind = [
+        BehindLine(
+            institution_id=s.institution_id,
+            name=s.institution.name,
+            bureau=s.bureau.name,
+            kind=s.institution.get_kind_display(),
+            figures=s.figures,
+            standing=s.standing,
+        )
+        for s in rows.filter(standing__in=Standing.behind())
+        .select_related("institution", "bureau")
+        .order_by("bureau_id", "institution__name")
+    ]
+    earlier = list(Checkpoint.objects.filter(year=checkpoint.year, month__lt=checkpoint.month).order_by("month"))
+    if behind and earlier:
+        past = defaultdict(dict)
+        for row in InstitutionSnapshot.objects.filter(
+            checkpoint__in=earlier, institution_id__in=[b.institution_id for b in behind]
+        ).values("institution_id", "checkpoint_id", "approved", "examined"):
+            past[row["institution_id"]][row["checkpoint_id"]] = Figures(
+                approved=row["approved"], examined=row["examined"]
+            ).completion
+        for line in behind:
+            line.trend = [past[line.institution_id].get(c.pk) for c in earlier]
+    return Report(checkpoint=checkpoint, province=province, bureaus=bureaus, behind=behind, earlier=earlier)
+
+
+@dataclass
+class InstitutionStanding:
+    """Where one institution stands in a year, and what the next checkpoint expects of it."""
+
+    year: int
+    figures: Figures
+    target: Decimal
+    target_month: int | None
+    standing: str | None
+    next_year: int
+    next_month: int
+    next_date: date
+    next_target: Decimal
+    expected: int
+    still_needed: int
+    history: list[InstitutionSnapshot]
+    lines: list
+
+    @property
+    def standing_label(self) -> str:
+        return str(Standing(self.standing).label) if self.standing else ""
+
+
+def institution_standing(institution, year: int, *, today: date) -> InstitutionStanding:
+    progress = InstitutionProgress.objects.filter(institution=institution, year=year).first()
+    figures = progress.figures if progress else Figures()
+    target, month = live_target(year, today=today)
+    next_year, next_month = next_checkpoint(today)
+    if next_year != year:
+        next_year, next_month = year, 12
+    next_target = target_for(next_month)
+    expected = expected_examined(approved=figures.approved, target=next_target)
+    lines = list(
+        approved_lines(year)
+        .filter(plan__institution=institution)
+        .select_related("certificate", "plan__round")
+        .order_by("certificate__name", "level", "major_name", "pk")
+    )
+    progress_by_line = {p.line_id: p for p in LineProgress.objects.filter(line__in=[line.pk for line in lines])}
+    for line in lines:
+        found = progress_by_line.get(line.pk)
+        line.figures = Figures(
+            approved=line.approved_headcount,
+            registered=found.registered if found else 0,
+            examined=found.examined if found else 0,
+            passed=found.passed if found else 0,
+        )
+        line.source = found.get_source_display() if found else ""
+    return InstitutionStanding(
+        year=year,
+        figures=figures,
+        target=target,
+        target_month=month,
+        standing=figures.standing(target),
+        next_year=next_year,
+        next_month=next_month,
+        next_date=checkpoint_date(next_year, next_month),
+        next_target=next_target,
+        expected=expected,
+        still_needed=max(expected - figures.examined, 0),
+        history=list(
+            InstitutionSnapshot.objects.filter(institution=institution, checkpoint__year=year)
+            .select_related("checkpoint")
+            .order_by("checkpoint__month")
+        ),
+        lines=lines,
+    )

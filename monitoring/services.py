@@ -1,0 +1,292 @@
+"""Every change monitoring makes goes through one function here (views, tasks and commands call them)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.services import record, snapshot
+from core.models import ProvinceSettings
+from monitoring import columns, xlsx
+from monitoring.checkpoints import take_snapshot
+from monitoring.enums import ImportMode, ImportStatus, ProgressSource
+from monitoring.models import Checkpoint, ColumnLayout, LineProgress, ProgressImport, YearEndClose
+from monitoring.rates import CHECKPOINT_MONTHS
+from monitoring.rollups import refresh_certificates, refresh_institutions, refresh_year, year_lock
+from monitoring.yearend import fingerprint, review
+from plans.models import InstitutionYear
+
+DEFAULT_MAX_BYTES = 200 * 1024 * 1024
+HEADER_SCAN_ROWS = 20
+
+
+class Refused(Exception):
+    """A service said no; `message` tells the user why."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def max_upload_bytes() -> int:
+    return getattr(settings, "PROGRESS_IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES)
+
+
+# ---------------------------------------------------------------- typed progress
+
+
+@dataclass(frozen=True)
+class Counts:
+    registered: int
+    examined: int
+    passed: int
+
+
+def record_line_progress(*, actor, line, counts: Counts) -> LineProgress:
+    """Set one approved line's registered / examined / passed as typed by its institution.
+
+    Side effects: upserts LineProgress (source "typed"), recomputes the institution's and the
+    certificate's rollups for the year, one audit event with before and after.
+    """
+    if not 0 <= counts.passed <= counts.examined <= counts.registered:
+        raise Refused(_("The counts must satisfy passed ≤ examined ≤ registered."))
+    year = line.plan.round.year
+    institution_id = line.plan.institution_id
+    with transaction.atomic():
+        year_lock(year)
+        progress = LineProgress.objects.select_for_update().filter(line=line).first()
+        before = snapshot(progress, ["registered", "examined", "passed", "source"]) if progress else {}
+        progress = progress or LineProgress(line=line, institution_id=institution_id, year=year)
+        progress.certificate_id = line.certificate_id
+        progress.registered, progress.examined, progress.passed = counts.registered, counts.examined, counts.passed
+        progress.source = ProgressSource.TYPED
+        progress.updated_at = timezone.now()
+        progress.save()
+        refresh_institutions(year, [institution_id])
+        refresh_certificates(year, [line.certificate_id])
+        record(
+            actor=actor,
+            action="monitoring.progress.record",
+            obj=progress,
+            before=before,
+            after=snapshot(progress, ["registered", "examined", "passed", "source"]),
+        )
+    return progress
+
+
+# ---------------------------------------------------------------- imports
+
+
+def create_import(*, actor, upload, kind: str, year: int, institution=None) -> ProgressImport:
+    """Keep an uploaded file, check it is a safe workbook, find its header and guess the mapping.
+
+    Side effects: stores the file under private storage, creates the ProgressImport (status
+    "uploaded"), one audit event. A refused file is deleted at once and the import kept as
+    "refused" with the reason; Refused is raised with it.
+    """
+    if actor.is_institution_user:
+        institution = actor.institution
+    name = upload.name or "upload.xlsx"
+    job = ProgressImport(kind=kind, year=year, institution=institution, original_name=name[:255], created_by=actor)
+    if not name.lower().endswith(".xlsx"):
+        return _refuse_upload(job, _("Only Excel workbooks (.xlsx) can be imported."))
+    if upload.size > max_upload_bytes():
+        return _refuse_upload(job, _("The file is larger than %(mb)s MB.") % {"mb": max_upload_bytes() >> 20})
+    job.file.save(f"{uuid.uuid4().hex}.xlsx", upload, save=False)
+    job.save()
+    try:
+        xlsx.check(job.file.path)
+        number, headers = _header(xlsx.preview(job.file.path, limit=1))
+    except xlsx.UnreadableFile as exc:
+        job.file.delete(save=False)
+        return _refuse_upload(job, exc.message)
+    job.header_row, job.headers = number, headers
+    layout = ColumnLayout.objects.filter(kind=kind, signature=columns.signature(headers)).first()
+    job.layout = layout
+    job.mapping = dict(layout.mapping) if layout else columns.guess(kind, headers)
+    job.save()
+    record(actor=actor, action="monitoring.import.upload", obj=job, after={"kind": kind, "year": year})
+    return job
+
+
+def _header(rows: list[tuple[int, list]]) -> tuple[int, list[str]]:
+    if not rows:
+        raise xlsx.UnreadableFile(_("The first sheet of the workbook is empty."))
+    number, cells = rows[0]
+    return number, ["" if c is None else str(c).strip() for c in cells]
+
+
+def _refuse_upload(job: ProgressImport, message: str):
+    job.file = ""
+    job.status = ImportStatus.REFUSED
+    job.message = message
+    job.finished_at = timezone.now()
+    job.save()
+    record(actor=job.created_by, action="monitoring.import.refuse", obj=job, after={"message": message})
+    raise Refused(message)
+
+
+def confirm_import(*, actor, job: ProgressImport, mapping: dict[str, str], mode: str, layout_name: str = ""):
+    """Fix the column mapping and what to do with bad rows, and queue the job.
+
+    Side effects: saves the mapping as a layout under `layout_name` (when given), sets the
+    import "queued", enqueues `run_progress_import`, one audit event.
+    """
+    if job.status != ImportStatus.UPLOADED:
+        raise Refused(_("This import was confirmed already."))
+    if mode not in ImportMode.values:
+        raise Refused(_("Choose what happens to bad rows."))
+    mapping = {k: v for k, v in mapping.items() if v and v in job.headers}
+    lacking = columns.missing(job.kind, mapping, job.headers, needs_institution=job.institution_id is None)
+    if lacking:
+        raise Refused(_("Map a column to: %(fields)s.") % {"fields": "、".join(str(f.label) for f in lacking)})
+    if layout_name.strip():
+        job.layout, _created = ColumnLayout.objects.update_or_create(
+            kind=job.kind,
+            signature=columns.signature(job.headers),
+            defaults={"name": layout_name.strip()[:100], "mapping": mapping, "created_by": actor},
+        )
+    job.mapping, job.mode, job.status = mapping, mode, ImportStatus.QUEUED
+    job.save(update_fields=["mapping", "mode", "status", "layout"])
+    record(actor=actor, action="monitoring.import.confirm", obj=job, after={"mode": mode, "mapping": mapping})
+    from monitoring.tasks import run_progress_import
+
+    result = run_progress_import.enqueue(job.pk)
+    ProgressImport.objects.filter(pk=job.pk).update(task_id=str(result.id)[:64])
+    job.refresh_from_db()
+    return job
+
+
+# ---------------------------------------------------------------- personal data
+
+
+def reveal_id_number(*, actor, candidate, reason: str) -> tuple[str, str]:
+    """A provincial admin reads one candidate's name and ID number; the reason is required and audited."""
+    from monitoring import crypto
+
+    if not actor.is_provincial_admin:
+        raise PermissionDenied
+    reason = reason.strip()
+    if not reason:
+        raise Refused(_("Give the reason for reading the ID number."))
+    record(actor=actor, action="monitoring.candidate.reveal", obj=candidate, reason=reason)
+    return crypto.unseal(candidate.sealed)
+
+
+# ---------------------------------------------------------------- checkpoints and figures
+
+
+def take_checkpoint(*, year: int, month: int, actor=None) -> tuple[Checkpoint, bool]:
+    """The snapshot of (year, month), taken now unless it exists: (checkpoint, taken now).
+
+    Side effects when taken: refreshes the year's rollups, writes one snapshot row per
+    institution with approved lines and per certificate, one audit event. Safe to run twice,
+    also at the same time: the year lock and the unique (year, month) leave one snapshot.
+    """
+    if month not in CHECKPOINT_MONTHS:
+        raise Refused(_("Checkpoints are at the end of February, April, June, August, October and December."))
+    found = Checkpoint.objects.filter(year=year, month=month).first()
+    if found is not None:
+        return found, False
+    try:
+        with transaction.atomic():
+            year_lock(year)
+            found = Checkpoint.objects.filter(year=year, month=month).first()
+            if found is not None:
+                return found, False
+            refresh_year(year)
+            return take_snapshot(year=year, month=month, actor=actor), True
+    except IntegrityError:
+        return Checkpoint.objects.get(year=year, month=month), False
+
+
+def refresh_figures(*, year: int) -> None:
+    """Recompute the year's rollups from the approved lines (plans published or adjusted since)."""
+    with transaction.atomic():
+        year_lock(year)
+        refresh_year(year)
+
+
+# ---------------------------------------------------------------- year end
+def close_year(*, actor, year: int, reviewed: str) -> YearEndClose:
+    """Fix the completion rates of `year` into InstitutionYear (what R3 reads next year).
+
+    Side effects: refreshes the year's rollups; creates or updates one InstitutionYear per
+    institution with approved lines, each audited with its before and after; creates the
+    YearEndClose row and audits it. Refused when the year is closed already, or when the
+    figures are not the ones the office reviewed (`reviewed` is their fingerprint).
+    """
+    threshold = ProvinceSettings.current().cap_completion_threshold
+    with transaction.atomic():
+        year_lock(year)
+        if YearEndClose.objects.filter(year=year).exists():
+            raise Refused(_("The year %(year)s is closed already.") % {"year": year})
+        refresh_year(year)
+        rows = review(year, threshold=threshold)
+        if fingerprint(rows) != reviewed:
+            raise Refused(_("The figures changed since you reviewed them: review the list again."))
+        for row in rows:
+            institution_year, _created = InstitutionYear.objects.select_for_update().get_or_create(
+                institution_id=row.institution_id, year=year
+            )
+            before = snapshot(institution_year, ["completion_rate"])
+            institution_year.completion_rate = row.rate
+            institution_year.save(update_fields=["completion_rate"])
+            record(
+                actor=actor,
+                action="monitoring.completion_rate.fix",
+                obj=institution_year,
+                before=before,
+                after=snapshot(institution_year, ["completion_rate"]),
+            )
+        closed = YearEndClose.objects.create(
+            year=year,
+            threshold=threshold,
+            institutions=len(rows),
+            capped=sum(1 for r in rows if r.capped),
+            confirmed_at=timezone.now(),
+            confirmed_by=actor,
+        )
+        record(
+            actor=actor,
+            action="monitoring.year.close",
+            obj=closed,
+            after={"threshold": threshold, "institutions": closed.institutions, "capped": closed.capped},
+        )
+    return closed
+
+
+def lift_cap(*, actor, institution, year: int, reason: str) -> InstitutionYear:
+    """Lift the R3 cap that `year`'s completion puts on `institution` in year+1 (原则上), with a reason.
+
+    Side effects: creates or updates InstitutionYear(institution, year) with cap_lifted and the
+    reason; one audit event.
+    """
+    reason = reason.strip()
+    if not reason:
+        raise Refused(_("Give the reason for lifting the cap."))
+    with transaction.atomic():
+        institution_year, _created = InstitutionYear.objects.select_for_update().get_or_create(
+            institution=institution, year=year
+        )
+        if institution_year.cap_lifted:
+            raise Refused(_("The cap of %(name)s is lifted already.") % {"name": institution.name})
+        before = snapshot(institution_year, ["cap_lifted", "cap_lift_reason"])
+        institution_year.cap_lifted = True
+        institution_year.cap_lift_reason = reason
+        institution_year.save(update_fields=["cap_lifted", "cap_lift_reason"])
+        record(
+            actor=actor,
+            action="monitoring.cap.lift",
+            obj=institution_year,
+            before=before,
+            after=snapshot(institution_year, ["cap_lifted", "cap_lift_reason"]),
+            reason=reason,
+        )
+    return institution_year

@@ -1,0 +1,107 @@
+/* OneX monitoring dashboard: draws each figure with the vendored Apache ECharts.
+   Every bar, point and funnel stage links to the institutions behind it (row.drill). */
+(function () {
+  "use strict";
+  const root = document.getElementById("monitoring-dashboard");
+  if (!root || typeof echarts === "undefined") return;
+  const labels = JSON.parse(document.getElementById("chart-labels").textContent);
+  const target = parseFloat(root.dataset.target || "0");
+  window.onexCharts = {};
+
+  const pct = (v) => (v === null || v === undefined ? null : v);
+  const drillTo = (chart, rows) => chart.on("click", (params) => {
+    const row = rows[params.dataIndex];
+    if (row && row.drill) window.location.href = row.drill;
+  });
+
+  function bars(chart, rows, horizontal) {
+    const names = rows.map((r) => r.label);
+    const values = rows.map((r) => pct(r.completion));
+    const category = { type: "category", data: names, axisLabel: { interval: 0, width: 140, overflow: "truncate" } };
+    const value = { type: "value", name: "%", max: (v) => Math.max(100, Math.ceil(v.max / 10) * 10) };
+    chart.setOption({
+      tooltip: { trigger: "item", formatter: (p) => `${p.name}<br>${labels.completion}: ${p.value === null ? "–" : p.value + "%"}` },
+      grid: { left: horizontal ? 160 : 50, right: 20, top: 30, bottom: horizontal ? 30 : 70 },
+      xAxis: horizontal ? value : Object.assign(category, { axisLabel: { interval: 0, rotate: names.length > 6 ? 30 : 0 } }),
+      yAxis: horizontal ? Object.assign(category, { inverse: true }) : value,
+      series: [{
+        type: "bar", data: values, cursor: "pointer",
+        itemStyle: { color: (p) => (p.value !== null && p.value < target / 2 ? "#dc3545" : p.value !== null && p.value < target ? "#ffc107" : "#0d6efd") },
+        label: { show: true, position: horizontal ? "right" : "top", formatter: (p) => (p.value === null ? "–" : p.value + "%") },
+        markLine: target > 0 ? { symbol: "none", data: [horizontal ? { xAxis: target } : { yAxis: target }], label: { formatter: `${labels.target} ${target}` } } : undefined,
+      }],
+    });
+    drillTo(chart, rows);
+  }
+
+  function certificates(el, rows) {
+    el.innerHTML = "";
+    el.style.display = "flex";
+    const top = rows.slice(0, 10);
+    const bottom = rows.length > 10 ? rows.slice(-10).reverse() : [];
+    [[top, labels.top], [bottom, labels.bottom]].forEach(([part, title]) => {
+      if (!part.length) return;
+      const box = document.createElement("div");
+      box.style.flex = "1";
+      box.style.minWidth = "0";
+      box.dataset.part = title;
+      el.appendChild(box);
+      const chart = echarts.init(box);
+      bars(chart, part, true);
+      chart.setOption({ title: { text: title, textStyle: { fontSize: 13 } } });
+      window.onexCharts["certificates:" + (part === top ? "top" : "bottom")] = chart;
+    });
+  }
+
+  function trend(chart, rows) {
+    chart.setOption({
+      tooltip: { trigger: "axis" },
+      legend: { data: [labels.completion, labels.target] },
+      grid: { left: 50, right: 20, top: 40, bottom: 40 },
+      xAxis: { type: "category", data: rows.map((r) => r.label) },
+      yAxis: { type: "value", name: "%", max: 100 },
+      series: [
+        { name: labels.completion, type: "line", data: rows.map((r) => pct(r.completion)), symbolSize: 10, cursor: "pointer" },
+        { name: labels.target, type: "line", data: rows.map((r) => r.target), lineStyle: { type: "dashed" }, silent: true },
+      ],
+    });
+    chart.on("click", (params) => {
+      const row = rows[params.dataIndex];
+      if (params.seriesIndex === 0 && row && row.drill) window.location.href = row.drill;
+    });
+  }
+
+  function funnel(chart, rows) {
+    const row = rows[0] || { approved: 0, registered: 0, examined: 0, passed: 0, drill: "" };
+    const stages = ["approved", "registered", "examined", "passed"].map((key) => ({ name: labels[key], value: row[key] || 0 }));
+    chart.setOption({
+      tooltip: { trigger: "item", formatter: "{b}: {c}" },
+      series: [{ type: "funnel", sort: "none", left: "10%", width: "80%", data: stages, label: { formatter: "{b}: {c}" }, cursor: "pointer" }],
+    });
+    chart.on("click", () => { if (row.drill) window.location.href = row.drill; });
+  }
+
+  root.querySelectorAll("[data-chart]").forEach((el) => {
+    const name = el.dataset.chart;
+    fetch(el.dataset.url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then((response) => { if (!response.ok) throw new Error(response.status); return response.json(); })
+      .then((figure) => {
+        const heading = root.querySelector(`[data-chart-title="${name}"]`);
+        if (heading) heading.textContent = figure.title;
+        if (!figure.rows.length) {
+          el.innerHTML = `<p class="text-muted">${labels.empty}</p>`;
+        } else if (name === "certificates") {
+          certificates(el, figure.rows);
+        } else {
+          const chart = echarts.init(el);
+          window.onexCharts[name] = chart;
+          if (figure.chart === "line") trend(chart, figure.rows);
+          else if (figure.chart === "funnel") funnel(chart, figure.rows);
+          else bars(chart, figure.rows, false);
+        }
+        el.dataset.ready = "1";
+      })
+      .catch(() => { el.innerHTML = `<p class="text-danger">!</p>`; el.dataset.ready = "error"; });
+  });
+  window.addEventListener("resize", () => Object.values(window.onexCharts).forEach((c) => c.resize()));
+})();

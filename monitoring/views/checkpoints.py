@@ -1,0 +1,85 @@
+"""Checkpoints: the list, taking one, and the report (通报) as a page, a workbook and a PDF."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.access import role_required
+from monitoring import exports, report, services
+from monitoring.access import OFFICE_ROLES, get_checkpoint_for_user
+from monitoring.forms import CheckpointForm
+from monitoring.models import Checkpoint
+from monitoring.rates import is_due, last_checkpoint
+from monitoring.views.common import download
+
+
+@login_required
+@require_GET
+def checkpoint_list(request):
+    year, month = last_checkpoint(timezone.localdate())
+    form = CheckpointForm(initial={"year": year, "month": month})
+    return render(
+        request,
+        "monitoring/checkpoints.html",
+        {"checkpoints": Checkpoint.objects.all(), "form": form, "can_take": request.user.role in OFFICE_ROLES},
+    )
+
+
+@role_required(*OFFICE_ROLES)
+@require_POST
+def checkpoint_take(request):
+    form = CheckpointForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a year and a checkpoint month."))
+        return redirect("monitoring:checkpoints")
+    year, month = form.cleaned_data["year"], form.cleaned_data["month"]
+    if not is_due(year, month, today=timezone.localdate()):
+        messages.error(
+            request, _("The checkpoint %(year)s-%(month)02d has not come yet.") % {"year": year, "month": month}
+        )
+        return redirect("monitoring:checkpoints")
+    checkpoint, taken = services.take_checkpoint(year=year, month=month, actor=request.user)
+    if taken:
+        messages.success(request, _("Checkpoint %(checkpoint)s taken.") % {"checkpoint": checkpoint})
+    else:
+        messages.info(
+            request, _("Checkpoint %(checkpoint)s was taken before; nothing changed.") % {"checkpoint": checkpoint}
+        )
+    return redirect("monitoring:report", checkpoint.pk)
+
+
+@login_required
+@require_GET
+def checkpoint_report(request, pk: int):
+    if request.user.is_institution_user:
+        return redirect("monitoring:mine")
+    checkpoint = get_checkpoint_for_user(request.user, pk)
+    return render(request, "monitoring/report.html", {"report": report.build(checkpoint, request.user)})
+
+
+def _filename(checkpoint: Checkpoint, ext: str) -> str:
+    return f"{checkpoint.year}年{checkpoint.month}月1+X证书考核进度监测通报.{ext}"
+
+
+@login_required
+@require_GET
+def report_xlsx(request, pk: int):
+    if request.user.is_institution_user:
+        return redirect("monitoring:mine")
+    checkpoint = get_checkpoint_for_user(request.user, pk)
+    return download(exports.report_xlsx(report.build(checkpoint, request.user)), _filename(checkpoint, "xlsx"))
+
+
+@login_required
+@require_GET
+def report_pdf(request, pk: int):
+    if request.user.is_institution_user:
+        return redirect("monitoring:mine")
+    checkpoint = get_checkpoint_for_user(request.user, pk)
+    pdf = exports.report_pdf(report.build(checkpoint, request.user))
+    return download(pdf, _filename(checkpoint, "pdf"), "application/pdf")

@@ -1,0 +1,134 @@
+"""The dashboard, each chart's data, each figure as a table and as Excel, and the drill-down."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+
+from institutions.enums import InstitutionKind
+from monitoring import exports, figures
+from monitoring.checkpoints import live_target
+from monitoring.enums import Standing
+from monitoring.models import Checkpoint, InstitutionProgress
+from monitoring.views.common import download, year_from
+
+DRILL_FILTERS = ("bureau", "kind", "certificate", "checkpoint")
+CHART_LABELS = {
+    "completion": _("completion rate (%)"),
+    "target": _("target (%)"),
+    "approved": _("approved headcount"),
+    "registered": _("registered"),
+    "examined": _("examined"),
+    "passed": _("passed"),
+    "top": _("top 10"),
+    "bottom": _("bottom 10"),
+    "empty": _("No figures yet."),
+}
+
+
+@login_required
+def index(request):
+    if request.user.is_institution_user:
+        return redirect("monitoring:mine")
+    return redirect("monitoring:dashboard")
+
+
+@login_required
+@require_GET
+def dashboard(request):
+    year = year_from(request)
+    user = request.user
+    target, month = live_target(year, today=timezone.localdate())
+    last = (
+        InstitutionProgress.objects.filter(year=year).order_by("-refreshed_at").values_list("refreshed_at", flat=True)
+    )
+    return render(
+        request,
+        "monitoring/dashboard.html",
+        {
+            "year": year,
+            "total": figures.total(user, year),
+            "target": target,
+            "target_month": month,
+            "refreshed_at": last.first(),
+            "charts": list(figures.TITLES.items()),
+            "chart_labels": CHART_LABELS,
+            "checkpoints": Checkpoint.objects.filter(year=year).order_by("month"),
+        },
+    )
+
+
+def _figure(request, name: str):
+    try:
+        build = figures.FIGURES[name]
+    except KeyError as exc:
+        raise Http404 from exc
+    year = year_from(request)
+    return year, build(request.user, year)
+
+
+@login_required
+@require_GET
+def figure_data(request, name: str):
+    _year, figure = _figure(request, name)
+    return JsonResponse(figure.as_json())
+
+
+@login_required
+@require_GET
+def figure_table(request, name: str):
+    year, figure = _figure(request, name)
+    return render(request, "monitoring/figure_table.html", {"figure": figure, "year": year, "name": name})
+
+
+@login_required
+@require_GET
+def figure_xlsx(request, name: str):
+    year, figure = _figure(request, name)
+    return download(exports.figure_xlsx(figure, year=year), f"{year}年{figure.title}.xlsx")
+
+
+def _drill(request):
+    year = year_from(request)
+    filters = {}
+    for key in DRILL_FILTERS:
+        value = request.GET.get(key, "")
+        if key == "kind":
+            if value in InstitutionKind.values:
+                filters[key] = value
+        elif value.isdigit():
+            filters[key] = int(value)
+    standing = request.GET.get("standing", "")
+    if standing in Standing.values or standing == "behind":
+        filters["standing"] = standing
+    if "checkpoint" in filters:
+        checkpoint = Checkpoint.objects.filter(pk=filters["checkpoint"]).first()
+        if checkpoint is None:
+            raise Http404
+        year, target = checkpoint.year, checkpoint.target
+    else:
+        target, _month = live_target(year, today=timezone.localdate())
+    return year, filters, figures.institutions(request.user, year, target=target, filters=filters)
+
+
+@login_required
+@require_GET
+def institutions(request):
+    year, filters, figure = _drill(request)
+    query = request.GET.urlencode()
+    return render(
+        request,
+        "monitoring/institutions.html",
+        {"figure": figure, "year": year, "filters": filters, "query": query},
+    )
+
+
+@login_required
+@require_GET
+def institutions_xlsx(request):
+    year, _filters, figure = _drill(request)
+    return download(exports.figure_xlsx(figure, year=year), f"{year}年院校考核进度.xlsx")

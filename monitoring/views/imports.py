@@ -1,0 +1,98 @@
+"""Upload, map and preview, confirm, and follow an import; the template and the bad-row list."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts.access import role_required
+from monitoring import exports, services, xlsx
+from monitoring.access import IMPORT_ROLES, get_import_for_user
+from monitoring.enums import ImportKind, ImportStatus
+from monitoring.forms import MappingForm, UploadForm
+from monitoring.models import ProgressImport
+from monitoring.previewing import preview
+from monitoring.views.common import download
+
+RECENT = 30
+
+
+@role_required(*IMPORT_ROLES)
+@require_http_methods(["GET", "POST"])
+def imports(request):
+    form = UploadForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = services.create_import(
+                actor=request.user,
+                upload=form.cleaned_data["file"],
+                kind=form.cleaned_data["kind"],
+                year=form.cleaned_data["year"],
+                institution=form.cleaned_data.get("institution"),
+            )
+        except services.Refused as exc:
+            messages.error(request, exc.message)
+            return redirect("monitoring:imports")
+        return redirect("monitoring:import_map", job.pk)
+    recent = ProgressImport.objects.for_user(request.user).select_related("institution", "created_by")[:RECENT]
+    return render(request, "monitoring/imports.html", {"form": form, "imports": recent})
+
+
+@role_required(*IMPORT_ROLES)
+@require_http_methods(["GET", "POST"])
+def import_map(request, pk: int):
+    job = get_import_for_user(request.user, pk)
+    if job.status != ImportStatus.UPLOADED:
+        return redirect("monitoring:import_detail", job.pk)
+    form = MappingForm(request.POST or None, job=job)
+    mapping = job.mapping
+    if request.method == "POST" and form.is_valid():
+        mapping = form.mapping()
+        if "confirm" in request.POST:
+            try:
+                services.confirm_import(
+                    actor=request.user,
+                    job=job,
+                    mapping=mapping,
+                    mode=form.cleaned_data["mode"],
+                    layout_name=form.cleaned_data["layout_name"],
+                )
+            except services.Refused as exc:
+                form.add_error(None, exc.message)
+            else:
+                return redirect("monitoring:import_detail", job.pk)
+    try:
+        fields, rows = preview(job, mapping)
+    except xlsx.UnreadableFile as exc:
+        messages.error(request, exc.message)
+        fields, rows = [], []
+    return render(request, "monitoring/import_map.html", {"job": job, "form": form, "fields": fields, "rows": rows})
+
+
+@role_required(*IMPORT_ROLES)
+@require_GET
+def import_detail(request, pk: int):
+    job = get_import_for_user(request.user, pk)
+    template = "monitoring/_import_progress.html" if request.headers.get("HX-Request") else "monitoring/import.html"
+    return render(request, template, {"job": job, "issues": job.issues[:200]})
+
+
+@role_required(*IMPORT_ROLES)
+@require_GET
+def import_issues(request, pk: int):
+    job = get_import_for_user(request.user, pk)
+    if not job.issues:
+        raise Http404
+    return download(exports.issues_xlsx(job), _("import-issues-%(pk)s.xlsx") % {"pk": job.pk})
+
+
+@role_required(*IMPORT_ROLES)
+@require_GET
+def import_template(request, kind: str):
+    if kind not in ImportKind.values:
+        raise Http404
+    name = "考生成绩导入模板.xlsx" if kind == ImportKind.CANDIDATES else "条目进度导入模板.xlsx"
+    return download(exports.template_xlsx(kind), name)

@@ -1,0 +1,88 @@
+"""The year-end close: review who R3 will cap next year, confirm, and lift one cap with a reason."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.access import role_required
+from accounts.enums import Role
+from core.models import ProvinceSettings
+from monitoring import services, yearend
+from monitoring.access import OFFICE_ROLES, get_institution_for_user
+from monitoring.forms import CloseForm, ReasonForm
+from monitoring.models import YearEndClose
+from monitoring.rollups import refresh_year, year_lock
+
+
+@role_required(*OFFICE_ROLES, Role.OBSERVER)
+def year_end_default(request):
+    """December closes this year; the rest of the year the last one is the one to close."""
+    today = timezone.localdate()
+    return redirect("monitoring:year_end", today.year if today.month == 12 else today.year - 1)
+
+
+@role_required(*OFFICE_ROLES, Role.OBSERVER)
+@require_http_methods(["GET"])
+def year_end(request, year: int):
+    closed = YearEndClose.objects.filter(year=year).select_related("confirmed_by").first()
+    if closed is None:
+        # The rollups are a cache: bring them up to date so the list reviewed is the list closed.
+        with transaction.atomic():
+            year_lock(year)
+            refresh_year(year)
+    rows = yearend.review(year)
+    return render(
+        request,
+        "monitoring/year_end.html",
+        {
+            "year": year,
+            "rows": rows,
+            "capped": [r for r in rows if r.capped],
+            "closed": closed,
+            "threshold": ProvinceSettings.current().cap_completion_threshold,
+            "close_form": CloseForm(initial={"reviewed": yearend.fingerprint(rows)}),
+            "can_close": request.user.role in OFFICE_ROLES,
+            "can_lift": request.user.is_provincial_admin,
+            "lift_form": ReasonForm(),
+        },
+    )
+
+
+@role_required(*OFFICE_ROLES)
+@require_POST
+def year_end_close(request, year: int):
+    form = CloseForm(request.POST)
+    if form.is_valid():
+        try:
+            closed = services.close_year(actor=request.user, year=year, reviewed=form.cleaned_data["reviewed"])
+        except services.Refused as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request,
+                _("The year %(year)s is closed: %(n)s rates fixed, %(capped)s institutions capped next year.")
+                % {"year": year, "n": closed.institutions, "capped": closed.capped},
+            )
+    return redirect("monitoring:year_end", year)
+
+
+@role_required(Role.PROVINCIAL_ADMIN)
+@require_POST
+def lift_cap(request, year: int, institution: int):
+    found = get_institution_for_user(request.user, institution)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the reason for lifting the cap."))
+        return redirect("monitoring:year_end", year)
+    try:
+        services.lift_cap(actor=request.user, institution=found, year=year, reason=form.cleaned_data["reason"])
+    except services.Refused as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The cap of %(name)s for %(next)s is lifted.") % {"name": found, "next": year + 1})
+    return redirect("monitoring:year_end", year)
