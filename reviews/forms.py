@@ -100,7 +100,7 @@ class ExtensionForm(forms.Form):
     def clean(self):
         data = super().clean()
         if bool(data.get("institution")) == bool(data.get("bureau")):
-            raise forms.ValidationError(_("Choose one institution or one bureau, not both."))
+            self.add_error(None, _("Choose one institution or one bureau, not both."))
         rnd, stage, until = data.get("round"), data.get("stage"), data.get("until")
         if rnd and stage and until:
             window = rnd.window_for(stage)

@@ -32,6 +32,7 @@ from rounds.enums import Stage
 
 STAGE_OF = {ReviewLevel.BUREAU: Stage.BUREAU_REVIEW, ReviewLevel.PROVINCE: Stage.PROVINCIAL_REVIEW}
 STATUS_OF = {ReviewLevel.BUREAU: PlanStatus.BUREAU_REVIEW, ReviewLevel.PROVINCE: PlanStatus.PROVINCIAL_REVIEW}
+LEVEL_HOLDING = {PlanStatus.BUREAU_REVIEW: ReviewLevel.BUREAU, PlanStatus.PROVINCIAL_REVIEW: ReviewLevel.PROVINCE}
 RETURNED_TO = {ReviewLevel.BUREAU: PlanStatus.RETURNED_BY_BUREAU, ReviewLevel.PROVINCE: PlanStatus.RETURNED_BY_PROVINCE}
 
 

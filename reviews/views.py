@@ -107,7 +107,7 @@ def _windows(plan: Plan, at) -> list[dict]:
     return result
 
 
-@role_required(*QUEUE_ROLES)
+@role_required(*Role.values)
 def review_plan(request, pk: int):
     plan = _plan_for_reviewer(request, pk)
     now = timezone.now()
@@ -231,7 +231,8 @@ def approve(request, pk: int):
 @role_required(*Role.values)
 def return_plan(request, pk: int):
     plan = get_plan_for_user(request.user, pk)
-    level = services.level_of(request.user)
+    # The level holding the plan may return it; at any other time, a reviewer learns why not.
+    level = services.LEVEL_HOLDING.get(plan.status) or services.level_of(request.user)
     if level is None:
         raise PermissionDenied
     _require_reviewer(request.user, plan, level)

@@ -1,9 +1,6 @@
 import pytest
 from django.utils import translation
 
-from tests.conftest import make_certificate
-from tests.reviews.factories import J, M
-
 
 @pytest.fixture(autouse=True)
 def english():
@@ -15,8 +12,3 @@ def english():
 def immediate_tasks(settings):
     """Run queued jobs (e-mail delivery) at once, so tests see the mail in `mail.outbox`."""
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
-
-
-@pytest.fixture
-def logistics(db):
-    return make_certificate("物流管理职业技能等级证书", levels=[J, M])

@@ -1,0 +1,113 @@
+"""The review queues: who sees which plans, filters, counts per status, sorting, no N+1."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from institutions.enums import InstitutionKind
+from institutions.models import Institution
+from plans.enums import PlanStatus
+from plans.models import Plan
+from reviews.models import PlanCheck
+from reviews.queues import queue_for
+from tests.conftest import make_certificate
+from tests.reviews.factories import FILED, J, in_bureau_review, in_provincial_review, plan_in
+
+
+def names(response) -> list[str]:
+    return [plan.institution.name for plan in response.context["page"].object_list]
+
+
+def test_bureau_queue_holds_its_secondary_schools_submitted_plans_only(cast, spring, logistics):
+    mine = in_bureau_review(cast, spring, logistics)
+    in_bureau_review(cast, spring, logistics, institution=cast.school2)
+    in_provincial_review(cast, spring, logistics)
+    plan_in(cast.college2, spring, PlanStatus.DRAFT, [(logistics, J, "物流管理", 40)])
+
+    assert list(queue_for(cast.bureau_reviewer)) == [mine]
+
+
+def test_province_queue_holds_what_reached_the_province_and_not_what_waits_on_a_bureau(cast, spring, logistics):
+    in_bureau_review(cast, spring, logistics)
+    college = in_provincial_review(cast, spring, logistics)
+    approved_school = in_provincial_review(cast, spring, logistics, institution=cast.school2)
+
+    assert set(queue_for(cast.provincial_reviewer)) == {college, approved_school}
+
+
+def test_queue_counts_plans_per_status_and_filters_by_status(client, cast, spring, logistics):
+    in_provincial_review(cast, spring, logistics)
+    plan_in(cast.college2, spring, PlanStatus.PUBLISHED, [(logistics, J, "物流管理", 40)])
+    client.force_login(cast.provincial_reviewer)
+
+    response = client.get(reverse("review_queue"), {"status": PlanStatus.PUBLISHED})
+
+    counts = {status: n for status, _label, n in response.context["counts"] if n}
+    assert counts == {"provincial_review": 1, "published": 1}
+    assert names(response) == [cast.college2.name]
+
+
+def test_queue_filters_by_bureau_kind_and_certificate(client, cast, spring, logistics):
+    other = make_certificate("电子商务数据分析职业技能等级证书", levels=[J])
+    in_provincial_review(cast, spring, logistics)  # college1, bureau 1, higher vocational
+    in_provincial_review(cast, spring, other, institution=cast.college2)  # bureau 2, applied undergraduate
+    client.force_login(cast.provincial_reviewer)
+    url = reverse("review_queue")
+
+    assert names(client.get(url, {"bureau": cast.bureau2.pk})) == [cast.college2.name]
+    assert names(client.get(url, {"kind": InstitutionKind.HIGHER_VOCATIONAL})) == [cast.college1.name]
+    assert names(client.get(url, {"certificate": other.pk})) == [cast.college2.name]
+
+
+def test_queue_filters_plans_with_warnings(client, cast, spring, logistics):
+    with_majors = make_certificate("智能财税职业技能等级证书", levels=[J], majors=["会计事务"])
+    in_provincial_review(cast, spring, logistics)
+    # R6: the major is not one of the certificate's corresponding majors (a warning).
+    in_provincial_review(cast, spring, with_majors, institution=cast.college2)
+    client.force_login(cast.provincial_reviewer)
+
+    response = client.get(reverse("review_queue"), {"has_warnings": "on"})
+
+    assert names(response) == [cast.college2.name]
+    assert PlanCheck.objects.get(plan__institution=cast.college2).codes == "R6"
+
+
+def test_queue_sorts_by_submission_time(client, cast, spring, logistics):
+    later = in_provincial_review(cast, spring, logistics)
+    Plan.objects.filter(pk=later.pk).update(submitted_at=FILED + timedelta(hours=2))
+    in_provincial_review(cast, spring, logistics, institution=cast.college2)
+    client.force_login(cast.provincial_reviewer)
+
+    oldest = names(client.get(reverse("review_queue")))
+    newest = names(client.get(reverse("review_queue"), {"sort": "newest"}))
+
+    assert oldest == [cast.college2.name, cast.college1.name]
+    assert newest == [cast.college1.name, cast.college2.name]
+
+
+def _queries_for_queue(client, user) -> int:
+    client.get(reverse("review_queue"))  # the first visit stores each plan's rule check
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("review_queue"), {"has_warnings": "", "sort": "oldest"})
+    assert response.status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize("reviewer", ["bureau_reviewer", "provincial_reviewer"])
+def test_queue_query_count_does_not_grow_with_the_plans(client, cast, spring, logistics, reviewer):
+    client.force_login(getattr(cast, reviewer))
+    status = PlanStatus.BUREAU_REVIEW if reviewer == "bureau_reviewer" else PlanStatus.PROVINCIAL_REVIEW
+    plan_in(cast.school1, spring, status, [(logistics, J, "物流管理", 40)])
+    one = _queries_for_queue(client, getattr(cast, reviewer))
+    for n in range(2):
+        school = Institution.objects.create(
+            name=f"示例学校{n}", kind=InstitutionKind.SECONDARY_VOCATIONAL, bureau=cast.bureau1, platform_account="x"
+        )
+        plan_in(school, spring, status, [(logistics, J, "物流管理", 40), (logistics, J, "电子商务", 40)])
+
+    three = _queries_for_queue(client, getattr(cast, reviewer))
+
+    assert one == three
