@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.enums import Role
+from accounts.models import User
 from audit.services import record, snapshot
 from catalog.enums import Level
 from catalog.models import Certificate, CertificateLevel
@@ -71,6 +72,29 @@ def _set_status(*, actor, plan: Plan, to: str, action: str, reason: str = "", **
         setattr(plan, name, value)
     plan.save()
     record(actor=actor, action=action, obj=plan, before=before, after={"status": to} | fields, reason=reason)
+
+
+def _notify(*, plan: Plan, name: str, recipients, actor, **context) -> None:
+    from django.urls import reverse
+
+    from notifications.services import notify
+
+    notify(
+        recipients=recipients,
+        name=name,
+        context={"plan": plan, "actor": actor, **context},
+        url=reverse("plan_detail", args=[plan.pk]),
+    )
+
+
+def _institution_people(plan: Plan, role: str):
+    return User.objects.filter(institution_id=plan.institution_id, role=role, is_active=True)
+
+
+def _reviewers_for(plan: Plan):
+    if plan.status == PlanStatus.BUREAU_REVIEW:
+        return User.objects.filter(role=Role.BUREAU_REVIEWER, bureau_id=plan.institution.bureau_id, is_active=True)
+    return User.objects.filter(role=Role.PROVINCIAL_REVIEWER, is_active=True)
 
 
 # --- the draft -------------------------------------------------------------------------------------------------
@@ -250,7 +274,7 @@ def save_form(*, actor, plan: Plan, certificate: Certificate, **values) -> Appli
 def send_for_signoff(*, actor, plan: Plan, at: datetime) -> Plan:
     """Staff hand the plan to their leader. Refused outside the window or while a rule blocks.
 
-    Side effects: status awaiting_signoff (audited).
+    Side effects: status awaiting_signoff (audited); the institution's leaders are notified.
     """
     _require_role(actor, Role.INSTITUTION_STAFF)
     _require_own(actor, plan)
@@ -262,19 +286,34 @@ def send_for_signoff(*, actor, plan: Plan, at: datetime) -> Plan:
     blockers = blocking(check_plan(plan, at=at, lines=lines), lines)
     if blockers:
         raise RuleError(blockers)
-    _set_status(actor=actor, plan=plan, to=PlanStatus.AWAITING_SIGNOFF, action="plan.send_for_signoff")
+    with transaction.atomic():
+        _set_status(actor=actor, plan=plan, to=PlanStatus.AWAITING_SIGNOFF, action="plan.send_for_signoff")
+        _notify(
+            plan=plan,
+            name="plan_sent_for_signoff",
+            actor=actor,
+            recipients=_institution_people(plan, Role.INSTITUTION_LEADER),
+        )
     return plan
 
 
 def send_back(*, actor, plan: Plan, reason: str) -> Plan:
-    """The leader sends the plan back to staff with a reason. Side effects: status draft (audited)."""
+    """The leader sends the plan back to staff with a reason. Side effects: status draft (audited), staff notified."""
     _require_role(actor, Role.INSTITUTION_LEADER)
     _require_own(actor, plan)
     if plan.status != PlanStatus.AWAITING_SIGNOFF:
         raise PlanError(_("Only a plan awaiting sign-off can be sent back."))
     if not reason.strip():
         raise PlanError(_("Give a reason for sending the plan back."))
-    _set_status(actor=actor, plan=plan, to=PlanStatus.DRAFT, action="plan.send_back", reason=reason.strip())
+    with transaction.atomic():
+        _set_status(actor=actor, plan=plan, to=PlanStatus.DRAFT, action="plan.send_back", reason=reason.strip())
+        _notify(
+            plan=plan,
+            name="plan_sent_back",
+            actor=actor,
+            reason=reason.strip(),
+            recipients=_institution_people(plan, Role.INSTITUTION_STAFF),
+        )
     return plan
 
 
@@ -297,7 +336,8 @@ def sign_off(*, actor, plan: Plan, at: datetime) -> Plan:
     """The leader signs off, which submits the plan. Rules are re-checked under the institution-year lock, so
     two plans of one year racing each other cannot together break the cap (R3).
 
-    Side effects: status bureau_review or provincial_review, submitted_at, signed_off_by (audited).
+    Side effects: status bureau_review or provincial_review, submitted_at, signed_off_by (audited); the reviewers
+    of the next level and the institution's staff are notified.
     """
     _require_role(actor, Role.INSTITUTION_LEADER)
     _require_own(actor, plan)
@@ -320,5 +360,12 @@ def sign_off(*, actor, plan: Plan, at: datetime) -> Plan:
             signed_off_by=actor,
             returned_from="",
             returned_reason="",
+        )
+        _notify(
+            plan=plan,
+            name="plan_submitted",
+            actor=actor,
+            stage=plan.get_status_display(),
+            recipients=[*_reviewers_for(plan), *_institution_people(plan, Role.INSTITUTION_STAFF)],
         )
     return plan

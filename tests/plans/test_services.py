@@ -269,3 +269,21 @@ def test_returned_plan_may_not_be_resubmitted_after_that_levels_window(cast, spr
         services.send_for_signoff(actor=cast.staff, plan=plan, at=datetime(2027, 4, 13, 0, 0, tzinfo=SHANGHAI))
 
     assert [v.code for v in raised.value.violations] == ["R1"]
+
+
+def test_workflow_notifies_leader_then_bureau_and_staff(cast, spring, logistics):
+    from notifications.models import Notification
+
+    plan = ready_plan(cast, spring, logistics)
+
+    services.send_for_signoff(actor=cast.staff, plan=plan, at=FILING)
+    after_send = sorted(Notification.objects.values_list("recipient__username", "name"))
+    services.sign_off(actor=cast.leader, plan=plan, at=FILING)
+    after_sign = sorted(Notification.objects.values_list("recipient__username", "name"))
+
+    assert after_send == [("leader", "plan_sent_for_signoff")]
+    assert after_sign == [
+        ("bureau_reviewer", "plan_submitted"),
+        ("leader", "plan_sent_for_signoff"),
+        ("staff", "plan_submitted"),
+    ]
