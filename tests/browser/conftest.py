@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from django.db import connections
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from tests.conftest import PASSWORD
@@ -39,11 +40,21 @@ def browser() -> Iterator[Browser]:
             chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
             yield chromium
             chromium.close()
+            # With a loop running, Django keeps this thread's connections in a separate (context) storage:
+            # close them now, or they outlive the loop unseen and PostgreSQL refuses to drop the test database.
+            connections.close_all()
     finally:
         if previous is None:
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         else:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture(scope="session")
+def live_server(django_db_setup, live_server):
+    """pytest-django's live server, started once the test database exists so that it stops before the database
+    is dropped (its request threads keep their connections open: CONN_MAX_AGE)."""
+    return live_server
 
 
 @dataclass
