@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "plans",
     "monitoring",
     "reviews",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -175,3 +176,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 AUDIT_RETENTION_DAYS = envint("AUDIT_RETENTION_DAYS", 365)
 
 FORMAT_MODULE_PATH = ["onex.formats"]
+
+# API: requests per token in each window of API_RATE_WINDOW_SECONDS (429 with Retry-After past it).
+API_RATE_LIMIT = envint("API_RATE_LIMIT", 120)
+API_RATE_WINDOW_SECONDS = envint("API_RATE_WINDOW_SECONDS", 60)

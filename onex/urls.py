@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from api.main import api as api_v1
 from onex import views
 
 urlpatterns = [
@@ -15,5 +16,7 @@ urlpatterns = [
     path("reviews/", include("reviews.urls")),
     path("inbox/", include("notifications.urls")),
     path("audit/", include("audit.urls")),
+    path("api/v1/", api_v1.urls),
+    path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]

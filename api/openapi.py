@@ -1,0 +1,85 @@
+"""The API object: Bearer-token auth, problem+json errors, and docs served from our own static files."""
+
+from __future__ import annotations
+
+from django.shortcuts import render
+from ninja import NinjaAPI
+from ninja.openapi.docs import Swagger
+
+from api.auth import TokenAuth
+from api.problems import CONTENT_TYPE, HANDLERS, PROBLEM_TYPES
+from api.schemas import RULES_DOC, Problem
+
+DESCRIPTION = f"""The OneX API: everything a person can do on the pages, with the same rules and the same scope.
+
+**Authentication**: `Authorization: Bearer <token>` with a personal token made on the page `/api/tokens/`. The
+session cookie is not accepted. Every request counts against a per-token rate limit; past it the answer is 429
+with `Retry-After` (seconds).
+
+**Scope**: exactly what the user's pages show. An object outside it answers 404, the same as an id that does not
+exist; an action the user's role may not take answers 403.
+
+**Lists** take `limit` (at most 200) and `offset` and answer `{{count, limit, offset, items}}`.
+
+**Errors** are `application/problem+json` (RFC 9457) with `type`, `title`, `status`, `detail`. Types:
+{chr(10).join(f"- `{name}`: {text}" for name, text in PROBLEM_TYPES.items())}
+
+**Rule codes** in `violations[].rule`: {RULES_DOC}
+"""
+
+
+class LocalSwagger(Swagger):
+    """Swagger UI from `static/vendor/swagger-ui/`: the docs page loads nothing from another site."""
+
+    template = "api/swagger.html"
+    default_settings = {
+        "layout": "BaseLayout",
+        "deepLinking": True,
+        "validatorUrl": None,  # the default badge asks validator.swagger.io about our schema
+        "persistAuthorization": False,
+    }
+
+    def render_page(self, request, api, **kwargs):
+        self.settings["url"] = self.get_openapi_url(api, kwargs)
+        return render(request, self.template, {"swagger_settings": self.settings, "api": api})
+
+
+class OneXAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        """Ninja documents every answer as application/json; ours are problem+json from 400 up."""
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                for status, answer in operation.get("responses", {}).items():
+                    content = answer.get("content", {})
+                    if int(status) >= 400 and "application/json" in content:
+                        answer["content"] = {CONTENT_TYPE: content.pop("application/json")}
+        return schema
+
+
+def problems(*statuses: int) -> dict:
+    """The error answers of an operation: 401 and 429 always, and `statuses`."""
+    return dict.fromkeys(sorted({401, 429, *statuses}), Problem)
+
+
+def build() -> OneXAPI:
+    api = OneXAPI(
+        title="OneX API",
+        version="1",
+        description=DESCRIPTION,
+        urls_namespace="api-v1",
+        auth=TokenAuth(),
+        docs=LocalSwagger(),
+        docs_url="/docs",
+        openapi_url="/openapi.json",
+    )
+    for exc, handler in HANDLERS.items():
+        api.add_exception_handler(exc, handler)
+    from api.routes import actions, documents, monitoring, plans, reference
+
+    api.add_router("", reference.router)
+    api.add_router("/plans", plans.router)
+    api.add_router("", actions.router)
+    api.add_router("", documents.router)
+    api.add_router("", monitoring.router)
+    return api

@@ -1,0 +1,129 @@
+"""Every error the API gives is `application/problem+json` (RFC 9457): type, title, status, detail, and for
+rule violations a `violations` list, for invalid input an `errors` list naming each field."""
+
+from __future__ import annotations
+
+import json
+import logging
+from http import HTTPStatus
+
+from django.core.exceptions import PermissionDenied
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import Http404, HttpResponse
+from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
+
+from plans.rules import Violation
+from plans.services import PlanError, RuleError
+
+logger = logging.getLogger("api")
+
+CONTENT_TYPE = "application/problem+json"
+
+# The problem types this API uses beyond plain HTTP statuses ("about:blank").
+VALIDATION = "urn:onex:problem:invalid-input"
+RULES = "urn:onex:problem:rule-violation"
+REFUSED = "urn:onex:problem:step-refused"
+BAD_FILE = "urn:onex:problem:file-refused"
+
+PROBLEM_TYPES = {
+    "about:blank": "A plain HTTP error; `title` is the status phrase.",
+    VALIDATION: "The request does not match this description; `errors` names each field and what is wrong with it.",
+    RULES: "The rules of the notice (DOMAIN.md §6) block the step; `violations` lists them with their rule codes.",
+    REFUSED: "The workflow step may not happen now (state, window, a missing reason…); `detail` says why.",
+    BAD_FILE: "An uploaded file was refused (type, size, content); `detail` says why.",
+}
+
+
+def problem(status: int, *, detail: str = "", type: str = "about:blank", title: str = "", **extra) -> HttpResponse:
+    body = {
+        "type": type,
+        "title": title or HTTPStatus(status).phrase,
+        "status": status,
+        "detail": detail or HTTPStatus(status).description,
+        **extra,
+    }
+    content = json.dumps(body, ensure_ascii=False, cls=DjangoJSONEncoder)
+    return HttpResponse(content, status=status, content_type=f"{CONTENT_TYPE}; charset=utf-8")
+
+
+def violation_out(violation: Violation) -> dict:
+    return {
+        "rule": violation.code,
+        "severity": violation.severity,
+        "message": violation.message,
+        "line": violation.line_id,
+        "lines": [pk for pk in violation.line_ids if pk is not None],
+        "needs_justification": violation.needs_justification,
+    }
+
+
+def _field(loc) -> tuple[str, str]:
+    """('body', 'payload', 'lines', 0, 'headcount') → ('body', 'lines.0.headcount'). The first part after the
+    location is the view's parameter name for a body, which a client never sees."""
+    where, *path = [str(part) for part in loc]
+    if where == "body" and path:
+        path = path[1:]
+    return where, ".".join(path) or where
+
+
+def on_validation_error(request, exc: ValidationError) -> HttpResponse:
+    errors = []
+    for error in exc.errors:
+        where, field = _field(error.get("loc", ("body",)))
+        errors.append({"field": field, "in": where, "message": error.get("msg", ""), "code": error.get("type", "")})
+    detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
+    return problem(422, type=VALIDATION, title="Invalid input", detail=detail, errors=errors)
+
+
+def field_error(field: str, message: str, *, where: str = "body") -> HttpResponse:
+    """A refusal of one field's value that only the database could tell (an id that does not exist…)."""
+    errors = [{"field": field, "in": where, "message": message, "code": "value_error"}]
+    return problem(422, type=VALIDATION, title="Invalid input", detail=f"{field}: {message}", errors=errors)
+
+
+def on_http_error(request, exc: HttpError) -> HttpResponse:
+    response = problem(exc.status_code, detail=str(exc))
+    if isinstance(exc, AuthenticationError):
+        response["WWW-Authenticate"] = 'Bearer realm="onex"'
+    if isinstance(exc, Throttled) and exc.wait is not None:
+        response["Retry-After"] = str(int(exc.wait))
+    return response
+
+
+def on_not_found(request, exc: Http404) -> HttpResponse:
+    # The same answer for an id that does not exist and one outside the user's scope.
+    return problem(404, detail="No such object, or not yours to see.")
+
+
+def on_permission_denied(request, exc: PermissionDenied) -> HttpResponse:
+    return problem(403, detail=str(exc) or "Your role may not do this.")
+
+
+def on_rule_error(request, exc: RuleError) -> HttpResponse:
+    return problem(
+        422,
+        type=RULES,
+        title="Rule violations",
+        detail=str(exc),
+        violations=[violation_out(v) for v in exc.violations],
+    )
+
+
+def on_plan_error(request, exc: PlanError) -> HttpResponse:
+    return problem(409, type=REFUSED, title="Step refused", detail=str(exc))
+
+
+def on_unexpected(request, exc: Exception) -> HttpResponse:
+    logger.exception("API error on %s %s", request.method, request.path, exc_info=exc)
+    return problem(500, detail="Something went wrong on our side; it has been logged.")
+
+
+HANDLERS = {
+    ValidationError: on_validation_error,
+    HttpError: on_http_error,
+    Http404: on_not_found,
+    PermissionDenied: on_permission_denied,
+    RuleError: on_rule_error,
+    PlanError: on_plan_error,
+    Exception: on_unexpected,
+}

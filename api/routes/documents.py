@@ -1,0 +1,5 @@
+"""Placeholder."""
+
+from ninja import Router
+
+router = Router(tags=["documents"])

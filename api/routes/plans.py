@@ -1,0 +1,173 @@
+"""Plans: list, open, read; lines and application forms. Each write is one call of `plans.services`."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils import timezone
+from ninja import Path, Query, Router, Schema
+from ninja.responses import Status
+
+from accounts.enums import Role
+from api import serializers
+from api.fields import Id
+from api.openapi import problems
+from api.pagination import PageIn, PageOut, paged
+from api.problems import field_error
+from api.schemas import (
+    ApplicationFormIn,
+    ApplicationFormOut,
+    LineIn,
+    LineOut,
+    LinePatchIn,
+    PlanCreateIn,
+    PlanOut,
+    PlanSummaryOut,
+)
+from catalog.models import Certificate
+from plans import services
+from plans.access import get_line_for_user, get_plan_for_user
+from plans.enums import PlanStatus
+from plans.models import Plan
+from rounds.models import Round
+
+router = Router(tags=["plans"])
+
+
+class PlanPage(PageOut):
+    items: list[PlanSummaryOut]
+
+
+class PlanFilters(Schema):
+    round_id: Id | None = None
+    status: PlanStatus | None = None
+
+
+def require_role(user, *roles: str) -> None:
+    """The role gate of an endpoint: 403 before the service is asked (the service checks again)."""
+    if user.role not in roles:
+        raise PermissionDenied(f"Your role ({user.get_role_display()}) may not do this.")
+
+
+def plan_out(plan: Plan, user) -> dict:
+    plan = get_plan_for_user(user, plan.pk)
+    return serializers.plan(plan, user=user, at=timezone.now())
+
+
+def line_out(plan: Plan, line_id: int, user) -> dict:
+    [line] = [row for row in plan_out(plan, user)["lines"] if row["id"] == line_id]
+    return line
+
+
+@router.get("", response={200: PlanPage, **problems(422)}, summary="Plans in my scope")
+def plan_list(request, filters: Query[PlanFilters], page: Query[PageIn]):
+    queryset = Plan.objects.for_user(request.user).select_related("institution", "round")
+    if filters.round_id is not None:
+        queryset = queryset.filter(round_id=filters.round_id)
+    if filters.status is not None:
+        queryset = queryset.filter(status=filters.status)
+    return paged(
+        queryset.order_by("-round__year", "round__season", "institution__name", "pk"), page, serializers.plan_summary
+    )
+
+
+@router.post(
+    "",
+    response={200: PlanOut, 201: PlanOut, **problems(400, 403, 409, 422)},
+    summary="Open my institution's plan for a round",
+    description="Institution staff only, inside the filing window. Answers 201 with a new draft, or 200 with the "
+    "plan the institution already has for the round.",
+)
+def plan_create(request, payload: PlanCreateIn):
+    user = request.user
+    require_role(user, Role.INSTITUTION_STAFF)
+    rnd = Round.objects.for_user(user).filter(pk=payload.round_id).first()
+    if rnd is None:
+        return field_error("round_id", "No such round.")
+    existed = Plan.objects.filter(institution_id=user.institution_id, round=rnd).exists()
+    plan = services.open_plan(actor=user, round=rnd, at=timezone.now())
+    return Status(200 if existed else 201, plan_out(plan, user))
+
+
+@router.get("/{plan_id}", response={200: PlanOut, **problems(404, 422)}, summary="One plan, as its page shows it")
+def plan_detail(request, plan_id: Path[Id]):
+    return serializers.plan(get_plan_for_user(request.user, plan_id), user=request.user, at=timezone.now())
+
+
+def _certificate(certificate_id: int):
+    return Certificate.objects.filter(pk=certificate_id).first()
+
+
+@router.post(
+    "/{plan_id}/lines",
+    response={201: LineOut, **problems(400, 403, 404, 409, 422)},
+    summary="Add a line to a draft",
+)
+def line_add(request, plan_id: Path[Id], payload: LineIn):
+    user = request.user
+    plan = get_plan_for_user(user, plan_id, write=True)
+    require_role(user, Role.INSTITUTION_STAFF)
+    certificate = _certificate(payload.certificate_id)
+    if certificate is None:
+        return field_error("certificate_id", "No such certificate.")
+    values = payload.model_dump(exclude={"certificate_id"})
+    line = services.add_line(actor=user, plan=plan, certificate=certificate, **values)
+    return Status(201, line_out(plan, line.pk, user))
+
+
+def _line_in_plan(user, plan_id: int, line_id: int):
+    line = get_line_for_user(user, line_id, write=True)
+    if line.plan_id != plan_id:
+        raise Http404
+    return line
+
+
+@router.patch(
+    "/{plan_id}/lines/{line_id}",
+    response={200: LineOut, **problems(400, 403, 404, 409, 422)},
+    summary="Change fields of a draft line",
+)
+def line_update(request, plan_id: Path[Id], line_id: Path[Id], payload: LinePatchIn):
+    user = request.user
+    line = _line_in_plan(user, plan_id, line_id)
+    require_role(user, Role.INSTITUTION_STAFF)
+    changes = payload.model_dump(exclude_unset=True)
+    if any(value is None for value in changes.values()):
+        field = next(name for name, value in changes.items() if value is None)
+        return field_error(field, "May not be null; leave the field out to keep its value.")
+    if "certificate_id" in changes:
+        certificate = _certificate(changes.pop("certificate_id"))
+        if certificate is None:
+            return field_error("certificate_id", "No such certificate.")
+        changes["certificate"] = certificate
+    services.update_line(actor=user, line=line, **changes)
+    return line_out(line.plan, line.pk, user)
+
+
+@router.delete(
+    "/{plan_id}/lines/{line_id}",
+    response={204: None, **problems(403, 404, 409, 422)},
+    summary="Remove a draft line",
+)
+def line_delete(request, plan_id: Path[Id], line_id: Path[Id]):
+    user = request.user
+    line = _line_in_plan(user, plan_id, line_id)
+    require_role(user, Role.INSTITUTION_STAFF)
+    services.remove_line(actor=user, line=line)
+    return Status(204, None)
+
+
+@router.put(
+    "/{plan_id}/forms/{certificate_id}",
+    response={200: ApplicationFormOut, **problems(400, 403, 404, 409, 422)},
+    summary="Save the application form of a new certificate",
+)
+def form_save(request, plan_id: Path[Id], certificate_id: Path[Id], payload: ApplicationFormIn):
+    user = request.user
+    plan = get_plan_for_user(user, plan_id, write=True)
+    require_role(user, Role.INSTITUTION_STAFF)
+    certificate = _certificate(certificate_id)
+    if certificate is None:
+        raise Http404
+    form = services.save_form(actor=user, plan=plan, certificate=certificate, **payload.model_dump(mode="python"))
+    return serializers.application_form(form)

@@ -1,0 +1,335 @@
+"""What the API reads and writes. Outputs are built by `api.serializers`; inputs are checked here, the rules by
+the services."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+from ninja import Schema
+from pydantic import Field
+
+from accounts.enums import Role
+from api.fields import Headcount, Id, Money, line, required_line, text
+from catalog.enums import Level
+from plans.enums import Continuity, PlanStatus, ReviewLevel, Severity
+from reviews.enums import Outcome
+from rounds.enums import Season
+
+RULE_CODES = ("R1", "R2", "R3", "R4", "R5", "R6", "R7", "R8", "FORM", "REMARK")
+RULES_DOC = """The rule a violation breaks (DOMAIN.md §6):
+R1 outside the window; R2 below the minimum headcount of a certificate and level; R3 above the cap set by last
+year's completion rate; R4 a duplicate line (certificate, level, major); R5 a restricted certificate; R6 a major the
+catalogue does not list for the certificate (needs a justification); R7 an adjustment that is not an increase;
+R8 no national-platform registration recorded; FORM a new certificate's application form is incomplete;
+REMARK a continuing certificate planned above last year without a remark."""
+
+
+# --- problems -------------------------------------------------------------------------------------------------
+
+
+class ViolationOut(Schema):
+    rule: Literal[RULE_CODES] = Field(description=RULES_DOC)  # type: ignore[valid-type]
+    severity: Literal[tuple(Severity.values)]  # type: ignore[valid-type]
+    message: str
+    line: int | None = Field(description="The first plan line the violation falls on; null for the whole plan.")
+    lines: list[int] = Field(description="Every plan line the violation falls on.")
+    needs_justification: bool
+
+
+class FieldErrorOut(Schema):
+    field: str = Field(description="The field, dotted for nested values: `decisions.0.headcount`.")
+    in_: str = Field(alias="in", description="Where the field is: body, query, path, header, file.")
+    message: str
+    code: str
+
+
+class Problem(Schema):
+    """An RFC 9457 problem. Types: `about:blank` (plain HTTP errors), `urn:onex:problem:invalid-input` (see
+    `errors`), `urn:onex:problem:rule-violation` (see `violations`), `urn:onex:problem:step-refused`,
+    `urn:onex:problem:file-refused`."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    violations: list[ViolationOut] | None = None
+    errors: list[FieldErrorOut] | None = None
+
+
+# --- people, places, catalogue --------------------------------------------------------------------------------
+
+
+class Ref(Schema):
+    id: int
+    name: str
+
+
+class InstitutionRef(Ref):
+    kind: str
+
+
+class MeOut(Schema):
+    id: int
+    username: str
+    full_name: str
+    role: Literal[tuple(Role.values)]  # type: ignore[valid-type]
+    role_label: str
+    institution: InstitutionRef | None
+    bureau: Ref | None
+    scope: str
+
+
+class WindowOut(Schema):
+    stage: str
+    label: str
+    start: date
+    end: date
+
+
+class RoundOut(Schema):
+    id: int
+    year: int
+    season: Literal[tuple(Season.values)]  # type: ignore[valid-type]
+    name: str
+    windows: list[WindowOut]
+    scan_deadline: date
+    adjustment_end: date
+
+
+class LevelOut(Schema):
+    level: Literal[tuple(Level.values)]  # type: ignore[valid-type]
+    min_headcount: int | None = Field(description="null: the province's default minimum applies.")
+
+
+class MajorOut(Schema):
+    name: str
+    code: str
+
+
+class CertificateOut(Schema):
+    id: int
+    name: str
+    short_name: str
+    batch: int | None
+    awarding_body: str | None
+    restricted: bool
+    restricted_reason: str
+    levels: list[LevelOut]
+    majors: list[MajorOut]
+
+
+class InstitutionOut(Schema):
+    id: int
+    name: str
+    kind: str
+    bureau: Ref
+    ministry_code: str | None
+    registered_on_platform: bool
+
+
+# --- plans ----------------------------------------------------------------------------------------------------
+
+
+class PlanSummaryOut(Schema):
+    id: int
+    institution: InstitutionRef
+    round: Ref
+    status: Literal[tuple(PlanStatus.values)]  # type: ignore[valid-type]
+    submitted_at: datetime | None
+    published_at: datetime | None
+
+
+class DecisionOut(Schema):
+    level: Literal[tuple(ReviewLevel.values)]  # type: ignore[valid-type]
+    outcome: Literal[tuple(Outcome.values)]  # type: ignore[valid-type]
+    headcount: int
+    reason: str
+    decided_at: datetime
+    published: bool
+
+
+class LineOut(Schema):
+    id: int
+    certificate: Ref
+    level: Literal[tuple(Level.values)]  # type: ignore[valid-type]
+    major_name: str
+    major_code: str
+    headcount: int
+    remark: str
+    justification: str
+    approved_headcount: int | None = Field(description="The plan of record, once the decisions are published.")
+    continuity: Literal[tuple(Continuity.values)]  # type: ignore[valid-type]
+    last_year_headcount: int
+    decisions: list[DecisionOut] = Field(
+        description="Current recommendations (bureau) and decisions (province) the user may see; an institution "
+        "sees only the province's published decisions."
+    )
+
+
+class FormOut(Schema):
+    certificate: Ref
+    exists: bool
+    complete: bool
+    missing: list[str]
+
+
+class EventOut(Schema):
+    at: datetime
+    actor: str
+    role: str
+    ip: str
+    action: str
+    object_type: str
+    object_id: str
+    object: str
+    before: dict
+    after: dict
+    reason: str
+
+
+class PlanOut(PlanSummaryOut):
+    returned_reason: str
+    returned_from: str
+    editable: bool
+    headcount: int
+    cap: int | None = Field(description="R3's cap for the year, when one applies.")
+    lines: list[LineOut]
+    violations: list[ViolationOut]
+    blockers: list[ViolationOut] = Field(description="What stops sign-off now: errors and unjustified warnings.")
+    forms: list[FormOut] = Field(description="The application forms the plan's new certificates need.")
+    history: list[EventOut] = Field(description="The plan's timeline, as the timeline page shows it to the user.")
+
+
+class PlanCreateIn(Schema):
+    round_id: Id
+
+
+class LineIn(Schema):
+    certificate_id: Id
+    level: Level
+    major_name: required_line(100)  # type: ignore[valid-type]
+    headcount: Headcount
+    major_code: line(20) = ""  # type: ignore[valid-type]
+    remark: line(500) = ""  # type: ignore[valid-type]
+    justification: line(500) = ""  # type: ignore[valid-type]
+
+
+class LinePatchIn(Schema):
+    certificate_id: Id | None = None
+    level: Level | None = None
+    major_name: required_line(100) | None = None  # type: ignore[valid-type]
+    headcount: Headcount | None = None
+    major_code: line(20) | None = None  # type: ignore[valid-type]
+    remark: line(500) | None = None  # type: ignore[valid-type]
+    justification: line(500) | None = None  # type: ignore[valid-type]
+
+
+class FormMajorIn(Schema):
+    name: required_line(100)  # type: ignore[valid-type]
+    students: int = Field(ge=0, le=1_000_000)
+
+
+class FormTeacherIn(Schema):
+    name: required_line(50)  # type: ignore[valid-type]
+    title: line(50) = ""  # type: ignore[valid-type]
+    role: line(50) = ""  # type: ignore[valid-type]
+
+
+class FormExpertIn(Schema):
+    name: required_line(50)  # type: ignore[valid-type]
+    title: required_line(50)  # type: ignore[valid-type]
+    affiliation: required_line(100)  # type: ignore[valid-type]
+
+
+class ApplicationFormIn(Schema):
+    """The 申报表 (attachment 1) of a new certificate. Every field may be saved empty; a form is complete when
+    none is, and sign-off needs it complete (rule FORM)."""
+
+    majors: list[FormMajorIn] = Field(default_factory=list, max_length=100)
+    teachers: list[FormTeacherIn] = Field(default_factory=list, max_length=200)
+    facilities: text() = ""  # type: ignore[valid-type]
+    is_exam_site: bool | None = None
+    enterprises: text() = ""  # type: ignore[valid-type]
+    training_plan: text() = ""  # type: ignore[valid-type]
+    budget_amount: Money | None = None
+    budget_source: line(200) = ""  # type: ignore[valid-type]
+    review_date: date | None = None
+    experts: list[FormExpertIn] = Field(default_factory=list, max_length=50)
+    review_conclusion: text() = ""  # type: ignore[valid-type]
+
+
+class ApplicationFormOut(Schema):
+    certificate: Ref
+    complete: bool
+    missing: list[str]
+    majors: list[dict]
+    teachers: list[dict]
+    facilities: str
+    is_exam_site: bool | None
+    enterprises: str
+    training_plan: str
+    budget_amount: str | None = Field(description="Yuan, as a decimal string with two places.")
+    budget_source: str
+    review_date: date | None
+    experts: list[dict]
+    review_conclusion: str
+
+
+# --- actions --------------------------------------------------------------------------------------------------
+
+
+class LineDecisionIn(Schema):
+    line_id: Id
+    outcome: Outcome
+    headcount: Headcount | None = Field(None, description="The reduced headcount; only for outcome `reduce`.")
+    reason: text(2000) = Field("", description="Required to reduce or reject.")  # type: ignore[valid-type]
+
+
+class ActionIn(Schema):
+    """What an action needs: `reason` for send_back and return (optional for approve); `decisions` for recommend
+    and decide (one per line, carried out all or none). Other actions need nothing."""
+
+    reason: text(2000) = ""  # type: ignore[valid-type]
+    decisions: list[LineDecisionIn] = Field(default_factory=list, max_length=1000)
+
+
+class ActionOut(Schema):
+    action: str
+    plan: PlanOut
+    copied_lines: int | None = None
+
+
+class BulkIn(Schema):
+    plan_ids: list[Id] = Field(min_length=1, max_length=500)
+
+
+class BulkConfirmIn(BulkIn):
+    fingerprint: required_line(64)  # type: ignore[valid-type]
+
+
+class BulkLineOut(Schema):
+    line_id: int
+    headcount: int
+    outcome: str
+    already_decided: bool
+
+
+class BulkItemOut(Schema):
+    plan_id: int
+    institution: str
+    planned: int
+    approved: int
+    lines: list[BulkLineOut]
+    blockers: list[str]
+
+
+class BulkPreviewOut(Schema):
+    level: str
+    fingerprint: str = Field(description="Send it back with the same plan_ids to carry the preview out.")
+    ready: list[BulkItemOut]
+    blocked: list[BulkItemOut]
+
+
+class BulkDoneOut(Schema):
+    approved: list[int]

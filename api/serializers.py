@@ -1,0 +1,189 @@
+"""Objects to API dicts: the same figures the pages show, computed by the same functions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from api.problems import violation_out
+from audit.models import AuditEvent
+from catalog.enums import Level
+from catalog.models import Certificate
+from institutions.models import Institution
+from plans.models import Plan
+from plans.pages import plan_page
+from reviews.models import LineDecision
+from reviews.timeline import plan_timeline
+from rounds.enums import Stage
+from rounds.models import Round
+
+
+def ref(obj, name: str | None = None) -> dict:
+    return {"id": obj.pk, "name": name if name is not None else str(obj)}
+
+
+def institution_ref(institution: Institution) -> dict:
+    return {"id": institution.pk, "name": institution.name, "kind": institution.kind}
+
+
+def me(user) -> dict:
+    return {
+        "id": user.pk,
+        "username": user.get_username(),
+        "full_name": user.full_name,
+        "role": user.role,
+        "role_label": str(user.get_role_display()),
+        "institution": institution_ref(user.institution) if user.institution_id else None,
+        "bureau": ref(user.bureau) if user.bureau_id else None,
+        "scope": str(user.scope_label),
+    }
+
+
+def round_(rnd: Round) -> dict:
+    windows = []
+    for stage in (Stage.FILING, Stage.BUREAU_REVIEW, Stage.PROVINCIAL_REVIEW, Stage.ADJUSTMENT):
+        window = rnd.window_for(stage)
+        windows.append({"stage": stage.value, "label": window.label, "start": window.start, "end": window.end})
+    return {
+        "id": rnd.pk,
+        "year": rnd.year,
+        "season": rnd.season,
+        "name": str(rnd),
+        "windows": windows,
+        "scan_deadline": rnd.scan_deadline,
+        "adjustment_end": rnd.adjustment_end,
+    }
+
+
+def certificate(cert: Certificate) -> dict:
+    return {
+        "id": cert.pk,
+        "name": cert.name,
+        "short_name": cert.short_name,
+        "batch": cert.batch,
+        "awarding_body": cert.awarding_body.name if cert.awarding_body_id else None,
+        "restricted": cert.restricted,
+        "restricted_reason": cert.restricted_reason,
+        "levels": [
+            {"level": cl.level, "min_headcount": cl.min_headcount}
+            for cl in sorted(cert.levels.all(), key=lambda cl: Level.values.index(cl.level))
+        ],
+        "majors": [{"name": m.name, "code": m.code} for m in cert.majors.all()],
+    }
+
+
+def institution(inst: Institution) -> dict:
+    return {
+        "id": inst.pk,
+        "name": inst.name,
+        "kind": inst.kind,
+        "bureau": ref(inst.bureau),
+        "ministry_code": inst.ministry_code,
+        "registered_on_platform": inst.is_registered_on_platform,
+    }
+
+
+def plan_summary(plan: Plan) -> dict:
+    return {
+        "id": plan.pk,
+        "institution": institution_ref(plan.institution),
+        "round": ref(plan.round),
+        "status": plan.status,
+        "submitted_at": plan.submitted_at,
+        "published_at": plan.published_at,
+    }
+
+
+def decision(d: LineDecision) -> dict:
+    return {
+        "level": d.level,
+        "outcome": d.outcome,
+        "headcount": d.headcount,
+        "reason": d.reason,
+        "decided_at": d.decided_at,
+        "published": d.published_at is not None,
+    }
+
+
+def event(e: AuditEvent) -> dict:
+    return {
+        "at": e.at,
+        "actor": e.actor_name,
+        "role": e.actor_role,
+        "ip": e.ip,
+        "action": e.action,
+        "object_type": e.object_type,
+        "object_id": e.object_id,
+        "object": e.object_repr,
+        "before": e.before if isinstance(e.before, dict) else {"value": e.before},
+        "after": e.after if isinstance(e.after, dict) else {"value": e.after},
+        "reason": e.reason,
+    }
+
+
+def plan(plan: Plan, *, user, at: datetime) -> dict:
+    """The plan as its page shows it to `user`: lines with new/continuing and last year's figures, every rule's
+    violations, the forms, the decisions `user` may see, and the timeline."""
+    page = plan_page(plan, at=at)
+    decisions: dict[int, list[dict]] = {}
+    for d in LineDecision.objects.for_user(user).current().filter(plan=plan).order_by("line_id", "level"):
+        decisions.setdefault(d.line_id, []).append(decision(d))
+    lines = [
+        {
+            "id": row.line.pk,
+            "certificate": ref(row.line.certificate, row.line.certificate.name),
+            "level": row.line.level,
+            "major_name": row.line.major_name,
+            "major_code": row.line.major_code,
+            "headcount": row.line.headcount,
+            "remark": row.line.remark,
+            "justification": row.line.justification,
+            "approved_headcount": row.line.approved_headcount,
+            "continuity": row.continuity,
+            "last_year_headcount": row.last_year_headcount,
+            "decisions": decisions.get(row.line.pk, []),
+        }
+        for row in page.rows
+    ]
+    forms = []
+    for cert, form in page.new_certificates:
+        missing = form.missing_fields() if form else []
+        forms.append(
+            {
+                "certificate": ref(cert, cert.name),
+                "exists": form is not None,
+                "complete": form is not None and not missing,
+                "missing": missing,
+            }
+        )
+    return plan_summary(plan) | {
+        "returned_reason": plan.returned_reason,
+        "returned_from": plan.returned_from,
+        "editable": plan.is_editable,
+        "headcount": page.facts.this_plan_headcount,
+        "cap": page.facts.cap,
+        "lines": lines,
+        "violations": [violation_out(v) for v in page.violations],
+        "blockers": [violation_out(v) for v in page.blockers],
+        "forms": forms,
+        "history": [event(e) for e in plan_timeline(plan, user=user)],
+    }
+
+
+def application_form(form) -> dict:
+    missing = form.missing_fields()
+    return {
+        "certificate": ref(form.certificate, form.certificate.name),
+        "complete": not missing,
+        "missing": missing,
+        "majors": form.majors,
+        "teachers": form.teachers,
+        "facilities": form.facilities,
+        "is_exam_site": form.is_exam_site,
+        "enterprises": form.enterprises,
+        "training_plan": form.training_plan,
+        "budget_amount": None if form.budget_amount is None else f"{form.budget_amount:.2f}",
+        "budget_source": form.budget_source,
+        "review_date": form.review_date,
+        "experts": form.experts,
+        "review_conclusion": form.review_conclusion,
+    }
