@@ -123,7 +123,8 @@ def line_preview(request, pk: int):
         candidate = PlanLine(plan=plan, **values)
     lines = list(plan.lines.select_related("certificate").prefetch_related("certificate__majors"))
     page = plan_page(plan, at=timezone.now(), lines=[*lines, candidate] if candidate else lines)
-    preview = [v for v in page.violations if candidate and None in v.line_ids] if candidate else []
+    # The candidate's own violations, and the cap: R3 concerns the plan as a whole but this line may be what tips it.
+    preview = [v for v in page.violations if None in v.line_ids or v.code == "R3"] if candidate else []
     return render(request, "plans/_preview.html", {"form": form, "preview": preview, "page": page, "plan": plan})
 
 

@@ -197,3 +197,16 @@ def test_plan_detail_query_count_is_the_same_at_1_and_3_lines(client, cast, spri
     count(cast.staff, one)  # warm-up: the settings row and the session are created on first use
 
     assert count(cast.staff, one) == count(cast.college_staff, three)
+
+
+def test_line_preview_shows_the_cap_this_line_would_break(client, cast, spring, logistics):
+    from tests.plans.factories import completion, published_plan
+
+    published_plan(cast.school1, 2026, [(logistics, J, "物流管理", 100)])
+    completion(cast.school1, 2026, "42.0")
+    plan = draft(cast.school1, spring, [(logistics, J, "物流管理", 100)])
+    client.force_login(cast.staff)
+
+    response = client.post(reverse("line_preview", args=[plan.pk]), line_data(logistics, major_name="电子商务"), **HTMX)
+
+    assert [v.code for v in response.context["preview"]] == ["R3", "REMARK"]

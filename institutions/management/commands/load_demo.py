@@ -33,9 +33,9 @@ from institutions.models import Bureau, Institution
 from plans.enums import PlanStatus
 from plans.models import InstitutionYear, Plan, PlanLine
 from rounds.calendar import local_today, start_of
-from rounds.enums import Season
-from rounds.models import Round
-from rounds.services import create_round
+from rounds.enums import Season, Stage
+from rounds.models import Extension, Round
+from rounds.services import create_round, grant_extension
 
 DEMO_PASSWORD = "onex-demo-1x"  # noqa: S105 - published in the README on purpose
 ILLUSTRATIVE = "示例数据（演示用，非真实数字）"
@@ -139,6 +139,7 @@ class Command(BaseCommand):
             load_majors()
             load_last_year(year - 1)
             users = load_accounts()
+            open_demo_windows(year, admin=User.objects.get(username="province_admin"))
         table = accounts_table(users)
         path = Path(options["accounts_file"])
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -271,3 +272,85 @@ def accounts_table(users: list[User]) -> str:
 def _width(text: str) -> int:
     # CJK characters take two columns in a terminal.
     return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+# Who gets the demo's extensions, per stage, so the whole workflow can be tried on any day of the year.
+DEMO_EXTENSIONS = {
+    Stage.FILING: {"institutions": [SCHOOL, COLLEGE, "示例合肥市第二职业学校"]},
+    Stage.BUREAU_REVIEW: {"bureaus": ["合肥市"], "institutions": [SCHOOL, "示例合肥市第二职业学校"]},
+    Stage.PROVINCIAL_REVIEW: {"institutions": [SCHOOL, COLLEGE, "示例合肥市第二职业学校"]},
+}
+DEMO_EXTENSION_REASON = "演示：为体验申报与审核流程延长窗口（示例，非真实安排）"
+SUBMITTED_DEMO_SCHOOL = "示例合肥市第二职业学校"
+
+
+def open_demo_windows(year: int, *, admin: User) -> None:
+    """Outside the notice's windows, extend this year's latest started round for the demo accounts (30 days).
+
+    Extensions are how the province really gives one institution more time (DOMAIN.md §4); here they let a
+    visitor file, sign off, review and publish on any day. Also files one example school's plan into bureau review,
+    so the bureau's queue is not empty. Idempotent.
+    """
+    now = timezone.now()
+    today = local_today(now)
+    started = [r for r in Round.objects.filter(year=year) if r.filing_start <= today]
+    if not started:
+        return
+    rnd = max(started, key=lambda r: r.filing_start)
+    if rnd.window_for(Stage.FILING).is_open(at=now):
+        return
+    until = today + timedelta(days=30)
+    for stage, targets in DEMO_EXTENSIONS.items():
+        for name in targets.get("institutions", []):
+            institution = Institution.objects.get(name=name)
+            if not Extension.objects.filter(round=rnd, stage=stage, institution=institution).exists():
+                grant_extension(
+                    actor=admin,
+                    round=rnd,
+                    stage=stage,
+                    until=until,
+                    reason=DEMO_EXTENSION_REASON,
+                    institution=institution,
+                )
+        for name in targets.get("bureaus", []):
+            bureau = Bureau.objects.get(name=name)
+            if not Extension.objects.filter(round=rnd, stage=stage, bureau=bureau).exists():
+                grant_extension(
+                    actor=admin, round=rnd, stage=stage, until=until, reason=DEMO_EXTENSION_REASON, bureau=bureau
+                )
+    load_submitted_plan(rnd, now=now)
+
+
+def load_submitted_plan(rnd: Round, *, now) -> None:
+    from plans.models import ApplicationForm
+
+    school = Institution.objects.get(name=SUBMITTED_DEMO_SCHOOL)
+    if Plan.objects.filter(institution=school, round=rnd).exists():
+        return
+    plan = Plan.objects.create(institution=school, round=rnd, status=PlanStatus.BUREAU_REVIEW, submitted_at=now)
+    certs = {c.name: c for c in Certificate.objects.all()}
+    lines = [
+        ("物流管理职业技能等级证书", Level.JUNIOR, "物流服务与管理", 45),
+        ("老年照护职业技能等级证书", Level.JUNIOR, "护理", 30),
+    ]
+    for cert_name, level, major, headcount in lines:
+        cert = certs[cert_name]
+        PlanLine.objects.create(
+            plan=plan, certificate=cert, level=level, major_name=major, headcount=headcount, remark=ILLUSTRATIVE
+        )
+        ApplicationForm.objects.create(
+            plan=plan,
+            certificate=cert,
+            majors=[{"name": major, "students": headcount * 3}],
+            teachers=[{"name": "示例教师甲", "title": "讲师", "role": "考评员"}],
+            facilities="示例：校内实训室一间",
+            is_exam_site=False,
+            enterprises="示例企业",
+            training_plan="示例：每周4学时，共12周",
+            budget_amount=Decimal("30000"),
+            budget_source="示例：学校专项经费",
+            review_date=rnd.filing_start,
+            experts=[{"name": "示例专家乙", "title": "副教授", "affiliation": "示例高校"}],
+            review_conclusion="示例：同意申报",
+        )
+    _audit_demo(plan, "plan.demo", {"status": plan.status, "lines": [list(map(str, line)) for line in lines]})
