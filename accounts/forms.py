@@ -1,12 +1,12 @@
-from django import forms
-from django.contrib.auth.forms import BaseUserCreationForm
+from django.contrib.auth.forms import BaseUserCreationForm, PasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 
 from accounts.enums import Role
 from accounts.models import User
+from core.forms import BootstrapMixin
 
 
-class UserCreateForm(BaseUserCreationForm):
+class UserCreateForm(BootstrapMixin, BaseUserCreationForm):
     class Meta:
         model = User
         fields = ["username", "full_name", "email", "phone", "role", "institution", "bureau"]
@@ -25,6 +25,5 @@ class UserCreateForm(BaseUserCreationForm):
         return data
 
 
-class ExtensionForm(forms.Form):
-    until = forms.DateField(label=_("until (inclusive)"), widget=forms.DateInput(attrs={"type": "date"}))
-    reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 2}))
+class OneXPasswordChangeForm(BootstrapMixin, PasswordChangeForm):
+    pass

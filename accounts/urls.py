@@ -2,13 +2,16 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from accounts import views
+from accounts.forms import OneXPasswordChangeForm
 
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password/",
-        auth_views.PasswordChangeView.as_view(template_name="accounts/password_change.html"),
+        auth_views.PasswordChangeView.as_view(
+            template_name="accounts/password_change.html", form_class=OneXPasswordChangeForm
+        ),
         name="password_change",
     ),
     path(

@@ -7,17 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.enums import Level
 from catalog.models import Certificate
-
-
-class BootstrapMixin:
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
-            if isinstance(widget, forms.CheckboxInput):
-                css = "form-check-input"
-            widget.attrs.setdefault("class", css)
+from core.forms import BootstrapMixin
 
 
 class LineForm(BootstrapMixin, forms.Form):
