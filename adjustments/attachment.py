@@ -1,0 +1,47 @@
+"""附件3 of one request, as the plain data `documents.adjustment_request` renders (Word and PDF)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from adjustments.models import AdjustmentRequest
+from documents import adjustment_request as attachment3
+from documents import labels
+from rounds.calendar import local_today
+
+AGREED = "同意"
+
+
+def _signoff(user, at: datetime | None) -> attachment3.SignOff:
+    if user is None or at is None:
+        return attachment3.SignOff()
+    return attachment3.SignOff(name=str(user), on=local_today(at), opinion=AGREED)
+
+
+def paper(request: AdjustmentRequest) -> attachment3.AdjustmentRequest:
+    """The request's lines (approved before, asked for after) and both sign-offs, blank where not yet signed."""
+    plan = request.plan
+    institution = plan.institution
+    items = request.items.select_related("certificate__awarding_body").order_by("id")
+    return attachment3.AdjustmentRequest(
+        institution_name=institution.name,
+        year=plan.round.year,
+        lines=[
+            attachment3.AdjustmentLine(
+                certificate=item.certificate.name,
+                level=item.level,
+                major=item.major_name,
+                before=item.before,
+                after=item.after,
+                awarding_body=item.certificate.awarding_body.name if item.certificate.awarding_body else "",
+            )
+            for item in items
+        ],
+        reason=request.reason,
+        office_head=_signoff(request.office_head_signed_by, request.office_head_signed_at),
+        leader=_signoff(request.leader_signed_by, request.leader_signed_at),
+        institution_kind=labels.kind(institution.kind),
+        bureau_name=institution.bureau.name if institution.bureau_id else "",
+        contact_name=str(request.created_by),
+        contact_phone=request.created_by.phone,
+    )
