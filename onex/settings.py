@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "catalog",
     "rounds",
     "plans",
+    "documents",
     "monitoring",
     "reviews",
     "api",

@@ -12,6 +12,7 @@ urlpatterns = [
     path("rounds/", include("rounds.urls")),
     path("manage/", include("institutions.urls")),
     path("plans/", include("plans.urls")),
+    path("documents/", include("documents.urls")),
     path("monitoring/", include("monitoring.urls")),
     path("reviews/", include("reviews.urls")),
     path("inbox/", include("notifications.urls")),

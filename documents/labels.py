@@ -1,0 +1,48 @@
+"""The Chinese words the notice's attachments use, whatever language the reader's screen is in."""
+
+from __future__ import annotations
+
+from catalog.enums import Level
+from institutions.enums import InstitutionKind
+from plans.enums import Continuity, PlanStatus
+from rounds.enums import Season
+
+KIND = {
+    InstitutionKind.APPLIED_UNDERGRAD: "应用型本科",
+    InstitutionKind.HIGHER_VOCATIONAL: "高职院校",
+    InstitutionKind.PROVINCIAL_SECONDARY: "省属中专",
+    InstitutionKind.SECONDARY_VOCATIONAL: "中职学校",
+}
+SEASON = {Season.SPRING: "春季", Season.AUTUMN: "秋季"}
+CONTINUITY = {Continuity.NEW: "新增", Continuity.CONTINUING: "已申报"}
+STATUS = {
+    PlanStatus.DRAFT: "草稿",
+    PlanStatus.AWAITING_SIGNOFF: "待校领导签批",
+    PlanStatus.BUREAU_REVIEW: "市级初审中",
+    PlanStatus.PROVINCIAL_REVIEW: "省级审核中",
+    PlanStatus.RETURNED_BY_BUREAU: "市级退回修改",
+    PlanStatus.RETURNED_BY_PROVINCE: "省级退回修改",
+    PlanStatus.PUBLISHED: "已公布",
+}
+BATCH = {1: "第一批", 2: "第二批", 3: "第三批", 4: "第四批"}
+
+
+def level(value: str) -> str:
+    return Level(value).chinese
+
+
+def kind(value: str) -> str:
+    return KIND.get(value, value)
+
+
+def status(value: str) -> str:
+    return STATUS.get(value, value)
+
+
+def round_label(round_) -> str:
+    return f"{round_.year}年{SEASON.get(round_.season, round_.season)}"
+
+
+def rate(value: float | None) -> str:
+    """A completion rate in %, or a dash when the year has none."""
+    return "—" if value is None else f"{value:.1f}%"

@@ -1,0 +1,261 @@
+"""The province's summary of a round: by bureau, by institution kind, by certificate, and every line.
+
+At national scale (300,000 lines) the last sheet dominates: it is streamed from one query with
+a server-side cursor into xlsxwriter's constant-memory mode, so memory stays flat whatever the
+size (see bench/bench_provincial_summary.py). The three summary sheets are one GROUP BY each.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+
+from catalog.enums import Level
+from core.excel import SafeWorkbook
+from documents import labels
+from documents.queries import SUBMITTED, last_year_headcounts
+from documents.sheets import XLSX, Column, Styles, header_row, print_setup, set_columns, title_rows
+from institutions.enums import InstitutionKind
+from institutions.models import Bureau
+from plans.enums import Continuity
+from plans.models import PlanLine
+from rounds.models import Round
+
+SECONDARY = sorted(InstitutionKind.secondary())
+LEVEL_ORDER = {level: i for i, level in enumerate(Level.values)}
+
+BUREAU_COLUMNS = [
+    Column("序号", 6),
+    Column("市（县）", 16),
+    Column("申报院校数", 11, number=True),
+    Column("其中中职学校", 11, number=True),
+    Column("其中高校", 10, number=True),
+    Column("申报条目数", 11, number=True),
+    Column("申报人数", 11, number=True),
+    Column("核定人数", 11, number=True),
+]
+KIND_COLUMNS = [
+    Column("院校类型", 14),
+    Column("申报院校数", 11, number=True),
+    Column("申报条目数", 11, number=True),
+    Column("申报人数", 11, number=True),
+    Column("核定人数", 11, number=True),
+]
+CERTIFICATE_COLUMNS = [
+    Column("证书名称", 34),
+    Column("培训评价组织", 26),
+    Column("等级", 7),
+    Column("申报院校数", 11, number=True),
+    Column("申报条目数", 11, number=True),
+    Column("申报人数", 11, number=True),
+    Column("核定人数", 11, number=True),
+]
+LINE_COLUMNS = [
+    Column("市（县）", 12),
+    Column("院校名称", 30),
+    Column("院校类型", 11),
+    Column("审核状态", 12),
+    Column("证书名称", 30),
+    Column("培训评价组织", 22),
+    Column("等级", 6),
+    Column("考核专业", 18),
+    Column("专业代码", 10),
+    Column("申报人数", 9, number=True),
+    Column("核定人数", 9, number=True),
+    Column("新增/已申报", 10),
+    Column("上年度该证书申报人数", 12, number=True),
+    Column("备注", 30),
+]
+LINE_FIELDS = (
+    "plan__institution__bureau__name",
+    "plan__institution__name",
+    "plan__institution__kind",
+    "plan__status",
+    "certificate__name",
+    "certificate__awarding_body__name",
+    "level",
+    "major_name",
+    "major_code",
+    "headcount",
+    "approved_headcount",
+    "remark",
+    "plan__institution_id",
+    "certificate_id",
+)
+COUNTS = {
+    "institutions": Count("plan__institution_id", distinct=True),
+    "lines": Count("id"),
+    "headcount": Sum("headcount"),
+    "approved": Sum("approved_headcount"),
+}
+
+
+def round_lines(round_: Round):
+    """The lines a summary of `round_` counts: plans that left their institution."""
+    return PlanLine.objects.filter(plan__round=round_, plan__status__in=SUBMITTED)
+
+
+def all_lines(round_: Round):
+    """Every counted line as a tuple of LINE_FIELDS, streamed (a server-side cursor on PostgreSQL)."""
+    rows = round_lines(round_).order_by("plan__institution__bureau_id", "plan__institution__name", "id")
+    return rows.values_list(*LINE_FIELDS).iterator(chunk_size=5000)
+
+
+@dataclass
+class ProvincialSummary:
+    round: Round
+    content_type = XLSX
+    extension = "xlsx"
+
+    def filename(self) -> str:
+        return f"安徽省{labels.round_label(self.round)}1+X证书申报汇总表.xlsx"
+
+    def title(self) -> str:
+        return f"安徽省{labels.round_label(self.round)}1+X职业技能等级证书申报汇总表"
+
+    def render(self) -> bytes:
+        out = io.BytesIO()
+        self.write(out)
+        return out.getvalue()
+
+    def write(self, target, *, at: datetime | None = None) -> int:
+        """Write the workbook to `target` (a path or a binary file); returns the number of lines."""
+        wb = SafeWorkbook(target, constant_memory=True)
+        st = Styles(wb)
+        stamp = f"生成时间：{timezone.localtime(at or timezone.now()):%Y-%m-%d %H:%M}"
+        self._by_bureau(wb, st, stamp)
+        self._by_kind(wb, st, stamp)
+        self._by_certificate(wb, st, stamp)
+        count = self._lines(wb, st, stamp)
+        wb.close()
+        return count
+
+    def _start(self, wb, st, name: str, columns: list[Column], subtitle: str, stamp: str):
+        sheet = wb.add_sheet(name)
+        set_columns(sheet, columns)
+        row = title_rows(wb, st, sheet, attachment="", title=f"{self.title()}（{subtitle}）", last_col=len(columns) - 1)
+        wb.text(sheet, row, 0, stamp, st.plain)
+        return sheet, row + 1
+
+    def _numbers(self, wb, sheet, row: int, col: int, values, fmt) -> None:
+        for offset, value in enumerate(values):
+            wb.number(sheet, row, col + offset, value, fmt)
+
+    def _by_bureau(self, wb, st, stamp: str) -> None:
+        sheet, row = self._start(wb, st, "按市汇总", BUREAU_COLUMNS, "按市", stamp)
+        first_header = row
+        row = header_row(wb, st, sheet, row, BUREAU_COLUMNS)
+        counts = {
+            r["plan__institution__bureau_id"]: r
+            for r in round_lines(self.round)
+            .values("plan__institution__bureau_id")
+            .annotate(
+                secondary=Count("plan__institution_id", distinct=True, filter=Q(plan__institution__kind__in=SECONDARY)),
+                **COUNTS,
+            )
+            .order_by()
+        }
+        totals = [0] * 6
+        for number, bureau in enumerate(Bureau.objects.order_by("id"), start=1):
+            c = counts.get(bureau.pk, {})
+            institutions, secondary = c.get("institutions", 0), c.get("secondary", 0)
+            values = [institutions, secondary, institutions - secondary, c.get("lines", 0)]
+            values += [c.get("headcount") or 0, c.get("approved") or 0]
+            wb.number(sheet, row, 0, number, st.number)
+            wb.text(sheet, row, 1, bureau.name, st.cell)
+            self._numbers(wb, sheet, row, 2, values, st.number)
+            totals = [a + b for a, b in zip(totals, values, strict=True)]
+            row += 1
+        wb.text(sheet, row, 0, "合计", st.total)
+        wb.text(sheet, row, 1, "", st.total)
+        self._numbers(wb, sheet, row, 2, totals, st.total_number)
+        print_setup(sheet, last_row=row, last_col=len(BUREAU_COLUMNS) - 1, header_row=first_header)
+
+    def _by_kind(self, wb, st, stamp: str) -> None:
+        sheet, row = self._start(wb, st, "按院校类型", KIND_COLUMNS, "按院校类型", stamp)
+        first_header = row
+        row = header_row(wb, st, sheet, row, KIND_COLUMNS)
+        counts = {
+            r["plan__institution__kind"]: r
+            for r in round_lines(self.round).values("plan__institution__kind").annotate(**COUNTS).order_by()
+        }
+        totals = [0] * 4
+        for kind in InstitutionKind.values:
+            c = counts.get(kind, {})
+            values = [c.get("institutions", 0), c.get("lines", 0), c.get("headcount") or 0, c.get("approved") or 0]
+            wb.text(sheet, row, 0, labels.kind(kind), st.cell)
+            self._numbers(wb, sheet, row, 1, values, st.number)
+            totals = [a + b for a, b in zip(totals, values, strict=True)]
+            row += 1
+        wb.text(sheet, row, 0, "合计", st.total)
+        self._numbers(wb, sheet, row, 1, totals, st.total_number)
+        print_setup(sheet, last_row=row, last_col=len(KIND_COLUMNS) - 1, header_row=first_header, landscape=False)
+
+    def _by_certificate(self, wb, st, stamp: str) -> None:
+        sheet, row = self._start(wb, st, "按证书", CERTIFICATE_COLUMNS, "按证书", stamp)
+        first_header = row
+        row = header_row(wb, st, sheet, row, CERTIFICATE_COLUMNS)
+        rows = (
+            round_lines(self.round)
+            .values("certificate_id", "certificate__name", "certificate__awarding_body__name", "level")
+            .annotate(**COUNTS)
+            .order_by()
+        )
+        rows = sorted(rows, key=lambda r: (r["certificate__name"], LEVEL_ORDER[r["level"]]))
+        totals = [0] * 3
+        for r in rows:
+            wb.text(sheet, row, 0, r["certificate__name"], st.cell)
+            wb.text(sheet, row, 1, r["certificate__awarding_body__name"] or "", st.cell)
+            wb.text(sheet, row, 2, labels.level(r["level"]), st.cell)
+            values = [r["lines"], r["headcount"] or 0, r["approved"] or 0]
+            self._numbers(wb, sheet, row, 3, [r["institutions"], *values], st.number)
+            totals = [a + b for a, b in zip(totals, values, strict=True)]
+            row += 1
+        wb.text(sheet, row, 0, "合计", st.total)
+        wb.text(sheet, row, 1, "", st.total)
+        wb.text(sheet, row, 2, "", st.total)
+        wb.text(sheet, row, 3, "", st.total)
+        self._numbers(wb, sheet, row, 4, totals, st.total_number)
+        print_setup(sheet, last_row=row, last_col=len(CERTIFICATE_COLUMNS) - 1, header_row=first_header)
+
+    def _lines(self, wb, st, stamp: str) -> int:
+        sheet, row = self._start(wb, st, "全部条目", LINE_COLUMNS, "全部条目", stamp)
+        first_header = row
+        row = header_row(wb, st, sheet, row, LINE_COLUMNS)
+        headcounts = last_year_headcounts(self.round.year)
+        kinds, statuses, continuity = labels.KIND, labels.STATUS, labels.CONTINUITY
+        levels = {value: labels.level(value) for value in Level.values}
+        text, number, cell, num = wb.text, wb.number, st.cell, st.number
+        total = approved_total = count = 0
+        for bureau, name, kind, status, cert, body, level, major, code, hc, approved, remark, iid, cid in all_lines(
+            self.round
+        ):
+            last = headcounts.get((iid, cid))
+            text(sheet, row, 0, bureau, cell)
+            text(sheet, row, 1, name, cell)
+            text(sheet, row, 2, kinds[kind], cell)
+            text(sheet, row, 3, statuses[status], cell)
+            text(sheet, row, 4, cert, cell)
+            text(sheet, row, 5, body, cell)
+            text(sheet, row, 6, levels[level], cell)
+            text(sheet, row, 7, major, cell)
+            text(sheet, row, 8, code, cell)
+            number(sheet, row, 9, hc, num)
+            number(sheet, row, 10, approved, num)
+            text(sheet, row, 11, continuity[Continuity.NEW if last is None else Continuity.CONTINUING], cell)
+            number(sheet, row, 12, last or 0, num)
+            text(sheet, row, 13, remark, cell)
+            total += hc
+            approved_total += approved or 0
+            count += 1
+            row += 1
+        text(sheet, row, 0, "合计", st.total)
+        text(sheet, row, 1, f"{count}条", st.total)
+        number(sheet, row, 9, total, st.total_number)
+        number(sheet, row, 10, approved_total, st.total_number)
+        print_setup(sheet, last_row=row, last_col=len(LINE_COLUMNS) - 1, header_row=first_header)
+        return count

@@ -1,0 +1,58 @@
+"""Queries the summaries share: last year's figures for many institutions at once.
+
+`plans.continuity.last_year_for` answers for one institution (two queries); a summary of a
+bureau or of the province needs the same answer for thousands, so it is asked here in one
+query each, with the same definition (published lines of Y−1 with an approved headcount > 0).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import Sum
+
+from plans.continuity import LastYear
+from plans.enums import Continuity, PlanStatus
+from plans.models import InstitutionYear, Plan, PlanLine
+
+SUBMITTED = sorted(PlanStatus.submitted())
+
+
+def last_year_headcounts(year: int, institution_ids: Iterable[int] | None = None) -> dict[tuple[int, int], int]:
+    """(institution id, certificate id) → approved headcount in year `year` − 1."""
+    lines = PlanLine.objects.filter(
+        plan__round__year=year - 1, plan__status=PlanStatus.PUBLISHED, approved_headcount__gt=0
+    )
+    if institution_ids is not None:
+        lines = lines.filter(plan__institution_id__in=list(institution_ids))
+    rows = lines.values_list("plan__institution_id", "certificate_id").annotate(total=Sum("approved_headcount"))
+    return {(institution_id, certificate_id): total for institution_id, certificate_id, total in rows}
+
+
+def last_year_rates(year: int, institution_ids: Iterable[int] | None = None) -> dict[int, float]:
+    """Institution id → completion rate of year `year` − 1 (only where one was fixed)."""
+    years = InstitutionYear.objects.filter(year=year - 1, completion_rate__isnull=False)
+    if institution_ids is not None:
+        years = years.filter(institution_id__in=list(institution_ids))
+    return {
+        institution_id: float(rate) for institution_id, rate in years.values_list("institution_id", "completion_rate")
+    }
+
+
+def continuity(headcounts: dict[tuple[int, int], int], institution_id: int, certificate_id: int) -> str:
+    return Continuity.CONTINUING if (institution_id, certificate_id) in headcounts else Continuity.NEW
+
+
+def year_total(plan: Plan) -> int:
+    """This year's planned headcount so far: the plans of the year that left the institution, plus this one."""
+    lines = PlanLine.objects.filter(plan__institution_id=plan.institution_id, plan__round__year=plan.round.year)
+    lines = lines.filter(plan__status__in=SUBMITTED).exclude(plan_id=plan.pk)
+    other = lines.aggregate(total=Sum("headcount"))["total"] or 0
+    own = plan.lines.aggregate(total=Sum("headcount"))["total"] or 0
+    return other + own
+
+
+def new_certificate_ids(plan: Plan, last_year: LastYear) -> list[int]:
+    """Certificates of `plan` that are new this year: each needs its application form (附件1)."""
+    ids = dict.fromkeys(plan.lines.order_by("id").values_list("certificate_id", flat=True))
+    return [cid for cid in ids if last_year.continuity(cid) == Continuity.NEW]

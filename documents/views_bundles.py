@@ -1,0 +1,49 @@
+"""The round bundle: ask for it, watch it being built (htmx polling), download it within a week."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from core.downloads import attach
+from documents import labels
+from documents.access import get_bundle_for_user, get_round_for_user, require_province
+from documents.services import request_bundle
+from documents.views import private
+
+
+@login_required
+@require_POST
+def bundle_request(request, pk: int):
+    require_province(request.user)
+    bundle = request_bundle(user=request.user, round_=get_round_for_user(request.user, pk))
+    return redirect("bundle_detail", bundle.pk)
+
+
+@login_required
+@require_GET
+def bundle_detail(request, pk: int):
+    bundle = get_bundle_for_user(request.user, pk)
+    return render(request, "documents/bundle.html", {"bundle": bundle, "now": timezone.now()})
+
+
+@login_required
+@require_GET
+def bundle_progress(request, pk: int):
+    bundle = get_bundle_for_user(request.user, pk)
+    return render(request, "documents/_bundle_progress.html", {"bundle": bundle, "now": timezone.now()})
+
+
+@login_required
+@require_GET
+def bundle_download(request, pk: int):
+    bundle = get_bundle_for_user(request.user, pk)
+    if not bundle.is_available(at=timezone.now()) or not bundle.stored_name:
+        return HttpResponse(_("This bundle is no longer available; ask for a new one."), status=410)
+    response = FileResponse(default_storage.open(bundle.stored_name, "rb"), content_type="application/zip")
+    return private(attach(response, f"{labels.round_label(bundle.round)}1+X证书申报材料.zip"))

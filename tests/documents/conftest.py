@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from catalog.models import Certificate
+from plans.models import Plan
+from tests.conftest import make_certificate
+from tests.documents.builders import J, M, last_year, make_form, make_plan
+
+
+@pytest.fixture
+def private_storage(settings, tmp_path):
+    """The default (private) storage in a fresh directory, so a test can see exactly what was stored."""
+    root = tmp_path / "private"
+    root.mkdir()
+    settings.STORAGES = settings.STORAGES | {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(root)}}
+    }
+    return root
+
+
+def stored_files(root) -> list[str]:
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
+
+
+@dataclass
+class Known:
+    """school1's spring 2027 plan: a continuing certificate (2 lines) and a new one (1 line, with its form)."""
+
+    plan: Plan
+    logistics: Certificate  # continuing: 45 approved in 2026
+    web: Certificate  # new this year
+
+
+@pytest.fixture
+def known(cast, spring) -> Known:
+    school = cast.school1
+    school.contact_name, school.contact_phone = "王老师", "0551-12345678"
+    school.save()
+    logistics = make_certificate("物流管理职业技能等级证书", body="北京中物联物流采购培训中心")
+    web = make_certificate("Web前端开发职业技能等级证书", body="工业和信息化部教育与考试中心")
+    last_year(school, 2026, [(logistics, J, "物流管理", 45)], rate="62.5")
+    plan = make_plan(
+        school,
+        spring,
+        [
+            (logistics, J, "物流管理", 40, "较上年减少，按实际报名"),
+            (logistics, M, "物流管理", 30, "", "530802"),
+            (web, J, "计算机应用技术", 35, "", "510201"),
+        ],
+    )
+    make_form(plan, web)
+    return Known(plan=plan, logistics=logistics, web=web)
