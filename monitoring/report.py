@@ -93,16 +93,18 @@ def build(checkpoint: Checkpoint, user) -> Report:
         .order_by("bureau_id", "institution__name")
     ]
     earlier = list(Checkpoint.objects.filter(year=checkpoint.year, month__lt=checkpoint.month).order_by("month"))
-    if behind and earlier:
-        past = defaultdict(dict)
-        for row in InstitutionSnapshot.objects.filter(
-            checkpoint__in=earlier, institution_id__in=[b.institution_id for b in behind]
-        ).values("institution_id", "checkpoint_id", "approved", "examined"):
-            past[row["institution_id"]][row["checkpoint_id"]] = Figures(
-                approved=row["approved"], examined=row["examined"]
-            ).completion
-        for line in behind:
-            line.trend = [past[line.institution_id].get(c.pk) for c in earlier]
+    # One query whether or not anyone is behind (a subquery, not a list of ids).
+    past = defaultdict(dict)
+    for row in InstitutionSnapshot.objects.filter(
+        checkpoint__year=checkpoint.year,
+        checkpoint__month__lt=checkpoint.month,
+        institution_id__in=rows.filter(standing__in=Standing.behind()).values("institution_id"),
+    ).values("institution_id", "checkpoint_id", "approved", "examined"):
+        past[row["institution_id"]][row["checkpoint_id"]] = Figures(
+            approved=row["approved"], examined=row["examined"]
+        ).completion
+    for line in behind:
+        line.trend = [past[line.institution_id].get(c.pk) for c in earlier]
     return Report(checkpoint=checkpoint, province=province, bureaus=bureaus, behind=behind, earlier=earlier)
 
 

@@ -7,15 +7,22 @@ import io
 import logging
 import re
 import zipfile
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core import mail
 from django.test.client import Client
 
 from audit.models import AuditEvent
 from monitoring import crypto
-from tests.monitoring.factories import ISSUED
+from tests.conftest import make_certificate
+from tests.monitoring.factories import ISSUED, J, M, approved_plan
 
+LOGISTICS = "物流管理职业技能等级证书"
+CARE = "老年照护职业技能等级证书"
+WEB = "Web前端开发职业技能等级证书"
 TEST_KEY = "b25leC10ZXN0LWtleS1vbmx5LWZvci10ZXN0cy0wMDA="  # base64 of 32 bytes, tests only
 IMMEDIATE = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}
 ID_LIKE = re.compile(r"\d{17}[\dXx]")
@@ -116,3 +123,17 @@ def private_media(settings, tmp_path):
             "OPTIONS": {"location": str(tmp_path / "private")},
         },
     }
+
+
+@pytest.fixture
+def frozen():
+    with time_machine.travel(datetime(2027, 6, 15, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False):
+        yield
+
+
+@pytest.fixture
+def plans(cast):
+    logistics, care, web = make_certificate(LOGISTICS), make_certificate(CARE), make_certificate(WEB)
+    school = approved_plan(cast.school1, 2027, [(logistics, M, "物流管理", 40), (care, J, "护理", 30)])
+    college = approved_plan(cast.college1, 2027, [(logistics, J, "物流管理", 50)])
+    return {"logistics": logistics, "care": care, "web": web, "school": school, "college": college}

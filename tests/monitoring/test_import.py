@@ -1,10 +1,8 @@
 from __future__ import annotations
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 import pytest
-import time_machine
 from django.conf import settings
 from django.db import connection
 from django.urls import reverse
@@ -14,7 +12,7 @@ from monitoring import crypto
 from monitoring.enums import ImportMode, ImportStatus, ProgressSource, Result
 from monitoring.idnumbers import mask
 from monitoring.models import Candidate, CertificateProgress, ColumnLayout, InstitutionProgress, LineProgress
-from tests.conftest import make_certificate
+from tests.monitoring.conftest import CARE, LOGISTICS, WEB
 from tests.monitoring.factories import (
     CANDIDATE_HEADERS,
     TOTALS_HEADERS,
@@ -27,24 +25,6 @@ from tests.monitoring.factories import (
     write_xlsx,
 )
 from tests.monitoring.helpers import confirm, run_import, upload
-
-LOGISTICS = "物流管理职业技能等级证书"
-CARE = "老年照护职业技能等级证书"
-WEB = "Web前端开发职业技能等级证书"
-
-
-@pytest.fixture
-def frozen():
-    with time_machine.travel(datetime(2027, 6, 15, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False):
-        yield
-
-
-@pytest.fixture
-def plans(cast):
-    logistics, care, web = make_certificate(LOGISTICS), make_certificate(CARE), make_certificate(WEB)
-    school = approved_plan(cast.school1, 2027, [(logistics, M, "物流管理", 40), (care, J, "护理", 30)])
-    college = approved_plan(cast.college1, 2027, [(logistics, J, "物流管理", 50)])
-    return {"logistics": logistics, "care": care, "web": web, "school": school, "college": college}
 
 
 def said(msgid: str, **values) -> str:

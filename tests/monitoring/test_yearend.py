@@ -1,0 +1,95 @@
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from audit.models import AuditEvent
+from monitoring import services
+from monitoring.models import YearEndClose
+from plans.models import InstitutionYear
+from tests.monitoring.factories import J, M, line_of
+
+
+def typed(line, registered, examined, passed):
+    services.record_line_progress(
+        actor=None, line=line, counts=services.Counts(registered=registered, examined=examined, passed=passed)
+    )
+
+
+def test_year_end_review_lists_who_r3_will_cap(client, cast, plans, frozen):
+    typed(line_of(plans["school"], plans["logistics"], M), 40, 34, 30)  # 34 of 70 = 48.57 % → capped
+    typed(line_of(plans["college"], plans["logistics"], J), 50, 25, 20)  # 25 of 50 = 50 % → not capped
+    client.force_login(cast.provincial_reviewer)
+
+    page = client.get(reverse("monitoring:year_end", args=[2027]))
+
+    assert [(r.institution_name, r.rate, r.cap) for r in page.context["capped"]] == [
+        (cast.school1.name, Decimal("48.5"), 70)
+    ]
+    assert {r.institution_name: r.capped for r in page.context["rows"]} == {
+        cast.college1.name: False,
+        cast.school1.name: True,
+    }
+
+
+def test_year_end_close_fixes_rates_into_institution_years_for_r3(client, cast, plans, frozen):
+    typed(line_of(plans["school"], plans["logistics"], M), 40, 34, 30)
+    typed(line_of(plans["college"], plans["logistics"], J), 50, 25, 20)
+    client.force_login(cast.provincial_admin)
+    reviewed = client.get(reverse("monitoring:year_end", args=[2027])).context["close_form"]["reviewed"].value()
+
+    client.post(reverse("monitoring:year_end_close", args=[2027]), {"reviewed": reviewed})
+
+    rates = dict(InstitutionYear.objects.filter(year=2027).values_list("institution__name", "completion_rate"))
+    assert rates == {cast.school1.name: Decimal("48.5"), cast.college1.name: Decimal("50.0")}
+    closed = YearEndClose.objects.get(year=2027)
+    assert (closed.institutions, closed.capped, closed.threshold) == (2, 1, Decimal("50.00"))
+    fixed = AuditEvent.objects.filter(action="monitoring.completion_rate.fix")
+    assert sorted((e.before["completion_rate"], e.after["completion_rate"]) for e in fixed) == [
+        (None, "48.5"),
+        (None, "50.0"),
+    ]
+
+
+def test_year_end_close_refuses_figures_that_moved_since_review(client, cast, plans, frozen):
+    typed(line_of(plans["school"], plans["logistics"], M), 40, 34, 30)
+    client.force_login(cast.provincial_admin)
+    reviewed = client.get(reverse("monitoring:year_end", args=[2027])).context["close_form"]["reviewed"].value()
+    typed(line_of(plans["school"], plans["logistics"], M), 40, 36, 30)
+
+    client.post(reverse("monitoring:year_end_close", args=[2027]), {"reviewed": reviewed})
+
+    assert (YearEndClose.objects.count(), InstitutionYear.objects.filter(year=2027).count()) == (0, 0)
+
+
+def test_year_end_close_happens_once(cast, plans, frozen):
+    from monitoring.yearend import fingerprint, review
+
+    services.refresh_figures(year=2027)
+    services.close_year(actor=cast.provincial_admin, year=2027, reviewed=fingerprint(review(2027)))
+
+    with pytest.raises(services.Refused):
+        services.close_year(actor=cast.provincial_admin, year=2027, reviewed=fingerprint(review(2027)))
+
+    assert YearEndClose.objects.count() == 1
+
+
+def test_lifting_a_cap_needs_the_provincial_admin_and_a_reason(client, cast, plans, frozen):
+    url = reverse("monitoring:lift_cap", args=[2027, cast.school1.pk])
+    client.force_login(cast.provincial_reviewer)
+    reviewer = client.post(url, {"reason": "新校区投用"})
+    client.force_login(cast.provincial_admin)
+    client.post(url, {"reason": "  "})
+    no_reason = InstitutionYear.objects.filter(institution=cast.school1, year=2027).exists()
+
+    client.post(url, {"reason": "新校区投用，实训条件大幅改善"})
+
+    year = InstitutionYear.objects.get(institution=cast.school1, year=2027)
+    assert (reviewer.status_code, no_reason) == (403, False)
+    assert (year.cap_lifted, year.cap_lift_reason) == (True, "新校区投用，实训条件大幅改善")
+    event = AuditEvent.objects.get(action="monitoring.cap.lift")
+    assert (event.actor, event.reason, event.after["cap_lifted"]) == (
+        cast.provincial_admin,
+        "新校区投用，实训条件大幅改善",
+        True,
+    )
