@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import Case, F, Sum, Value, When
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from catalog.enums import Level
@@ -86,14 +87,7 @@ def gather_facts(plan: Plan, *, lines: list[PlanLine] | None = None) -> PlanFact
         lines = list(plan.lines.select_related("certificate__awarding_body").prefetch_related("certificate__majors"))
     institution_id, year = plan.institution_id, plan.round.year
     certificate_ids = {line.certificate_id for line in lines}
-    other = (
-        PlanLine.objects.filter(
-            plan__institution_id=institution_id, plan__round__year=year, plan__status__in=PlanStatus.submitted()
-        )
-        .exclude(plan_id=plan.pk)
-        .aggregate(total=Sum("headcount"))["total"]
-        or 0
-    )
+    other = year_headcount(institution_id, year, exclude_plan_id=plan.pk)
     lifted = InstitutionYear.objects.filter(institution_id=institution_id, year=year - 1, cap_lifted=True).exists()
     return PlanFacts(
         plan=plan,
@@ -108,6 +102,21 @@ def gather_facts(plan: Plan, *, lines: list[PlanLine] | None = None) -> PlanFact
             for cl in CertificateLevel.objects.filter(certificate_id__in=certificate_ids)
         },
     )
+
+
+def year_headcount(institution_id: int, year: int, *, exclude_plan_id: int | None = None) -> int:
+    """The institution's planned headcount for `year` in plans that left it: the plan of record (approved
+    headcount, raised by approved adjustments) for published plans, the asked headcount for plans in review."""
+    figure = Case(
+        When(plan__status=PlanStatus.PUBLISHED, then=Coalesce("approved_headcount", Value(0))),
+        default=F("headcount"),
+    )
+    lines = PlanLine.objects.filter(
+        plan__institution_id=institution_id, plan__round__year=year, plan__status__in=PlanStatus.submitted()
+    )
+    if exclude_plan_id is not None:
+        lines = lines.exclude(plan_id=exclude_plan_id)
+    return lines.aggregate(total=Sum(figure))["total"] or 0
 
 
 def filing_window(plan: Plan) -> Window:

@@ -354,3 +354,15 @@ def test_check_plan_reports_every_rule_in_order(cast, spring, logistics):
     codes = [v.code for v in check_plan(plan, at=FILING)]
 
     assert codes == ["R2", "R3", "R8", "REMARK"]
+
+
+def test_r3_a_published_other_round_counts_its_approved_headcount(cast, spring, autumn, logistics):
+    _capped(cast, logistics, "42.0")
+    published = draft(cast.school1, spring, [(logistics, J, "物流管理", 150)], status=PlanStatus.PUBLISHED)
+    published.lines.update(approved_headcount=120)
+    plan = draft(cast.school1, autumn, [(logistics, J, "电子商务", 80)])
+
+    facts = gather_facts(plan)
+
+    assert (facts.other_rounds_headcount, facts.year_headcount) == (120, 200)
+    assert r3_cap(facts) == []
