@@ -1,0 +1,258 @@
+"""Every endpoint × every member of the cast: allowed, refused (403) or out of scope (404) — the same scope as the
+pages (tests/test_scope_matrix.py), and nothing changes on a refusal.
+
+Data-driven: a write endpoint is a `Case` in CASES (how to build its plan, what to send, when, who may, who sees
+the plan); read endpoints reuse the pages' plan matrix."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+import pytest
+import time_machine
+from django.db import transaction
+
+from accounts.models import User
+from audit.models import AuditEvent
+from plans.enums import PlanStatus
+from plans.models import Plan
+from reviews import services as review_services
+from tests.api.conftest import BUREAU_DAY, FILING_DAY, PROVINCE_DAY, ApiClient
+from tests.conftest import make_certificate
+from tests.reviews.factories import J, plan_in
+from tests.test_scope_matrix import EVERYONE, SCOPED_MODELS, World, institution_key
+
+SCHOOL1 = {"staff", "office_head", "leader"}
+PROVINCE = {"provincial_reviewer", "provincial_admin", "observer"}
+REVIEWERS_OF_SCHOOL1 = {"bureau_reviewer"}
+
+
+@pytest.fixture
+def world(cast, spring, autumn) -> World:
+    """The plans of the pages' scope matrix (tests/test_scope_matrix.py), in the same states under the same keys."""
+
+    def plan(institution, rnd, status):
+        return Plan.objects.create(institution=institution, round=rnd, status=status)
+
+    return World(
+        cast=cast,
+        rounds={"spring": spring, "autumn": autumn},
+        plans={
+            "school1/spring": plan(cast.school1, spring, PlanStatus.BUREAU_REVIEW),
+            "school1/autumn": plan(cast.school1, autumn, PlanStatus.DRAFT),
+            "college1/spring": plan(cast.college1, spring, PlanStatus.PROVINCIAL_REVIEW),
+            "school2/spring": plan(cast.school2, spring, PlanStatus.BUREAU_REVIEW),
+            "school2/autumn": plan(cast.school2, autumn, PlanStatus.AWAITING_SIGNOFF),
+            "college2/spring": plan(cast.college2, spring, PlanStatus.PUBLISHED),
+        },
+    )
+
+
+def sees_school1_plan(status: str) -> set[str]:
+    """DOMAIN.md §3: the school, the province, and the school's bureau once the plan has left the school."""
+    unsigned = status in (PlanStatus.DRAFT, PlanStatus.AWAITING_SIGNOFF)
+    return SCHOOL1 | PROVINCE | (set() if unsigned else REVIEWERS_OF_SCHOOL1)
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    status: str  # of school1's plan
+    request: Callable  # (plan) -> (method, path, body)
+    at: datetime
+    allowed: str
+    decided: bool = False  # the province has decided every line already
+
+    def expected(self) -> dict[str, int]:
+        ok = 204 if self.request.__name__ == "delete" else (201 if self.name == "add line" else 200)
+        seen = sees_school1_plan(self.status)
+        return {u: ok if u == self.allowed else 403 if u in seen else 404 for u in EVERYONE}
+
+
+def action(name: str, body=None):
+    def request(plan):
+        return "post", f"/plans/{plan.pk}/actions/{name}", body
+
+    return request
+
+
+def delete(plan):
+    return "delete", f"/plans/{plan.pk}/lines/{plan.lines.first().pk}", None
+
+
+FORM = {"facilities": "实训室", "is_exam_site": True}
+CASES = [
+    Case(
+        "add line",
+        PlanStatus.DRAFT,
+        lambda plan: (
+            "post",
+            f"/plans/{plan.pk}/lines",
+            {
+                "certificate_id": plan.lines.first().certificate_id,
+                "level": "junior",
+                "major_name": "现代物流",
+                "headcount": 30,
+            },
+        ),
+        FILING_DAY,
+        "staff",
+    ),
+    Case(
+        "change line",
+        PlanStatus.DRAFT,
+        lambda plan: ("patch", f"/plans/{plan.pk}/lines/{plan.lines.first().pk}", {"headcount": 50}),
+        FILING_DAY,
+        "staff",
+    ),
+    Case("remove line", PlanStatus.DRAFT, delete, FILING_DAY, "staff"),
+    Case(
+        "save form",
+        PlanStatus.DRAFT,
+        lambda plan: ("put", f"/plans/{plan.pk}/forms/{plan.lines.first().certificate_id}", FORM),
+        FILING_DAY,
+        "staff",
+    ),
+    Case("copy_last_year", PlanStatus.DRAFT, action("copy_last_year"), FILING_DAY, "staff"),
+    Case("send_for_signoff", PlanStatus.DRAFT, action("send_for_signoff"), FILING_DAY, "staff"),
+    Case("send_back", PlanStatus.AWAITING_SIGNOFF, action("send_back", {"reason": "人数再核"}), FILING_DAY, "leader"),
+    Case("sign_off", PlanStatus.AWAITING_SIGNOFF, action("sign_off"), FILING_DAY, "leader"),
+    Case(
+        "recommend",
+        PlanStatus.BUREAU_REVIEW,
+        lambda plan: action("recommend", {"decisions": [{"line_id": plan.lines.first().pk, "outcome": "approve"}]})(
+            plan
+        ),
+        BUREAU_DAY,
+        "bureau_reviewer",
+    ),
+    Case("approve", PlanStatus.BUREAU_REVIEW, action("approve"), BUREAU_DAY, "bureau_reviewer"),
+    Case(
+        "return (bureau)",
+        PlanStatus.BUREAU_REVIEW,
+        action("return", {"reason": "补充材料"}),
+        BUREAU_DAY,
+        "bureau_reviewer",
+    ),
+    Case(
+        "decide",
+        PlanStatus.PROVINCIAL_REVIEW,
+        lambda plan: action("decide", {"decisions": [{"line_id": plan.lines.first().pk, "outcome": "approve"}]})(plan),
+        PROVINCE_DAY,
+        "provincial_reviewer",
+    ),
+    Case(
+        "return (province)",
+        PlanStatus.PROVINCIAL_REVIEW,
+        action("return", {"reason": "补充材料"}),
+        PROVINCE_DAY,
+        "provincial_reviewer",
+    ),
+    Case("publish", PlanStatus.PROVINCIAL_REVIEW, action("publish"), PROVINCE_DAY, "provincial_reviewer", decided=True),
+]
+
+
+def _answers(client, case: Case, plan) -> dict[str, tuple[int, bool]]:
+    """Each user's status, and whether anything was audited; every call is rolled back before the next."""
+    seen = {}
+    for user in User.objects.filter(username__in=EVERYONE):
+        events = AuditEvent.objects.count()
+        with transaction.atomic():
+            method, path, body = case.request(plan)
+            caller = ApiClient(client, user)
+            events += 1  # the token's creation
+            answer = getattr(caller, method)(path) if method == "delete" else getattr(caller, method)(path, body)
+            seen[user.username] = (answer.status_code, AuditEvent.objects.count() > events)
+            transaction.set_rollback(True)
+    return seen
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda case: case.name)
+def test_matrix_write_endpoint_answers_by_role_and_scope(client, cast, spring, case):
+    certificate = make_certificate("物流管理职业技能等级证书", levels=[J])
+    plan = plan_in(cast.school1, spring, case.status, [(certificate, J, "物流管理", 40)])
+    if case.decided:
+        for line in plan.lines.all():
+            review_services.decide_line(actor=cast.provincial_reviewer, line=line, outcome="approve", at=PROVINCE_DAY)
+
+    with time_machine.travel(case.at, tick=False):
+        seen = _answers(client, case, plan)
+
+    expected = case.expected()
+    assert {u: status for u, (status, _changed) in seen.items()} == expected
+    # Refusals change nothing; the allowed step audits (copying an empty last year adds no line).
+    changed = {u for u, (_status, did) in seen.items() if did}
+    assert changed == ({case.allowed} if case.name != "copy_last_year" else set())
+
+
+def test_matrix_plan_detail_answers_404_outside_scope(client, world):
+    plans = world.plans
+    seen = {}
+    for user in world.users():
+        caller = ApiClient(client, user)
+        seen[user.username] = {key: caller.get(f"/plans/{plan.pk}").status_code for key, plan in plans.items()}
+
+    expected = SCOPED_MODELS["plan"].expected
+    assert seen == {u: {key: 200 if key in expected[u] else 404 for key in plans} for u in EVERYONE}
+
+
+def _listed(client, world: World, path: str, key) -> dict[str, set[str]]:
+    seen = {}
+    for user in world.users():
+        items = ApiClient(client, user).get(path, limit=200).json()["items"]
+        seen[user.username] = {key(item) for item in items}
+    return seen
+
+
+def test_matrix_plan_list_is_exactly_the_pages_scope(client, world):
+    names = {plan.pk: key for key, plan in world.plans.items()}
+
+    seen = _listed(client, world, "/plans", lambda item: names[item["id"]])
+
+    assert seen == SCOPED_MODELS["plan"].expected
+
+
+def test_matrix_institution_list_is_exactly_the_pages_scope(client, world):
+    names = {inst.pk: institution_key(inst) for inst in (world.cast.school1, world.cast.college1)} | {
+        inst.pk: institution_key(inst) for inst in (world.cast.school2, world.cast.college2)
+    }
+
+    seen = _listed(client, world, "/institutions", lambda item: names[item["id"]])
+
+    assert seen == SCOPED_MODELS["institution"].expected
+
+
+@pytest.mark.parametrize("path", ["/me", "/rounds", "/certificates", "/plans", "/institutions"])
+def test_matrix_reference_endpoints_answer_everyone(client, world, path):
+    seen = {user.username: ApiClient(client, user).get(path).status_code for user in world.users()}
+
+    assert seen == dict.fromkeys(EVERYONE, 200)
+
+
+@pytest.mark.parametrize("path", ["/me", "/rounds", "/certificates", "/plans", "/institutions", "/plans/1"])
+def test_matrix_every_endpoint_refuses_requests_without_a_token(client, db, path):
+    answer = client.get(f"/api/v1{path}")
+
+    assert (answer.status_code, answer.json()["status"]) == (401, 401)
+
+
+def test_matrix_bulk_approval_is_for_reviewers_only(client, world):
+    body = {"plan_ids": [plan.pk for plan in world.plans.values()]}
+    seen = {
+        user.username: ApiClient(client, user).post("/reviews/bulk-approve/preview", body).status_code
+        for user in world.users()
+    }
+
+    reviewers = {"bureau_reviewer", "other_bureau_reviewer", "provincial_reviewer"}
+    assert seen == {u: 200 if u in reviewers else 403 for u in EVERYONE}
+
+
+def test_matrix_bulk_preview_leaves_out_plans_outside_scope(api, world):
+    body = {"plan_ids": [plan.pk for plan in world.plans.values()]}
+
+    preview = api(world.cast.bureau_reviewer).post("/reviews/bulk-approve/preview", body).json()
+
+    listed = {item["plan_id"] for item in preview["ready"] + preview["blocked"]}
+    assert listed == {world.plans["school1/spring"].pk}
