@@ -12,6 +12,8 @@ from catalog.enums import Level
 
 MAX_HEADCOUNT = 100_000
 BLANK_NEW_ROWS = 2
+# The new-line fields and the AdjustmentItem attributes they show, where the names differ.
+ITEM_ATTRIBUTE = {"certificate": "certificate_id", "headcount": "after"}
 
 
 def _css(field: forms.Field, size: str = "form-control-sm") -> forms.Field:
@@ -70,7 +72,7 @@ class RequestForm(forms.Form):
                 name = f"new{i}_{key}"
                 self.fields[name] = _css(field)
                 if item is not None and not self.is_bound:
-                    self.initial[name] = getattr(item, "certificate_id" if key == "certificate" else key)
+                    self.initial[name] = getattr(item, ITEM_ATTRIBUTE.get(key, key))
                 names.append(self[name])
             self.new_rows.append(names)
 
