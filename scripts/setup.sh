@@ -89,7 +89,7 @@ done
 if (( ${#reqs[@]} )); then
     say "installing ${locks[*]}"
     # The runtime lock always goes with the dev lock so pip resolves them together.
-    "$PY" -m pip install --quiet --disable-pip-version-check -r requirements.lock "${reqs[@]}"
+    "$PY" -m pip install -qq --disable-pip-version-check -r requirements.lock "${reqs[@]}"
     for lock in "${locks[@]}"; do
         grep -vE "^$lock " "$STAMP" >"$STAMP.new" || true
         echo "$lock $(sha256sum <"$lock" | cut -c1-32)" >>"$STAMP.new"
