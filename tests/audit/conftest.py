@@ -3,6 +3,8 @@ from django.utils import translation
 
 
 @pytest.fixture(autouse=True)
-def english():
+def english(settings):
+    """Messages in the English msgids (e-mails are rendered in the site language, so that is English too)."""
+    settings.LANGUAGE_CODE = "en"
     with translation.override("en"):
         yield
