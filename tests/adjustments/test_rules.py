@@ -280,3 +280,27 @@ def test_checker_reports_figures_that_changed_since_the_request(cast, college_pl
 
     assert codes(violations) == ["R7"]
     assert "asked from an approved 100, but the plan of record is now 110" in violations[0].message
+
+
+REFUSED = {
+    "lower headcount": lambda plan, other: [raise_line(plan, "物流管理", 99)],
+    "removed line": lambda plan, other: [raise_line(plan, "物流管理", 0)],
+    "changed level": lambda plan, other: [Change(headcount=120, line_id=line(plan, "物流管理").pk, level=M)],
+    "changed major": lambda plan, other: [Change(headcount=120, line_id=line(plan, "物流管理").pk, major_name="物流")],
+    "certificate not approved": lambda plan, other: [
+        Change(headcount=40, certificate_id=other.pk, level=J, major_name="物流管理")
+    ],
+}
+
+
+@pytest.mark.parametrize("kind", list(REFUSED))
+def test_each_refused_kind_of_change_is_refused_citing_the_notice_and_nothing_is_saved(cast, college_plan, kind):
+    other = make_certificate("电子商务数据分析职业技能等级证书")
+
+    with pytest.raises(RuleError) as refused:
+        draft(cast.college_staff, college_plan, *REFUSED[kind](college_plan, other))
+
+    assert codes(refused.value.violations) == ["R7"]
+    assert NOTICE_QUOTE in refused.value.violations[0].message
+    assert AdjustmentRequest.objects.count() == 0
+    assert list(PlanLine.objects.order_by("id").values_list("approved_headcount", flat=True)) == [100, 40]
