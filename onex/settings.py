@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "documents",
     "monitoring",
     "reviews",
+    "adjustments",
     "api",
 ]
 

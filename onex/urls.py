@@ -15,6 +15,7 @@ urlpatterns = [
     path("documents/", include("documents.urls")),
     path("monitoring/", include("monitoring.urls")),
     path("reviews/", include("reviews.urls")),
+    path("adjustments/", include("adjustments.urls")),
     path("inbox/", include("notifications.urls")),
     path("audit/", include("audit.urls")),
     path("api/v1/", api_v1.urls),
