@@ -11,7 +11,7 @@ from audit.models import AuditEvent
 from audit.services import record
 
 
-def test_flush_empties_the_audit_table_like_every_other(cast):
+def test_flush_empties_the_audit_table_like_every_other(transactional_db, cast):
     record(actor=cast.provincial_admin, action="round.create", obj=cast.bureau1)
 
     call_command("flush", interactive=False, verbosity=0)
@@ -19,7 +19,7 @@ def test_flush_empties_the_audit_table_like_every_other(cast):
     assert AuditEvent.objects.count() == 0
 
 
-def test_the_flush_flag_is_off_again_after_flush(cast):
+def test_the_flush_flag_is_off_again_after_flush(transactional_db, cast):
     call_command("flush", interactive=False, verbosity=0)
     event = AuditEvent.objects.create(
         actor_name="system", actor_role="system", ip="-", action="x", object_type="t", object_id="1", object_repr="r"
@@ -41,5 +41,15 @@ def test_another_sqlite_client_cannot_delete_audit_rows(transactional_db, cast):
     with pytest.raises(sqlite3.OperationalError):
         other.execute("DELETE FROM audit_auditevent")
     other.close()
+
+    assert AuditEvent.objects.count() == 1
+
+
+def test_truncate_of_the_audit_table_fails(transactional_db, cast):
+    record(actor=cast.provincial_admin, action="round.create", obj=cast.bureau1)
+    statement = "TRUNCATE audit_auditevent" if connection.vendor == "postgresql" else "DELETE FROM audit_auditevent"
+
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(statement)
 
     assert AuditEvent.objects.count() == 1
