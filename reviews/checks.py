@@ -59,13 +59,15 @@ def refresh_check(plan: Plan, *, at: datetime, violations: list[Violation] | Non
     return check
 
 
-def refresh_stale_checks(plans: models.QuerySet, *, at: datetime) -> int:
-    """Re-run the rules on the plans of `plans` whose stored check is missing or older than their submission.
-
-    One query finds them; each stale plan then costs one rule check. Returns how many were refreshed.
-    """
+def stale_plan_ids(plans: models.QuerySet) -> list[int]:
+    """The plans of `plans` whose stored check is missing or older than their last submission (one query)."""
     rows = plans.values_list("pk", "status", "submitted_at", "review_check__status", "review_check__submitted_at")
-    stale = [pk for pk, status, submitted, *checked in rows if [status, submitted] != checked]
+    return [pk for pk, status, submitted, *checked in rows if [status, submitted] != checked]
+
+
+def refresh_checks(plan_ids, *, at: datetime) -> int:
+    """Re-run the rules on those of `plan_ids` still stale; returns how many. Safe to run twice."""
+    stale = stale_plan_ids(Plan.objects.filter(pk__in=list(plan_ids)))
     for plan in Plan.objects.filter(pk__in=stale).select_related("institution__bureau", "round"):
         refresh_check(plan, at=at)
     return len(stale)

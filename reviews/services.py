@@ -124,7 +124,9 @@ def _checked_headcount(line: PlanLine, outcome: str, headcount: int | None, reas
     return headcount
 
 
-def _decide(*, actor, line: PlanLine, level: str, outcome: str, headcount: int | None, reason: str, at: datetime):
+def _decide(
+    *, actor, line: PlanLine, level: str, outcome: str, headcount: int | None, reason: str, at: datetime, check=True
+):
     plan = _lock(line.plan)
     _authorise(actor, plan, level)
     _require_stage(plan, level, at)
@@ -143,7 +145,7 @@ def _decide(*, actor, line: PlanLine, level: str, outcome: str, headcount: int |
         decided_by=actor,
         decided_at=at,
     )
-    if level == ReviewLevel.PROVINCE and outcome != Outcome.REJECT:
+    if check and level == ReviewLevel.PROVINCE and outcome != Outcome.REJECT:
         # Rules are enforced on every decision: on the figures the decisions so far, and this one, would make.
         lines = decided_lines(_lines(plan), current | {line.pk: decision})
         blockers = [v for v in errors_of(review_violations(plan, at=at, lines=lines)) if line.pk in v.line_ids]
@@ -457,6 +459,16 @@ def bulk_approve(*, actor, plan_ids, fingerprint: str, at: datetime) -> list[Pla
             continue
         for bulk_line in item.lines:
             if not bulk_line.decided:
-                decide_line(actor=actor, line=bulk_line.line, outcome=Outcome.APPROVE, at=at)
+                # The preview checked the rules on these figures, and `publish` checks them again: once per plan.
+                _decide(
+                    actor=actor,
+                    line=bulk_line.line,
+                    level=ReviewLevel.PROVINCE,
+                    outcome=Outcome.APPROVE,
+                    headcount=None,
+                    reason="",
+                    at=at,
+                    check=False,
+                )
         done.append(publish(actor=actor, plan=item.plan, at=at))
     return done

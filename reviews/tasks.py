@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.tasks import task
 from django.utils import timezone
 
+from reviews.checks import refresh_checks
 from reviews.models import ReminderRun
 from reviews.reminders import send_due_reminders
 from rounds.calendar import SHANGHAI, local_today
@@ -44,3 +45,9 @@ def send_reminders() -> int:
     # Scheduling first: a failure while sending must not break the daily chain.
     schedule(run_after=next_run_after(now), at=now)
     return send_due_reminders(at=now)
+
+
+@task
+def refresh_plan_checks(plan_ids: list[int]) -> int:
+    """Store the rule checks of these plans for the queues (those still stale when the job runs)."""
+    return refresh_checks(plan_ids, at=timezone.now())

@@ -20,9 +20,10 @@ from plans.models import Plan
 from plans.pages import plan_page
 from plans.services import PlanError, RuleError
 from reviews import queues, services
-from reviews.checks import NOT_IN_REVIEW, refresh_check, refresh_stale_checks
+from reviews.checks import NOT_IN_REVIEW, refresh_check, stale_plan_ids
 from reviews.forms import ApproveForm, DecisionForm, QueueFilterForm, ReturnForm, plan_ids
 from reviews.models import LineDecision
+from reviews.tasks import refresh_plan_checks
 from reviews.timeline import plan_timeline
 from rounds.models import Extension
 
@@ -59,7 +60,10 @@ def queue(request):
     form = QueueFilterForm(request.GET or None, user=user)
     filters = form.filters()
     base = queues.queue_for(user)
-    refresh_stale_checks(base, at=timezone.now())
+    # Rule checks of newly submitted plans run in the background: a queue of hundreds opens at once.
+    stale = stale_plan_ids(base)
+    if stale:
+        refresh_plan_checks.enqueue(stale)
     counts = queues.status_counts(queues.filtered(base, filters, with_status=False))
     page = Paginator(queues.rows(base, filters), 50).get_page(request.GET.get("page"))
     level = services.level_of(user)
@@ -76,6 +80,7 @@ def queue(request):
             "total": sum(counts.values()),
             "actionable": actionable,
             "query": query.urlencode(),
+            "checking": len(stale),
         },
     )
 

@@ -111,3 +111,22 @@ def test_queue_query_count_does_not_grow_with_the_plans(client, cast, spring, lo
     three = _queries_for_queue(client, getattr(cast, reviewer))
 
     assert one == three
+
+
+def test_queue_checks_newly_submitted_plans_in_the_background(client, cast, spring, logistics, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    from django_tasks_db.models import DBTaskResult
+
+    from reviews.tasks import refresh_plan_checks
+
+    plan = in_provincial_review(cast, spring, logistics)
+    client.force_login(cast.provincial_reviewer)
+
+    first = client.get(reverse("review_queue"))
+    job = DBTaskResult.objects.get()
+    refresh_plan_checks.call(*job.args_kwargs["args"])
+    second = client.get(reverse("review_queue"))
+
+    assert (first.context["checking"], second.context["checking"]) == (1, 0)
+    assert job.task_path == "reviews.tasks.refresh_plan_checks"
+    assert PlanCheck.objects.filter(plan=plan).count() == 1
