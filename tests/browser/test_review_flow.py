@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-import time_machine
 from django.utils import timezone
 
 from plans.enums import PlanStatus
@@ -45,19 +44,8 @@ def status_on(page) -> str:
     )
 
 
-@pytest.fixture
-def clock_back_past_retention():
-    """Run the flow 200 days in the past (the clock ticks). The flow writes audit events, and a live-server test
-    empties its database afterwards: PostgreSQL does it with TRUNCATE, but SQLite with DELETE, which the
-    append-only trigger refuses for events younger than 180 days (by the database's real clock)."""
-    with time_machine.travel(timezone.now() - timedelta(days=200), tick=True):
-        yield
-
-
 @pytest.mark.browser
-def test_review_flow_return_fix_resubmit_approve_decide_publish(
-    page, page_problems, live_server, cast, clock_back_past_retention
-):
+def test_review_flow_return_fix_resubmit_approve_decide_publish(page, page_problems, live_server, cast):
     logistics = make_certificate("物流管理职业技能等级证书", levels=[J])
     plan = plan_in(
         cast.school1,

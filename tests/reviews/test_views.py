@@ -3,6 +3,8 @@
 from datetime import date
 
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from audit.models import AuditEvent
@@ -268,3 +270,21 @@ def test_extension_form_refuses_two_targets_and_a_date_inside_the_window(client,
         "until": ["The window already runs until 2027-04-12."],
     }
     assert Extension.objects.count() == 0
+
+
+def test_review_page_query_count_does_not_grow_with_the_lines(client, cast, spring, logistics):
+    one = in_provincial_review(cast, spring, logistics, headcounts=(40,))
+    three = in_provincial_review(cast, spring, logistics, institution=cast.college2, headcounts=(40, 35, 30))
+    for plan in (one, three):
+        for line in plan.lines.all():
+            services.decide_line(actor=cast.provincial_reviewer, line=line, outcome="approve", at=PROVINCE_DAY)
+    counts = []
+    with time_machine.travel(PROVINCE_DAY, tick=False):
+        client.force_login(cast.provincial_reviewer)
+        for plan in (one, three):
+            client.get(reverse("review_plan", args=[plan.pk]))  # stores the plan's check once
+            with CaptureQueriesContext(connection) as captured:
+                client.get(reverse("review_plan", args=[plan.pk]))
+            counts.append(len(captured))
+
+    assert counts[0] == counts[1]
