@@ -5,6 +5,7 @@
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
+source scripts/_shared_dir.sh
 
 # The demo always runs on the embedded SQLite database (onex.sqlite3 unless DEMO_SQLITE says otherwise).
 unset DATABASE_URL

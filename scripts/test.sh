@@ -5,6 +5,7 @@
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
+source scripts/_shared_dir.sh
 
 scripts/setup.sh --dev
 
