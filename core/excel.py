@@ -23,8 +23,7 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 MAX_CELL_CHARS = 32_767
 # XML 1.0 forbids these (tab, LF and CR are allowed); lone surrogates cannot be encoded at all.
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-# One search decides the common case (plain text) in a single pass.
-_NEEDS_CARE = re.compile("^[=+\\-@\t\r]|[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_TRIGGER_CHARS = frozenset(FORMULA_TRIGGERS)
 
 # No guessing, ever: strings stay strings whatever they look like.
 WORKBOOK_OPTIONS = {
@@ -74,7 +73,6 @@ class SafeWorkbook:
         self._formats: dict[tuple, object] = {}
         self._quoted: dict[int, object] = {}
         self._font = default_font
-        self.default = self.fmt()
 
     def add_sheet(self, name: str):
         # Sheet names: at most 31 characters, none of []:*?/\ (Excel refuses the file otherwise).
@@ -92,36 +90,43 @@ class SafeWorkbook:
         return found
 
     def quoted(self, fmt):
-        base = fmt or self.default
-        found = self._quoted.get(id(base))
+        """`fmt` plus Excel's quote prefix (None: the quote prefix alone)."""
+        found = self._quoted.get(id(fmt))
         if found is None:
-            found = self._quoted[id(base)] = self.fmt(**{**base._onex_props, "quote_prefix": True})
+            if fmt is None:
+                found = self.book.add_format({"quote_prefix": True})
+            else:
+                found = self.fmt(**{**fmt._onex_props, "quote_prefix": True})
+            self._quoted[id(fmt)] = found
         return found
 
     def text(self, sheet, row: int, col: int, value, fmt=None) -> None:
-        """User text, always a string cell."""
-        text = "" if value is None else str(value)
-        if _NEEDS_CARE.search(text):
-            text = clean_text(text)
-            if looks_like_formula(text):
-                fmt = self.quoted(fmt)
-        elif len(text) > MAX_CELL_CHARS:
-            text = text[:MAX_CELL_CHARS]
-        if text:
-            sheet.write_string(row, col, text, fmt or self.default)
-        else:
-            sheet.write_blank(row, col, None, fmt or self.default)
+        """User text, always a string cell; `fmt` None writes the cell without a format (fastest)."""
+        if value.__class__ is not str:
+            value = "" if value is None else str(value)
+        # isprintable() is one C loop: plain text (Chinese included) takes this fast path; control
+        # characters, tab, CR, LF and non-characters take the careful one.
+        if not value.isprintable():
+            value = clean_text(value)
+        elif len(value) > MAX_CELL_CHARS:
+            value = value[:MAX_CELL_CHARS]
+        if not value:
+            sheet.write_blank(row, col, None, fmt)
+            return
+        if value[0] in _TRIGGER_CHARS:
+            fmt = self.quoted(fmt)
+        sheet.write_string(row, col, value, fmt)
 
     def number(self, sheet, row: int, col: int, value, fmt=None) -> None:
         """A number we computed, or a blank cell for None."""
         if value is None:
-            sheet.write_blank(row, col, None, fmt or self.default)
+            sheet.write_blank(row, col, None, fmt)
         else:
-            sheet.write_number(row, col, float(value) if isinstance(value, Decimal) else value, fmt or self.default)
+            sheet.write_number(row, col, float(value) if isinstance(value, Decimal) else value, fmt)
 
     def date(self, sheet, row: int, col: int, value: date | datetime | None, fmt=None) -> None:
         if value is None:
-            sheet.write_blank(row, col, None, fmt or self.default)
+            sheet.write_blank(row, col, None, fmt)
             return
         if isinstance(value, datetime) and value.tzinfo is not None:
             value = value.replace(tzinfo=None)
