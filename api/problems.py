@@ -70,14 +70,15 @@ def on_validation_error(request, exc: ValidationError) -> HttpResponse:
     errors = []
     for error in exc.errors:
         where, field = _field(error.get("loc", ("body",)))
-        errors.append({"field": field, "in": where, "message": error.get("msg", ""), "code": error.get("type", "")})
+        message, code = error.get("msg", ""), error.get("type", "")
+        errors.append({"field": field, "location": where, "message": message, "code": code})
     detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
     return problem(422, type=VALIDATION, title="Invalid input", detail=detail, errors=errors)
 
 
 def field_error(field: str, message: str, *, where: str = "body") -> HttpResponse:
     """A refusal of one field's value that only the database could tell (an id that does not exist…)."""
-    errors = [{"field": field, "in": where, "message": message, "code": "value_error"}]
+    errors = [{"field": field, "location": where, "message": message, "code": "value_error"}]
     return problem(422, type=VALIDATION, title="Invalid input", detail=f"{field}: {message}", errors=errors)
 
 

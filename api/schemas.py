@@ -39,7 +39,7 @@ class ViolationOut(Schema):
 
 class FieldErrorOut(Schema):
     field: str = Field(description="The field, dotted for nested values: `decisions.0.headcount`.")
-    in_: str = Field(alias="in", description="Where the field is: body, query, path, header, file.")
+    location: str = Field(description="Where the field is: body, query, path, header, file.")
     message: str
     code: str
 

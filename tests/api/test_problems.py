@@ -53,7 +53,7 @@ def test_problem_validation_names_the_field(api, cast, spring):
         PROBLEM,
         "urn:onex:problem:invalid-input",
     )
-    assert [(e["field"], e["in"]) for e in problem["errors"]] == [
+    assert [(e["field"], e["location"]) for e in problem["errors"]] == [
         ("level", "body"),
         ("major_name", "body"),
         ("headcount", "body"),
@@ -66,8 +66,8 @@ def test_problem_query_and_path_fields_are_named(api, cast):
     limit = staff.get("/certificates", limit=1000).json()["errors"]
     path = staff.get("/plans/0").json()["errors"]
 
-    assert [(e["field"], e["in"]) for e in limit] == [("limit", "query")]
-    assert [(e["field"], e["in"]) for e in path] == [("plan_id", "path")]
+    assert [(e["field"], e["location"]) for e in limit] == [("limit", "query")]
+    assert [(e["field"], e["location"]) for e in path] == [("plan_id", "path")]
 
 
 def test_problem_unknown_reference_in_the_body_names_the_field(api, cast, spring):
@@ -79,7 +79,7 @@ def test_problem_unknown_reference_in_the_body_names_the_field(api, cast, spring
 
     assert answer.status_code == 422
     assert answer.json()["errors"] == [
-        {"field": "certificate_id", "in": "body", "message": "No such certificate.", "code": "value_error"}
+        {"field": "certificate_id", "location": "body", "message": "No such certificate.", "code": "value_error"}
     ]
 
 
@@ -159,7 +159,7 @@ def test_problem_unknown_action_is_422_naming_the_action(api, cast, spring):
     with time_machine.travel(FILING_DAY, tick=False):
         answer = api(cast.staff).post("/plans/1/actions/launch")
 
-    assert [(e["field"], e["in"]) for e in answer.json()["errors"]] == [("action", "path")]
+    assert [(e["field"], e["location"]) for e in answer.json()["errors"]] == [("action", "path")]
 
 
 def test_problem_unexpected_errors_are_logged_and_answered_as_a_500_problem(caplog):
