@@ -1,9 +1,10 @@
 """The scope matrix (DOMAIN.md §3): for every member of the cast, what each `for_user` returns and which object
 pages answer 200 rather than 404.
 
-Data-driven: to cover a new object page, add an `ObjectPage` to OBJECT_PAGES (and, for a new object kind, its
-missing-id URL to MISSING_OBJECT_URLS); to cover a new scoped model, add a `Scoped` to SCOPED_MODELS. Objects are
-named by short keys ("school1/spring") so a failure reads as a table.
+Data-driven: to cover a new object page, add an `ObjectPage` to OBJECT_PAGES (`plan_pages(url_name)` for a page per
+plan; `refused` for in-scope roles that get 403) and its missing-id URL to MISSING_OBJECT_URLS; to cover a new scoped
+model, add a `Scoped` to SCOPED_MODELS. Objects are named by short keys ("school1/spring") so a failure reads as a
+table.
 """
 
 from __future__ import annotations
@@ -174,26 +175,43 @@ def test_scope_matrix_for_user_returns_exactly_the_scope(world, name):
 class ObjectPage:
     name: str
     url: Callable[[World], str]
-    seen_by: set[str]  # usernames that get 200; everyone else in the cast gets 404
+    seen_by: set[str]  # usernames that get 200
+    refused: frozenset[str] = frozenset()  # in scope, but their role may not use the page: 403
+    # everyone else in the cast gets 404
 
 
-def plan_page(key: str, seen_by: set[str]) -> ObjectPage:
-    return ObjectPage(f"plan {key}", lambda w: reverse("plan_detail", args=[w.plans[key].pk]), seen_by)
+def plan_scope(key: str) -> set[str]:
+    """Who may see plan `key`: exactly what Plan.objects.for_user gives them."""
+    return {username for username, keys in SCOPED_MODELS["plan"].expected.items() if key in keys}
+
+
+def plan_pages(url_name: str) -> list[ObjectPage]:
+    """One page per plan of the world, seen by whoever has the plan in scope."""
+    return [
+        ObjectPage(f"{url_name} {key}", lambda w, key=key: reverse(url_name, args=[w.plans[key].pk]), plan_scope(key))
+        for key in sorted(ALL_PLANS)
+    ]
 
 
 OBJECT_PAGES = [
-    ObjectPage("round spring", lambda w: reverse("round_detail", args=[w.rounds["spring"].pk]), EVERYONE),
-    ObjectPage("round autumn", lambda w: reverse("round_detail", args=[w.rounds["autumn"].pk]), EVERYONE),
-    *(
-        plan_page(key, {u for u, keys in SCOPED_MODELS["plan"].expected.items() if key in keys})
-        for key in sorted(ALL_PLANS)
-    ),
+    ObjectPage("round_detail spring", lambda w: reverse("round_detail", args=[w.rounds["spring"].pk]), EVERYONE),
+    ObjectPage("round_detail autumn", lambda w: reverse("round_detail", args=[w.rounds["autumn"].pk]), EVERYONE),
+    *plan_pages("plan_detail"),
+    *plan_pages("plan_workspace"),
+    *plan_pages("plan_documents"),
 ]
+
+
+def missing(url_name: str, objects: Callable[[World], dict]) -> Callable[[World], str]:
+    return lambda w: reverse(url_name, args=[max(obj.pk for obj in objects(w).values()) + 1000])
+
 
 # A page asked for with an id that does not exist answers 404 to everyone.
 MISSING_OBJECT_URLS = {
-    "round": lambda w: reverse("round_detail", args=[max(r.pk for r in w.rounds.values()) + 1000]),
-    "plan": lambda w: reverse("plan_detail", args=[max(p.pk for p in w.plans.values()) + 1000]),
+    "round_detail": missing("round_detail", lambda w: w.rounds),
+    "plan_detail": missing("plan_detail", lambda w: w.plans),
+    "plan_workspace": missing("plan_workspace", lambda w: w.plans),
+    "plan_documents": missing("plan_documents", lambda w: w.plans),
 }
 
 
@@ -209,7 +227,9 @@ def statuses(client, world: World, url: str) -> dict[str, int]:
 def test_scope_matrix_object_page_answers_404_outside_scope(client, world, page):
     seen = statuses(client, world, page.url(world))
 
-    assert seen == {username: 200 if username in page.seen_by else 404 for username in EVERYONE}
+    assert seen == {
+        username: 200 if username in page.seen_by else 403 if username in page.refused else 404 for username in EVERYONE
+    }
 
 
 @pytest.mark.parametrize("kind", MISSING_OBJECT_URLS)
