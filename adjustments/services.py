@@ -17,72 +17,25 @@ from django.utils.translation import gettext as _
 from accounts.enums import Role
 from accounts.models import User
 from adjustments.enums import AdjustmentStatus, ItemKind, Outcome
+from adjustments.granting import errors_of, granted_figures, pending_blockers, write_plan_of_record
+from adjustments.guards import (
+    AdjustmentError,
+    require_bureau,
+    require_own,
+    require_reason,
+    require_role,
+    require_status,
+    require_window,
+)
 from adjustments.models import AdjustmentItem, AdjustmentRequest, AdjustmentScan
 from adjustments.rules import Change, Checker, Record, r7_violations, read_record
 from audit.services import record, snapshot
 from notifications.services import notify
-from plans.enums import PlanStatus
-from plans.models import Plan, PlanLine
+from plans.models import Plan
 from plans.rules import Violation
-from plans.services import PlanError, RuleError, lock_institution_year
-from rounds.calendar import Window
-from rounds.enums import Stage
+from plans.services import RuleError, lock_institution_year
 
 ITEM_FIELDS = ["kind", "line_id", "certificate_id", "level", "major_name", "major_code", "before", "after"]
-
-
-class AdjustmentError(PlanError):
-    """A step that may not happen now; the message says why."""
-
-
-# --- who, when, what -----------------------------------------------------------------------------------------------
-
-
-def adjustment_window(plan: Plan) -> Window:
-    """The round's adjustment window, stretched by an extension of the institution or its bureau."""
-    return plan.round.window_for(Stage.ADJUSTMENT, institution=plan.institution, bureau=plan.institution.bureau)
-
-
-def window_problem(plan: Plan, at: datetime) -> str | None:
-    """Why no adjustment step may happen on `plan` at `at`, or None: the plan must be published, and `at` inside
-    the window (from publication until the round's adjustment_end)."""
-    if plan.status != PlanStatus.PUBLISHED or (plan.published_at and at < plan.published_at):
-        return _("Adjustments open once the provincial decisions on the plan are published.")
-    window = adjustment_window(plan)
-    if not window.is_open(at=at):
-        return _("Outside the window: %(window)s.") % {"window": window.describe()}
-    return None
-
-
-def _require_window(plan: Plan, at: datetime) -> None:
-    if problem := window_problem(plan, at):
-        raise AdjustmentError(problem)
-
-
-def _require_role(actor, *roles: str) -> None:
-    if actor.role not in roles:
-        raise AdjustmentError(_("Your role (%(role)s) may not do this.") % {"role": actor.get_role_display()})
-
-
-def _require_own(actor, plan: Plan) -> None:
-    if plan.institution_id != actor.institution_id:
-        raise AdjustmentError(_("This request belongs to another institution."))
-
-
-def _require_status(request: AdjustmentRequest, *statuses: str) -> None:
-    if request.status not in statuses:
-        raise AdjustmentError(
-            _("The request is %(status)s; this step needs it %(needed)s.")
-            % {
-                "status": request.get_status_display(),
-                "needed": " / ".join(str(AdjustmentStatus(s).label) for s in statuses),
-            }
-        )
-
-
-def may_bureau_review(user, request: AdjustmentRequest) -> bool:
-    institution = request.plan.institution
-    return user.role == Role.BUREAU_REVIEWER and user.bureau_id == institution.bureau_id and institution.is_secondary
 
 
 def _lock(request: AdjustmentRequest) -> AdjustmentRequest:
@@ -92,10 +45,6 @@ def _lock(request: AdjustmentRequest) -> AdjustmentRequest:
         .select_related("plan__institution__bureau", "plan__round")
         .get(pk=request.pk)
     )
-
-
-def _errors(violations: list[Violation]) -> list[Violation]:
-    return [v for v in violations if v.is_error]
 
 
 def _url(request: AdjustmentRequest) -> str:
@@ -175,13 +124,6 @@ def _save_items(request: AdjustmentRequest, items: list[AdjustmentItem]) -> list
     return [snapshot(item, ITEM_FIELDS) for item in items]
 
 
-def _require_reason(reason: str, message: str) -> str:
-    reason = reason.strip()
-    if not reason:
-        raise AdjustmentError(message)
-    return reason
-
-
 @transaction.atomic
 def create_request(*, actor, plan: Plan, reason: str, changes: list[Change], at: datetime) -> AdjustmentRequest:
     """Staff draft a request to raise the published `plan`.
@@ -190,10 +132,10 @@ def create_request(*, actor, plan: Plan, reason: str, changes: list[Change], at:
     certificate that is not approved (R7). R2 and R3 are shown on the draft and enforced from `send_for_signoff`.
     Side effects: the request (draft) and its items, an audit event `adjustment.create`.
     """
-    _require_role(actor, Role.INSTITUTION_STAFF)
-    _require_own(actor, plan)
-    _require_window(plan, at)
-    reason = _require_reason(reason, _("Give the reason for the adjustment."))
+    require_role(actor, Role.INSTITUTION_STAFF)
+    require_own(actor, plan)
+    require_window(plan, at)
+    reason = require_reason(reason, _("Give the reason for the adjustment."))
     items = checked_items(plan, changes)
     request = AdjustmentRequest.objects.create(plan=plan, reason=reason, created_by=actor, created_at=at)
     saved = _save_items(request, items)
@@ -210,11 +152,11 @@ def update_request(
     Side effects: the request's reason and items, an audit event `adjustment.update` with the items before and after.
     """
     request = _lock(request)
-    _require_role(actor, Role.INSTITUTION_STAFF)
-    _require_own(actor, request.plan)
-    _require_status(request, AdjustmentStatus.DRAFT)
-    _require_window(request.plan, at)
-    reason = _require_reason(reason, _("Give the reason for the adjustment."))
+    require_role(actor, Role.INSTITUTION_STAFF)
+    require_own(actor, request.plan)
+    require_status(request, AdjustmentStatus.DRAFT)
+    require_window(request.plan, at)
+    reason = require_reason(reason, _("Give the reason for the adjustment."))
     items = checked_items(request.plan, changes)
     before = {"reason": request.reason, "items": [snapshot(i, ITEM_FIELDS) for i in request.items.all()]}
     request.items.all().delete()
@@ -233,7 +175,7 @@ def update_request(
 def rule_blockers(request: AdjustmentRequest, *, figure: str = "after", checker: Checker | None = None):
     """The errors that stop `request` from going further: its figures changed since, R2, R3 after it."""
     checker = checker or Checker(request.plan)
-    return _errors(checker.violations(request.items.select_related("certificate"), figure=figure))
+    return errors_of(checker.violations(request.items.select_related("certificate"), figure=figure))
 
 
 def _require_rules(request: AdjustmentRequest) -> None:
@@ -254,10 +196,10 @@ def send_for_signoff(*, actor, request: AdjustmentRequest, at: datetime) -> Adju
     Side effects: status awaiting_office_head (audited), a message to the office heads.
     """
     request = _lock(request)
-    _require_role(actor, Role.INSTITUTION_STAFF)
-    _require_own(actor, request.plan)
-    _require_status(request, AdjustmentStatus.DRAFT)
-    _require_window(request.plan, at)
+    require_role(actor, Role.INSTITUTION_STAFF)
+    require_own(actor, request.plan)
+    require_status(request, AdjustmentStatus.DRAFT)
+    require_window(request.plan, at)
     _require_rules(request)
     _transition(
         actor=actor,
@@ -277,10 +219,10 @@ def sign_as_office_head(*, actor, request: AdjustmentRequest, at: datetime) -> A
     Side effects: office_head_signed_by/at, status awaiting_leader (audited), a message to the leaders.
     """
     request = _lock(request)
-    _require_role(actor, Role.INSTITUTION_OFFICE_HEAD)
-    _require_own(actor, request.plan)
-    _require_status(request, AdjustmentStatus.AWAITING_OFFICE_HEAD)
-    _require_window(request.plan, at)
+    require_role(actor, Role.INSTITUTION_OFFICE_HEAD)
+    require_own(actor, request.plan)
+    require_status(request, AdjustmentStatus.AWAITING_OFFICE_HEAD)
+    require_window(request.plan, at)
     _require_rules(request)
     _transition(
         actor=actor,
@@ -309,14 +251,14 @@ def sign_as_leader(*, actor, request: AdjustmentRequest, at: datetime) -> Adjust
     to the reviewers.
     """
     request = _lock(request)
-    _require_role(actor, Role.INSTITUTION_LEADER)
-    _require_own(actor, request.plan)
-    _require_status(request, AdjustmentStatus.AWAITING_LEADER)
+    require_role(actor, Role.INSTITUTION_LEADER)
+    require_own(actor, request.plan)
+    require_status(request, AdjustmentStatus.AWAITING_LEADER)
     if request.office_head_signed_by_id is None:
         raise AdjustmentError(_("The office head signs first."))
     if request.office_head_signed_by_id == actor.pk:
         raise AdjustmentError(_("You signed as office head; the leader's sign-off must come from another person."))
-    _require_window(request.plan, at)
+    require_window(request.plan, at)
     _require_rules(request)
     plan = request.plan
     to = AdjustmentStatus.BUREAU_REVIEW if plan.institution.is_secondary else AdjustmentStatus.PROVINCIAL_REVIEW
@@ -341,14 +283,14 @@ def send_back(*, actor, request: AdjustmentRequest, reason: str, at: datetime) -
     a message to staff.
     """
     request = _lock(request)
-    _require_role(actor, Role.INSTITUTION_OFFICE_HEAD, Role.INSTITUTION_LEADER)
-    _require_own(actor, request.plan)
+    require_role(actor, Role.INSTITUTION_OFFICE_HEAD, Role.INSTITUTION_LEADER)
+    require_own(actor, request.plan)
     waiting_for = {
         Role.INSTITUTION_OFFICE_HEAD: AdjustmentStatus.AWAITING_OFFICE_HEAD,
         Role.INSTITUTION_LEADER: AdjustmentStatus.AWAITING_LEADER,
     }
-    _require_status(request, waiting_for[actor.role])
-    reason = _require_reason(reason, _("Give a reason for sending the request back."))
+    require_status(request, waiting_for[actor.role])
+    reason = require_reason(reason, _("Give a reason for sending the request back."))
     _back_to_draft(actor=actor, request=request, action="adjustment.send_back", reason=reason)
     return request
 
@@ -375,9 +317,9 @@ def _back_to_draft(*, actor, request: AdjustmentRequest, action: str, reason: st
 def withdraw(*, actor, request: AdjustmentRequest, at: datetime, reason: str = "") -> AdjustmentRequest:
     """Staff withdraw a request that is not decided yet. Side effects: status withdrawn (audited)."""
     request = _lock(request)
-    _require_role(actor, Role.INSTITUTION_STAFF)
-    _require_own(actor, request.plan)
-    _require_status(request, *sorted(AdjustmentStatus.withdrawable()))
+    require_role(actor, Role.INSTITUTION_STAFF)
+    require_own(actor, request.plan)
+    require_status(request, *sorted(AdjustmentStatus.withdrawable()))
     _transition(
         actor=actor, request=request, to=AdjustmentStatus.WITHDRAWN, action="adjustment.withdraw", reason=reason
     )
@@ -387,11 +329,6 @@ def withdraw(*, actor, request: AdjustmentRequest, at: datetime, reason: str = "
 # --- the bureau ----------------------------------------------------------------------------------------------------
 
 
-def _require_bureau(actor, request: AdjustmentRequest) -> None:
-    if not may_bureau_review(actor, request):
-        raise AdjustmentError(_("Your role (%(role)s) may not do this.") % {"role": actor.get_role_display()})
-
-
 @transaction.atomic
 def bureau_forward(*, actor, request: AdjustmentRequest, at: datetime, reason: str = "") -> AdjustmentRequest:
     """The bureau of a secondary school agrees and forwards the request to the province.
@@ -399,9 +336,9 @@ def bureau_forward(*, actor, request: AdjustmentRequest, at: datetime, reason: s
     Side effects: bureau_forwarded_by/at, status provincial_review (audited), a message to the provincial reviewers.
     """
     request = _lock(request)
-    _require_bureau(actor, request)
-    _require_status(request, AdjustmentStatus.BUREAU_REVIEW)
-    _require_window(request.plan, at)
+    require_bureau(actor, request)
+    require_status(request, AdjustmentStatus.BUREAU_REVIEW)
+    require_window(request.plan, at)
     _transition(
         actor=actor,
         request=request,
@@ -424,94 +361,15 @@ def bureau_return(*, actor, request: AdjustmentRequest, reason: str, at: datetim
     to staff.
     """
     request = _lock(request)
-    _require_bureau(actor, request)
-    _require_status(request, AdjustmentStatus.BUREAU_REVIEW)
-    _require_window(request.plan, at)
-    reason = _require_reason(reason, _("Give a reason for returning the request."))
+    require_bureau(actor, request)
+    require_status(request, AdjustmentStatus.BUREAU_REVIEW)
+    require_window(request.plan, at)
+    reason = require_reason(reason, _("Give a reason for returning the request."))
     _back_to_draft(actor=actor, request=request, action="adjustment.bureau_return", reason=reason)
     return request
 
 
 # --- the province --------------------------------------------------------------------------------------------------
-
-
-def _granted_figures(items: list[AdjustmentItem], outcome: str, approved: dict[int, int] | None) -> dict[int, int]:
-    if outcome == Outcome.APPROVE:
-        return {item.pk: item.after for item in items}
-    approved = approved or {}
-    figures = {}
-    for item in items:
-        figure = approved.get(item.pk, item.after)
-        if not item.before <= figure <= item.after:
-            raise AdjustmentError(
-                _("%(item)s: the approved figure must lie between %(before)d and %(after)d.")
-                % {"item": str(item), "before": item.before, "after": item.after}
-            )
-        figures[item.pk] = figure
-    if all(figures[item.pk] == item.after for item in items):
-        raise AdjustmentError(_("Every figure is as asked: approve the request instead."))
-    if all(figures[item.pk] == item.before for item in items):
-        raise AdjustmentError(_("No figure goes up: reject the request instead."))
-    return figures
-
-
-def _apply(*, actor, request: AdjustmentRequest, items: list[AdjustmentItem]) -> list[PlanLine]:
-    """Write the granted figures into the plan of record (one audit event per line)."""
-    changed = []
-    for item in items:
-        if item.approved == item.before:
-            continue
-        if item.kind == ItemKind.INCREASE:
-            line = PlanLine.objects.get(pk=item.line_id)
-            before = {"approved_headcount": line.approved_headcount}
-            line.approved_headcount = item.approved
-            line.save(update_fields=["approved_headcount"])
-        else:
-            line = PlanLine.objects.create(
-                plan=request.plan,
-                certificate=item.certificate,
-                level=item.level,
-                major_name=item.major_name,
-                major_code=item.major_code,
-                headcount=item.after,
-                approved_headcount=item.approved,
-                remark=f"调增申请 #{request.pk}",
-            )
-            item.line = line
-            before = {"approved_headcount": None}
-        record(
-            actor=actor,
-            action="line.adjust",
-            obj=line,
-            before=before,
-            after={"approved_headcount": item.approved, "adjustment": request.pk},
-            reason=request.reason,
-        )
-        changed.append(line)
-    AdjustmentItem.objects.bulk_update(items, ["approved", "line"])
-    return changed
-
-
-def pending_blockers(plan: Plan, *, exclude: int | None = None) -> dict[int, list[Violation]]:
-    """The other pending requests of the institution's year that the plan of record now blocks, with why."""
-    pending = (
-        AdjustmentRequest.objects.filter(
-            plan__institution_id=plan.institution_id,
-            plan__round__year=plan.round.year,
-            status__in=AdjustmentStatus.pending(),
-        )
-        .exclude(pk=exclude)
-        .select_related("plan__institution__bureau", "plan__round")
-        .prefetch_related("items__certificate")
-    )
-    checkers: dict[int, Checker] = {}
-    blocked = {}
-    for other in pending:
-        checker = checkers.get(other.plan_id) or checkers.setdefault(other.plan_id, Checker(other.plan))
-        errors = _errors(checker.violations(other.items.all()))
-        if errors:
-            blocked[other.pk] = errors
-    return blocked
 
 
 def decide(
@@ -533,7 +391,7 @@ def decide(
     status approved / reduced / rejected with decided_by/at and the reason (audited, with the other pending
     requests of the year that the new figures now block), a message to the institution.
     """
-    _require_role(actor, Role.PROVINCIAL_REVIEWER)
+    require_role(actor, Role.PROVINCIAL_REVIEWER)
     if outcome not in Outcome.values:
         raise AdjustmentError(_("Choose approve, approve lower figures or reject."))
     reason = reason.strip()
@@ -543,19 +401,19 @@ def decide(
         plan = request.plan
         lock_institution_year(plan.institution_id, plan.round.year)
         request = _lock(request)
-        _require_status(request, AdjustmentStatus.PROVINCIAL_REVIEW)
-        _require_window(request.plan, at)
+        require_status(request, AdjustmentStatus.PROVINCIAL_REVIEW)
+        require_window(request.plan, at)
         items = list(request.items.select_related("certificate").order_by("id"))
         figures = {}
         blocked: dict[int, list[Violation]] = {}
         if outcome != Outcome.REJECT:
-            figures = _granted_figures(items, outcome, approved)
+            figures = granted_figures(items, outcome, approved)
             for item in items:
                 item.approved = figures[item.pk]
-            blockers = _errors(Checker(request.plan).violations(items, figure="approved"))
+            blockers = errors_of(Checker(request.plan).violations(items, figure="approved"))
             if blockers:
                 raise RuleError(blockers)
-            _apply(actor=actor, request=request, items=items)
+            write_plan_of_record(actor=actor, request=request, items=items)
             blocked = pending_blockers(request.plan, exclude=request.pk)
         to = {
             Outcome.APPROVE: AdjustmentStatus.APPROVED,
@@ -603,8 +461,8 @@ def attach_scan(*, actor, request: AdjustmentRequest, upload, at: datetime) -> A
     from documents.enums import DocumentKind
     from documents.services import upload_plan_scan
 
-    _require_role(actor, *Role.institution_roles())
-    _require_own(actor, request.plan)
+    require_role(actor, *Role.institution_roles())
+    require_own(actor, request.plan)
     if request.leader_signed_at is None or request.status == AdjustmentStatus.WITHDRAWN:
         raise AdjustmentError(_("Upload the stamped scan once the office head and the leader have signed."))
     scan = upload_plan_scan(user=actor, plan=request.plan, kind=DocumentKind.ADJUSTMENT_REQUEST, upload=upload, at=at)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.enums import Role
-from adjustments import services
+from adjustments import guards, services
 from adjustments.access import get_request_for_user
 from adjustments.attachment import paper
 from adjustments.enums import AdjustmentStatus
@@ -25,6 +25,7 @@ from adjustments.rules import Checker, r7_violations, read_record
 from documents import adjustment_request as attachment3
 from documents.application_form import DOCX, PDF
 from documents.scans import ScanRefused
+from documents.uploads import payload_too_large
 from documents.views import download
 from documents.views_scans import guarded
 from plans.access import get_plan_for_user
@@ -96,7 +97,7 @@ def plan_adjustments(request, pk: int):
     can_file = (
         request.user.role == Role.INSTITUTION_STAFF
         and request.user.institution_id == plan.institution_id
-        and services.window_problem(plan, now) is None
+        and guards.window_problem(plan, now) is None
     )
     return render(
         request,
@@ -105,8 +106,8 @@ def plan_adjustments(request, pk: int):
             "plan": plan,
             "listed": listed,
             "history": plan_history(plan),
-            "window": services.adjustment_window(plan),
-            "window_problem": services.window_problem(plan, now),
+            "window": guards.adjustment_window(plan),
+            "window_problem": guards.window_problem(plan, now),
             "can_file": can_file,
         },
     )
@@ -204,10 +205,10 @@ def request_detail(request, pk: int):
             "plan": adjustment.plan,
             "items": items,
             "comparison": request_comparison(adjustment),
-            "window": services.adjustment_window(adjustment.plan),
-            "window_problem": services.window_problem(adjustment.plan, now),
+            "window": guards.adjustment_window(adjustment.plan),
+            "window_problem": guards.window_problem(adjustment.plan, now),
             "own": own,
-            "may_bureau": services.may_bureau_review(user, adjustment),
+            "may_bureau": guards.may_bureau_review(user, adjustment),
             "decision_form": DecisionForm(items=items) if user.role == Role.PROVINCIAL_REVIEWER else None,
             "reason_form": ReasonForm(),
             "remark_form": OptionalReasonForm(),
@@ -317,8 +318,6 @@ def request_download(request, pk: int, fmt: str):
 def request_scan(request, pk: int):
     adjustment = get_request_for_user(request.user, pk, write=True)
     if request.upload_limit.exceeded:
-        from documents.uploads import payload_too_large
-
         return payload_too_large()
     if request.upload_limit.unsafe_names:
         messages.error(

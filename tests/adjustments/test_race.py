@@ -14,6 +14,7 @@ from django.db import connection, connections
 
 from adjustments import services
 from adjustments.enums import AdjustmentStatus, Outcome
+from adjustments.guards import AdjustmentError
 from adjustments.models import AdjustmentItem, AdjustmentRequest
 from adjustments.rules import Checker
 from plans.models import PlanLine
@@ -87,7 +88,7 @@ def race(requests: list[AdjustmentRequest], reviewer) -> list[str]:
             outcome = "approved"
         except RuleError as exc:
             outcome = "+".join(v.code for v in exc.violations)
-        except services.AdjustmentError:
+        except AdjustmentError:
             outcome = "not in review"
         finally:
             connections.close_all()

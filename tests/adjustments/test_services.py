@@ -7,7 +7,7 @@ from datetime import datetime
 import pytest
 
 from accounts.enums import Role
-from adjustments import services
+from adjustments import granting, guards, services
 from adjustments.enums import AdjustmentStatus, Outcome
 from adjustments.models import AdjustmentRequest
 from adjustments.rules import Change
@@ -19,7 +19,7 @@ from rounds.calendar import SHANGHAI
 from tests.adjustments.factories import DAY, J, M, capped, draft, line, published, raise_line, signed
 from tests.plans.factories import published_plan
 
-AdjustmentError = services.AdjustmentError
+AdjustmentError = guards.AdjustmentError
 
 
 @pytest.fixture
@@ -101,7 +101,7 @@ def test_update_request_replaces_the_items_of_a_draft_and_refuses_a_reduction_wh
     ],
 )
 def test_window_is_from_publication_until_the_end_of_adjustment_end(cast, college_plan, at, open_):
-    assert (services.window_problem(college_plan, at) is None) is open_
+    assert (guards.window_problem(college_plan, at) is None) is open_
 
 
 def test_window_is_a_setting_of_the_round(cast, college_plan, spring):
@@ -379,11 +379,11 @@ def test_approving_one_request_rechecks_the_others_and_r3_now_bites(cast, colleg
     second = _in_province(
         cast, college_plan, raise_line(college_plan, "电子商务", 70)
     )  # → 170 alone, 210 with the first
-    assert services.pending_blockers(college_plan) == {}
+    assert granting.pending_blockers(college_plan) == {}
 
     services.decide(actor=cast.provincial_reviewer, request=first, outcome=Outcome.APPROVE, at=DAY)
 
-    blocked = services.pending_blockers(college_plan)
+    blocked = granting.pending_blockers(college_plan)
     assert list(blocked) == [second.pk]
     assert [v.code for v in blocked[second.pk]] == ["R3"]
     assert AuditEvent.objects.get(action="adjustment.decide").after["blocked_pending"] == {str(second.pk): ["R3"]}
@@ -449,4 +449,4 @@ def test_an_extension_stretches_the_window_for_its_institution(cast, college_pla
         granted_by=cast.provincial_admin,
     )
 
-    assert services.window_problem(college_plan, datetime(2027, 12, 10, 23, 59, 59, tzinfo=SHANGHAI)) is None
+    assert guards.window_problem(college_plan, datetime(2027, 12, 10, 23, 59, 59, tzinfo=SHANGHAI)) is None
