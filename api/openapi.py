@@ -19,6 +19,9 @@ with `Retry-After` (seconds).
 **Scope**: exactly what the user's pages show. An object outside it answers 404, the same as an id that does not
 exist; an action the user's role may not take answers 403.
 
+**Language**: messages (`detail`, `violations[].message`) follow `Accept-Language`: Chinese (`zh-hans`) by
+default, English with `en`.
+
 **Lists** take `limit` (at most 200) and `offset` and answer `{{count, limit, offset, items}}`.
 
 **Errors** are `application/problem+json` (RFC 9457) with `type`, `title`, `status`, `detail`. Types:

@@ -10,6 +10,7 @@ from http import HTTPStatus
 from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpResponse
+from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
 from plans.rules import Violation
@@ -93,11 +94,11 @@ def on_http_error(request, exc: HttpError) -> HttpResponse:
 
 def on_not_found(request, exc: Http404) -> HttpResponse:
     # The same answer for an id that does not exist and one outside the user's scope.
-    return problem(404, detail="No such object, or not yours to see.")
+    return problem(404, detail=_("No such object, or not yours to see."))
 
 
 def on_permission_denied(request, exc: PermissionDenied) -> HttpResponse:
-    return problem(403, detail=str(exc) or "Your role may not do this.")
+    return problem(403, detail=str(exc) or _("You may not do this."))
 
 
 def on_rule_error(request, exc: RuleError) -> HttpResponse:
@@ -116,7 +117,7 @@ def on_plan_error(request, exc: PlanError) -> HttpResponse:
 
 def on_unexpected(request, exc: Exception) -> HttpResponse:
     logger.exception("API error on %s %s", request.method, request.path, exc_info=exc)
-    return problem(500, detail="Something went wrong on our side; it has been logged.")
+    return problem(500, detail=_("Something went wrong on our side; it has been logged."))
 
 
 HANDLERS = {

@@ -49,4 +49,4 @@ def token_revoke(request, pk: int):
 
 def not_found(request, rest: str = ""):
     """Paths under /api/v1/ that name no operation: a problem, like every other API error."""
-    return problem(404, detail="No such API path.")
+    return problem(404, detail=_("No such API path."))

@@ -17,7 +17,7 @@ from accounts.enums import Role
 from api.fields import Id
 from api.openapi import problems
 from api.problems import field_error
-from api.routes.plans import plan_out, require_role
+from api.routes.plans import plan_out, require_role, role_refusal
 from api.schemas import ActionIn, ActionOut, BulkConfirmIn, BulkDoneOut, BulkIn, BulkPreviewOut
 from plans import services as plan_services
 from plans.access import get_plan_for_user
@@ -56,7 +56,7 @@ def _role(*roles: str) -> Callable:
 def _reviewer(level: str) -> Callable:
     def gate(user, plan: Plan) -> None:
         if not review_services.may_review(user, plan, level):
-            raise PermissionDenied("You are not this plan's reviewer at this level.")
+            raise PermissionDenied(role_refusal(user))
 
     return gate
 
@@ -69,7 +69,7 @@ def _returning_level(user, plan: Plan) -> str | None:
 def _return_gate(user, plan: Plan) -> None:
     level = _returning_level(user, plan)
     if level is None:
-        raise PermissionDenied("Your role may not return plans.")
+        raise PermissionDenied(role_refusal(user))
     _reviewer(level)(user, plan)
 
 
@@ -195,7 +195,7 @@ def _bulk_item(item) -> dict:
 
 def _bulk_gate(user) -> None:
     if review_services.level_of(user) is None:
-        raise PermissionDenied("Only bureau and provincial reviewers approve plans.")
+        raise PermissionDenied(role_refusal(user))
 
 
 @router.post(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Schema
 from ninja.responses import Status
 
@@ -43,10 +44,15 @@ class PlanFilters(Schema):
     status: PlanStatus | None = None
 
 
+def role_refusal(user) -> str:
+    """The services' own words for a role that may not act."""
+    return _("Your role (%(role)s) may not do this.") % {"role": user.get_role_display()}
+
+
 def require_role(user, *roles: str) -> None:
     """The role gate of an endpoint: 403 before the service is asked (the service checks again)."""
     if user.role not in roles:
-        raise PermissionDenied(f"Your role ({user.get_role_display()}) may not do this.")
+        raise PermissionDenied(role_refusal(user))
 
 
 def plan_out(plan: Plan, user) -> dict:

@@ -36,11 +36,12 @@ def immediate_tasks(settings):
 class ApiClient:
     """Django's test client with `Authorization: Bearer <token>` of one user; JSON in, response out."""
 
-    def __init__(self, client, user=None, *, raw: str | None = None):
+    def __init__(self, client, user=None, *, raw: str | None = None, language: str = "en"):
         self.client = client
         if raw is None and user is not None:
             _token, raw = create_token(user=user, name="tests", at=timezone.now())
-        self.headers = {"Authorization": f"Bearer {raw}"} if raw else {}
+        # Messages follow Accept-Language (zh-hans when none is sent); the tests read the English msgids.
+        self.headers = {"Accept-Language": language} | ({"Authorization": f"Bearer {raw}"} if raw else {})
 
     def get(self, path: str, **params):
         return self.client.get(f"/api/v1{path}", params, headers=self.headers)

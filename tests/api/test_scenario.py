@@ -1,15 +1,19 @@
 """The whole filing year through the API alone: a school files a plan that breaks R2, is told so in
 problem+json, fixes it, fills the application form, sends it for sign-off; its leader signs off; the bureau and
-the province review, decide and publish; the school reads its plan of record."""
+the province review, decide and publish; the school reads its plan of record and downloads its summary sheet."""
 
 from __future__ import annotations
 
+import io
+
 import time_machine
+from openpyxl import load_workbook
 
 from tests.api.conftest import BUREAU_DAY, FILING_DAY, PROVINCE_DAY
 from tests.conftest import make_certificate
 from tests.reviews.factories import J
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORM = {
     "majors": [{"name": "物流管理", "students": 120}],
     "teachers": [{"name": "张老师", "title": "讲师", "role": "考评员"}],
@@ -27,7 +31,7 @@ FORM = {
 
 def test_scenario_a_school_files_and_the_province_publishes_through_the_api(api, cast, spring):
     make_certificate("物流管理职业技能等级证书", levels=[J])
-    staff, leader = api(cast.staff), api(cast.leader)
+    staff, leader = api(cast.staff, language="zh-hans"), api(cast.leader)
     bureau, province = api(cast.bureau_reviewer), api(cast.provincial_reviewer)
 
     with time_machine.travel(FILING_DAY, tick=False):
@@ -61,6 +65,7 @@ def test_scenario_a_school_files_and_the_province_publishes_through_the_api(api,
         hidden = staff.get(f"/plans/{plan_id}").json()["lines"][0]["decisions"]
         published = province.post(f"/plans/{plan_id}/actions/publish")
         final = staff.get(f"/plans/{plan_id}").json()
+        sheet = staff.get(f"/plans/{plan_id}/documents/summary.xlsx")
 
     assert (opened.status_code, added.status_code) == (201, 201)
     assert refused.status_code == 422
@@ -72,7 +77,7 @@ def test_scenario_a_school_files_and_the_province_publishes_through_the_api(api,
         {
             "rule": "R2",
             "severity": "error",
-            "message": "物流管理 (初级) plans 20 people in all majors; the minimum headcount is 30.",
+            "message": "物流管理（初级）各专业合计申报20人，低于开考最低人数限额30人。",
             "line": line_id,
             "lines": [line_id],
             "needs_justification": False,
@@ -93,6 +98,9 @@ def test_scenario_a_school_files_and_the_province_publishes_through_the_api(api,
     assert [(d["level"], d["outcome"], d["headcount"]) for d in final["lines"][0]["decisions"]] == [
         ("province", "reduce", 32)
     ]
+    assert (sheet.status_code, sheet["Content-Type"]) == (200, XLSX)
+    rows = [[c.value for c in row] for row in load_workbook(io.BytesIO(sheet.content)).active.iter_rows()]
+    assert any("物流管理" in row and 35 in row for row in rows)
     assert [e["action"] for e in final["history"]] == [
         "plan.create",
         "line.add",

@@ -79,6 +79,11 @@ def wsgi_in_this_transaction():
 @pytest.fixture
 def demo(db, settings, tmp_path, wsgi_in_this_transaction):
     settings.API_RATE_LIMIT = 1_000_000
+    private = tmp_path / "private"  # an upload that passes its checks lands here, not in var/
+    private.mkdir()
+    settings.STORAGES = settings.STORAGES | {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(private)}}
+    }
     # Refusals (401 from the auth probes, 403, 404) are the point here; 500s still log at ERROR.
     request_log = logging.getLogger("django.request")
     level = request_log.level
