@@ -68,11 +68,13 @@ class SafeWorkbook:
     sheets: rows must then be written in order, one after the other.
     """
 
-    def __init__(self, target, *, constant_memory: bool = False, default_font: str = "宋体"):
-        self.book = xlsxwriter.Workbook(target, {**WORKBOOK_OPTIONS, "constant_memory": constant_memory})
+    def __init__(self, target, *, constant_memory: bool = False, default_font: str = "宋体", font_size: int = 10):
+        # The workbook's default format carries the Chinese font: cells written without a format
+        # (the fast path for big sheets) get it too, and every format starts from it.
+        options = {"default_format_properties": {"font_name": default_font, "font_size": font_size}}
+        self.book = xlsxwriter.Workbook(target, {**WORKBOOK_OPTIONS, **options, "constant_memory": constant_memory})
         self._formats: dict[tuple, object] = {}
         self._quoted: dict[int, object] = {}
-        self._font = default_font
 
     def add_sheet(self, name: str):
         # Sheet names: at most 31 characters, none of []:*?/\ (Excel refuses the file otherwise).
@@ -80,8 +82,6 @@ class SafeWorkbook:
         return self.book.add_worksheet(safe)
 
     def fmt(self, **props):
-        props.setdefault("font_name", self._font)
-        props.setdefault("font_size", 10)
         key = tuple(sorted(props.items()))
         found = self._formats.get(key)
         if found is None:

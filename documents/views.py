@@ -59,9 +59,9 @@ def documents_home(request):
 def plan_documents(request, pk: int):
     plan = get_plan_for_user(request.user, pk)
     [papers] = papers_for_plans([plan])
-    forms_ = [p for p in papers.papers if p.certificate_id]
+    new_certificates = [(p.certificate_id, p.title) for p in papers.papers if p.certificate_id]
     can_upload = request.user.institution_id == plan.institution_id
-    form = PlanScanForm(certificates=[(p.certificate_id, p.title) for p in forms_]) if can_upload else None
+    form = PlanScanForm(certificates=new_certificates) if can_upload else None
     return render(request, "documents/plan.html", {"plan": plan, "papers": papers, "form": form})
 
 

@@ -62,7 +62,8 @@ def plan_scan_upload(request, pk: int):
     if refused := _refused(request):
         messages.error(request, refused)
         return redirect("plan_documents", plan.pk)
-    certificates = PlanLine.objects.filter(plan=plan).values_list("certificate_id", "certificate__name").distinct()
+    lines = PlanLine.objects.filter(plan=plan).order_by("certificate_id")
+    certificates = lines.values_list("certificate_id", "certificate__name").distinct()
     form = PlanScanForm(request.POST, request.FILES, certificates=list(certificates))
     if not form.is_valid():
         _report(request, form)

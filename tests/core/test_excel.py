@@ -97,3 +97,9 @@ def test_openpyxl_text_keeps_a_formula_like_string_as_text():
     cell = openpyxl.load_workbook(io.BytesIO(out.getvalue())).active["A1"]
 
     assert (cell.value, cell.data_type) == ("=1+1", "s")
+
+
+def test_safe_workbook_cells_without_a_format_get_the_chinese_font():
+    sheet = openpyxl.load_workbook(io.BytesIO(write(["学校", "=1+1"], constant_memory=True)))["s"]
+
+    assert [(c.font.name, c.font.sz) for c in (sheet["A1"], sheet["A2"])] == [("宋体", 10), ("宋体", 10)]

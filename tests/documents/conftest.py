@@ -3,11 +3,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from django.utils import translation
 
 from catalog.models import Certificate
 from plans.models import Plan
 from tests.conftest import make_certificate
 from tests.documents.builders import J, M, last_year, make_form, make_plan
+
+
+@pytest.fixture(autouse=True)
+def english(settings):
+    """Messages in their English msgids, whatever translations exist (documents stay Chinese either way)."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
