@@ -4,11 +4,8 @@ The R7 functions read the plan of record (`Record`) and the changes a user asked
 violations; one function per kind of refusal. `Checker` runs R2 and R3 (the rules of `plans.rules`) on the plan of
 record with a request's figures in place, reading the plan's facts once for any number of requests.
 
-Why the cap is counted here and not by `plans.rules.gather_facts`: that function adds up the *planned* headcount of
-the year's other submitted plans. For a published plan the figure of record is the *approved* headcount — lower
-where the province reduced a line, higher where an adjustment was approved. The cap of an adjustment is therefore
-counted from approved figures: this plan's approved lines with the request applied, plus the approved figures of
-the year's other published plans, plus the planned figures of the year's plans still in review.
+The cap counts the plan of record: this plan's approved lines with the request applied, plus the year's other
+plans as `plans.rules.year_headcount` counts them (approved figures where published, planned ones in review).
 """
 
 from __future__ import annotations
@@ -17,14 +14,12 @@ import copy
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
-from django.db.models import Q, Sum
-from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from adjustments.enums import ItemKind
 from catalog.enums import Level
 from catalog.models import Certificate, CertificateLevel
-from plans.enums import PlanStatus, Severity
+from plans.enums import Severity
 from plans.models import Plan, PlanLine
 from plans.rules import PlanFacts, Violation, gather_facts, r2_min_headcount, r3_cap
 
@@ -268,25 +263,6 @@ def _level(change: Change) -> str:
 # --- R2 and R3 on the plan after the adjustment --------------------------------------------------------------------
 
 
-def year_total_of_other_plans(plan: Plan) -> int:
-    """The institution's other plans of the year that left the institution: approved figures where published,
-    planned figures where still in review (one query)."""
-    published = Q(plan__status=PlanStatus.PUBLISHED)
-    totals = (
-        PlanLine.objects.filter(
-            plan__institution_id=plan.institution_id,
-            plan__round__year=plan.round.year,
-            plan__status__in=PlanStatus.submitted(),
-        )
-        .exclude(plan_id=plan.pk)
-        .aggregate(
-            approved=Coalesce(Sum("approved_headcount", filter=published), 0),
-            planned=Coalesce(Sum("headcount", filter=~published), 0),
-        )
-    )
-    return totals["approved"] + totals["planned"]
-
-
 def after_lines(record: Record, items, *, figure: str = "after") -> list[PlanLine]:
     """The plan of record as unsaved lines whose `headcount` is the approved figure, with `items` applied.
 
@@ -350,13 +326,10 @@ class Checker:
     def __init__(self, plan: Plan, *, record: Record | None = None):
         self.plan = plan
         self.record = record or read_record(plan)
-        self.other_plans = year_total_of_other_plans(plan)
         self.base: PlanFacts = gather_facts(plan, lines=after_lines(self.record, []))
 
     def facts_for(self, items, *, figure: str = "after") -> PlanFacts:
-        return replace(
-            self.base, lines=after_lines(self.record, items, figure=figure), other_rounds_headcount=self.other_plans
-        )
+        return replace(self.base, lines=after_lines(self.record, items, figure=figure))
 
     def violations(self, items, *, figure: str = "after") -> list[Violation]:
         """What stands against granting `items` at `figure` now: changed figures, R2, R3."""

@@ -46,7 +46,7 @@ def test_user_create_by_provincial_admin_creates_a_scoped_user_and_audits_it(cli
 def test_user_create_institution_role_without_institution_is_refused(client, cast):
     client.force_login(cast.provincial_admin)
 
-    response = client.post(reverse("user_create"), new_user_data())
+    response = client.post(reverse("user_create"), new_user_data(), HTTP_ACCEPT_LANGUAGE="en")
 
     assert response.status_code == 200
     assert response.context["form"].errors["institution"] == ["An institution role needs an institution."]

@@ -20,7 +20,6 @@ from adjustments.rules import (
     r7_something_asked,
     r7_violations,
     read_record,
-    year_total_of_other_plans,
 )
 from adjustments.services import build_items
 from audit.models import AuditEvent
@@ -253,7 +252,7 @@ def test_r3_counts_approved_figures_of_the_year(cast, college_plan, logistics):
 
     checker = Checker(college_plan)
 
-    assert year_total_of_other_plans(college_plan) == 50
+    assert checker.base.other_rounds_headcount == 50
     assert checker.violations(fits.items.all()) == []
     [r3] = checker.violations(over.items.all())
     assert r3.code == "R3"
@@ -269,7 +268,7 @@ def test_r3_counts_planned_figures_of_plans_still_in_review(cast, college_plan, 
     autumn.save()
     PlanLine.objects.filter(plan=autumn).update(headcount=70, approved_headcount=None)
 
-    assert year_total_of_other_plans(college_plan) == 70
+    assert Checker(college_plan).base.other_rounds_headcount == 70
 
 
 def test_checker_reports_figures_that_changed_since_the_request(cast, college_plan):
