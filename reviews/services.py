@@ -8,9 +8,6 @@ is saved then. Province decisions are held: the institution sees them only once 
 
 from __future__ import annotations
 
-import hashlib
-import json
-from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import transaction
@@ -24,6 +21,7 @@ from notifications.services import notify
 from plans.enums import PlanStatus, ReviewLevel
 from plans.models import Plan, PlanLine
 from plans.services import PlanError, RuleError
+from reviews.bulk import BulkItem, BulkLine, BulkPreview
 from reviews.checks import decided_lines, errors_of, refresh_check, review_violations
 from reviews.enums import Outcome
 from reviews.models import LineDecision
@@ -346,55 +344,6 @@ def publish(*, actor, plan: Plan, at: datetime) -> Plan:
 
 
 # --- many plans at once -------------------------------------------------------------------------------------------
-
-
-@dataclass
-class BulkLine:
-    line: PlanLine
-    headcount: int
-    outcome: str
-    reason: str = ""
-    decided: bool = False  # a held decision the bulk approval keeps
-
-
-@dataclass
-class BulkItem:
-    plan: Plan
-    lines: list[BulkLine] = field(default_factory=list)
-    blockers: list[str] = field(default_factory=list)
-
-    @property
-    def planned(self) -> int:
-        return sum(bl.line.headcount for bl in self.lines)
-
-    @property
-    def approved(self) -> int:
-        return sum(bl.headcount for bl in self.lines)
-
-
-@dataclass
-class BulkPreview:
-    level: str
-    items: list[BulkItem]
-
-    @property
-    def ready(self) -> list[BulkItem]:
-        return [item for item in self.items if not item.blockers]
-
-    @property
-    def blocked(self) -> list[BulkItem]:
-        return [item for item in self.items if item.blockers]
-
-    @property
-    def fingerprint(self) -> str:
-        """What the reviewer saw: confirming a preview that no longer matches the plans is refused."""
-        seen = [
-            [item.plan.pk, item.plan.status, str(item.plan.submitted_at)]
-            + [[bl.line.pk, bl.headcount, bl.outcome] for bl in item.lines]
-            + [len(item.blockers)]
-            for item in self.items
-        ]
-        return hashlib.sha256(json.dumps([self.level, seen]).encode()).hexdigest()
 
 
 def _bulk_item(actor, plan: Plan, level: str, at: datetime) -> BulkItem:
