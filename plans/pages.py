@@ -34,6 +34,7 @@ class PlanPage:
     blockers: list[Violation]
     new_certificates: list
     window: object
+    extensions: list
 
     @property
     def cap_percent(self) -> int:
@@ -76,4 +77,9 @@ def plan_page(plan: Plan, *, at: datetime, lines: list[PlanLine] | None = None) 
         blockers=blocking(violations, facts.lines),
         new_certificates=new_certificates,
         window=filing_window(plan),
+        extensions=[
+            e
+            for e in plan.round.extensions.all()
+            if e.institution_id == plan.institution_id or e.bureau_id == plan.institution.bureau_id
+        ],
     )

@@ -24,6 +24,8 @@ from rounds.enums import Stage
 from rounds.models import Round
 
 LINE_FIELDS = ["certificate_id", "level", "major_name", "major_code", "headcount", "remark", "justification"]
+# What a line's audit events record: its fields and its plan, so a plan's timeline finds removed lines too.
+LINE_AUDIT_FIELDS = ["plan_id", *LINE_FIELDS]
 FORM_FIELDS = list(ApplicationForm.REQUIRED)
 
 
@@ -179,7 +181,7 @@ def add_line(
         remark=remark.strip(),
         justification=justification.strip(),
     )
-    record(actor=actor, action="line.add", obj=line, after=snapshot(line, LINE_FIELDS))
+    record(actor=actor, action="line.add", obj=line, after=snapshot(line, LINE_AUDIT_FIELDS))
     return line
 
 
@@ -190,7 +192,7 @@ def update_line(*, actor, line: PlanLine, **changes) -> PlanLine:
     _require_role(actor, Role.INSTITUTION_STAFF)
     _require_own(actor, plan)
     _require_editable(plan)
-    before = snapshot(line, LINE_FIELDS)
+    before = snapshot(line, LINE_AUDIT_FIELDS)
     for name, value in changes.items():
         if name not in LINE_FIELDS and name != "certificate":
             raise PlanError(f"unknown field {name}")
@@ -200,7 +202,7 @@ def update_line(*, actor, line: PlanLine, **changes) -> PlanLine:
     _check_level(line.certificate, line.level)
     _check_duplicate(plan, line.certificate, line.level, line.major_name, exclude=line.pk)
     line.save()
-    record(actor=actor, action="line.update", obj=line, before=before, after=snapshot(line, LINE_FIELDS))
+    record(actor=actor, action="line.update", obj=line, before=before, after=snapshot(line, LINE_AUDIT_FIELDS))
     return line
 
 
@@ -211,7 +213,7 @@ def remove_line(*, actor, line: PlanLine) -> None:
     _require_role(actor, Role.INSTITUTION_STAFF)
     _require_own(actor, plan)
     _require_editable(plan)
-    record(actor=actor, action="line.remove", obj=line, before=snapshot(line, LINE_FIELDS))
+    record(actor=actor, action="line.remove", obj=line, before=snapshot(line, LINE_AUDIT_FIELDS))
     line.delete()
 
 
@@ -240,7 +242,7 @@ def copy_last_year(*, actor, plan: Plan) -> int:
             major_code=old.major_code,
             headcount=old.approved_headcount,
         )
-        record(actor=actor, action="line.add", obj=line, after=snapshot(line, LINE_FIELDS), reason="copied")
+        record(actor=actor, action="line.add", obj=line, after=snapshot(line, LINE_AUDIT_FIELDS), reason="copied")
         added += 1
     return added
 

@@ -210,3 +210,25 @@ def test_line_preview_shows_the_cap_this_line_would_break(client, cast, spring, 
     response = client.post(reverse("line_preview", args=[plan.pk]), line_data(logistics, major_name="电子商务"), **HTMX)
 
     assert [v.code for v in response.context["preview"]] == ["R3", "REMARK"]
+
+
+def test_plan_detail_shows_the_extension_granted_to_its_institution_only(client, cast, spring):
+    from rounds.models import Extension
+
+    Extension.objects.create(
+        round=spring,
+        stage="filing",
+        institution=cast.school1,
+        until="2027-04-09",
+        reason="系统故障",
+        granted_by=cast.provincial_admin,
+    )
+    mine = draft(cast.school1, spring)
+    other = draft(cast.school2, spring)
+    client.force_login(cast.provincial_reviewer)
+
+    shown = client.get(reverse("plan_detail", args=[mine.pk])).context["page"].extensions
+    not_shown = client.get(reverse("plan_detail", args=[other.pk])).context["page"].extensions
+
+    assert [e.reason for e in shown] == ["系统故障"]
+    assert not_shown == []
