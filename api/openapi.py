@@ -78,11 +78,12 @@ def build() -> OneXAPI:
     )
     for exc, handler in HANDLERS.items():
         api.add_exception_handler(exc, handler)
-    from api.routes import actions, documents, monitoring, plans, reference
+    from api.routes import actions, adjustments, documents, monitoring, plans, reference
 
     api.add_router("", reference.router)
     api.add_router("/plans", plans.router)
     api.add_router("", actions.router)
     api.add_router("", documents.router)
+    api.add_router("", adjustments.router)
     api.add_router("", monitoring.router)
     return api

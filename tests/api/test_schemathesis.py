@@ -35,8 +35,11 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from accounts.models import User
+from adjustments.models import AdjustmentRequest
 from api.services import create_token
 from catalog.models import Certificate
+from documents.models import Scan
+from institutions.models import Bureau
 from onex.wsgi import application
 from plans import services as plan_services
 from plans.models import Plan, PlanLine
@@ -121,6 +124,9 @@ def _real_ids(user) -> dict[str, list[int]]:
         "line_id": list(PlanLine.objects.filter(plan_id__in=mine).order_by("pk").values_list("pk", flat=True)),
         "certificate_id": list(Certificate.objects.order_by("pk").values_list("pk", flat=True)[:50]),
         "round_id": list(Round.objects.order_by("pk").values_list("pk", flat=True)),
+        "adjustment_id": list(AdjustmentRequest.objects.for_user(user).order_by("pk").values_list("pk", flat=True)),
+        "scan_id": list(Scan.objects.for_user(user).order_by("pk").values_list("pk", flat=True)),
+        "bureau_id": list(Bureau.objects.for_user(user).order_by("pk").values_list("pk", flat=True)),
     }
 
 
