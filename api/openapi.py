@@ -85,5 +85,5 @@ def build() -> OneXAPI:
     api.add_router("", actions.router)
     api.add_router("", documents.router)
     api.add_router("", adjustments.router)
-    api.add_router("", monitoring.router)
+    api.add_router("/monitoring", monitoring.router)
     return api

@@ -13,6 +13,7 @@ from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
+from monitoring.services import Refused
 from plans.rules import Violation
 from plans.services import PlanError, RuleError
 
@@ -115,6 +116,10 @@ def on_plan_error(request, exc: PlanError) -> HttpResponse:
     return problem(409, type=REFUSED, title="Step refused", detail=str(exc))
 
 
+def on_refused(request, exc: Refused) -> HttpResponse:
+    return problem(409, type=REFUSED, title="Step refused", detail=exc.message)
+
+
 def on_unexpected(request, exc: Exception) -> HttpResponse:
     logger.exception("API error on %s %s", request.method, request.path, exc_info=exc)
     return problem(500, detail=_("Something went wrong on our side; it has been logged."))
@@ -127,5 +132,6 @@ HANDLERS = {
     PermissionDenied: on_permission_denied,
     RuleError: on_rule_error,
     PlanError: on_plan_error,
+    Refused: on_refused,
     Exception: on_unexpected,
 }
