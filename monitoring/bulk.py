@@ -1,20 +1,33 @@
-"""Writing checked rows in bulk: PostgreSQL COPY into a staging table, then one upsert; SQLite
-gets the same statements with executemany. Call inside a transaction holding `year_lock`.
+"""Writing checked candidates in bulk, and keeping each line's candidate counts by deltas.
 
-Checked candidate records wait in a spool while the file is read: on PostgreSQL a temporary
-file already in COPY's text format (a million rows never sit in memory), on SQLite a list.
+Two ways in, chosen per import (measured in bench/bench_progress_import.py):
+
+* DirectSink (PostgreSQL, no candidate of the year yet for these certificates: a first import):
+  COPY straight into the candidate table *while the file is being read*, so that PostgreSQL's
+  backend parses, stores and indexes rows on the other core while Python checks the next ones.
+  The line counts are the tallies Python kept. A row that exists after all (a race) aborts the
+  COPY with Conflict; the job then runs again the second way.
+* SpoolSink (SQLite, or a year that has candidates: re-imports of cumulative exports): rows wait
+  in a spool (a temporary file in COPY format on PostgreSQL, a list on SQLite), go into a staging
+  table, and one upsert writes new rows and changed results. The line counts move by
+  (rows after) − (rows before) for the rows the upsert touched, each side read through the unique
+  index; nothing scans the candidate table.
+
+Callers hold one transaction around the writing and `apply_deltas`, so a failure leaves nothing.
 """
 
 from __future__ import annotations
 
+import contextlib
 import tempfile
+from collections import Counter
 
 from django.db import connection
 from django.utils import timezone
 
-from monitoring.enums import ProgressSource
+from monitoring.enums import ProgressSource, Result
 from monitoring.models import Candidate, LineProgress
-from monitoring.rollups import chunks, lines_from_candidates, refresh_certificates, refresh_institutions, upsert_lines
+from monitoring.rollups import chunks
 from plans.models import PlanLine
 
 STAGE = "monitoring_candidate_stage"
@@ -46,119 +59,222 @@ STAGE_TYPES = (
     "varchar(64)",
     "bigint",
 )
-CONFLICT = ("id_hash", "certificate_id", "level", "year")
+KEY = ("certificate_id", "level", "year", "id_hash")
 UPDATED = ("sealed", "name_masked", "exam_date", "result", "certificate_number", "source_import_id")
 COMPARED = ("name_masked", "exam_date", "result", "certificate_number")
-# COPY's text format: backslash escapes, tab separates, newline ends a row.
-ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-BUFFER_ROWS = 20_000
+FLUSH_ROWS = 5_000
+EXAMINED = Result.examined()
+TABLE = Candidate._meta.db_table
 
 
-class CopySpool:
-    """Records as lines of COPY text in a temporary file."""
-
-    def __init__(self, job_id: int):
-        self.file = tempfile.TemporaryFile(mode="w+b")  # noqa: SIM115 - closed by close()
-        self.tail = f"\t{job_id}\n"
-        self.buffer: list[str] = []
-        self.count = 0
-
-    def add(self, r: tuple) -> None:
-        self.buffer.append(
-            f"{r[0]}\t{r[1]}\t{r[2]}\t{r[3]}\t\\\\x{r[4].hex()}\t\\\\x{r[5].hex()}\t{r[6]}\t{r[7].translate(ESCAPES)}"
-            f"\t{r[8].isoformat() if r[8] else '\\N'}\t{r[9]}\t{r[10].translate(ESCAPES)}{self.tail}"
-        )
-        self.count += 1
-        if len(self.buffer) >= BUFFER_ROWS:
-            self.flush()
-
-    def flush(self) -> None:
-        if self.buffer:
-            self.file.write("".join(self.buffer).encode())
-            self.buffer = []
-
-    def close(self) -> None:
-        self.file.close()
+class Conflict(Exception):
+    """A candidate of this import exists already: write it the upsert way instead."""
 
 
-class ListSpool:
-    def __init__(self, job_id: int):
-        self.job_id = job_id
-        self.rows: list[tuple] = []
-        self.count = 0
-
-    def add(self, r: tuple) -> None:
-        # sqlite3's own date adapter is deprecated: dates go in as ISO text, which is what Django stores.
-        self.rows.append((*r[:8], r[8].isoformat() if r[8] else None, *r[9:], self.job_id))
-        self.count += 1
-
-    def flush(self) -> None:
-        pass
-
-    def close(self) -> None:
-        self.rows = []
-
-
-def new_spool(job_id: int) -> CopySpool | ListSpool:
-    return CopySpool(job_id) if connection.vendor == "postgresql" else ListSpool(job_id)
-
-
-def _upsert_sql() -> str:
-    table = Candidate._meta.db_table
-    cols = ", ".join(COLUMNS)
-    updates = ", ".join(f"{c} = excluded.{c}" for c in UPDATED)
-    old = ", ".join(f"{table}.{c}" for c in COMPARED)
-    new = ", ".join(f"excluded.{c}" for c in COMPARED)
-    # "WHERE true" keeps SQLite from reading ON CONFLICT as a join constraint.
+def copy_line(r: tuple, tail: str) -> str:
+    """One record in COPY's text format. Text needs no escaping: the checks refuse tabs, line breaks
+    and backslashes in names and certificate numbers (checking.UNSAFE_TEXT); bytea goes as \\x hex."""
     return (
-        f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {STAGE} WHERE true "  # noqa: S608 - constants only
-        f"ON CONFLICT ({', '.join(CONFLICT)}) DO UPDATE SET {updates} "
-        f"WHERE ({old}) IS DISTINCT FROM ({new})"
+        f"{r[0]}\t{r[1]}\t{r[2]}\t{r[3]}\t\\\\x{r[4].hex()}\t\\\\x{r[5].hex()}\t{r[6]}\t{r[7]}"
+        f"\t{r[8].isoformat() if r[8] else '\\N'}\t{r[9]}\t{r[10]}{tail}"
     )
 
 
-def write_candidates(spool: CopySpool | ListSpool, *, year: int) -> int:
-    """Upsert the spooled candidates (one per ID hash, certificate, level and year), recount the
-    lines they touch and the rollups above them. Returns the rows inserted or changed."""
-    spool.flush()
-    with connection.cursor() as cursor:
+def year_has_candidates(year: int, certificate_ids) -> bool:
+    return Candidate.objects.filter(year=year, certificate_id__in=list(certificate_ids)).exists()
+
+
+class DirectSink:
+    """COPY into the candidate table as rows arrive (PostgreSQL, inside the job's transaction)."""
+
+    def __init__(self, job_id: int):
+        self.tail = f"\t{job_id}\n"
+        self.buffer: list[str] = []
+        self.tally: dict[tuple[int, str], int] = {}
+        self.count = 0
+        self.cursor = connection.cursor()
+        self._copy_block = self.cursor.cursor.copy(f"COPY {TABLE} ({', '.join(COLUMNS)}) FROM STDIN")
+        self.copy = self._copy_block.__enter__()
+        self.open = True
+
+    def add(self, r: tuple) -> None:
+        self.buffer.append(copy_line(r, self.tail))
+        tally_key = (r[0], r[9])
+        self.tally[tally_key] = self.tally.get(tally_key, 0) + 1
+        self.count += 1
+        if len(self.buffer) >= FLUSH_ROWS:
+            self.copy.write("".join(self.buffer))
+            self.buffer = []
+
+    def finish(self) -> tuple[int, dict]:
+        if self.buffer:
+            self.copy.write("".join(self.buffer))
+            self.buffer = []
+        self.open = False
+        try:
+            self._copy_block.__exit__(None, None, None)
+        except Exception as exc:
+            if getattr(exc, "sqlstate", "") == "23505":  # unique_violation: someone got there first
+                raise Conflict from exc
+            raise
+        return self.count, self.tally
+
+    def close(self) -> None:
+        if self.open:
+            self.open = False
+            aborted = RuntimeError("import aborted")
+            # Ends the COPY with an error; the transaction is rolled back by the caller either way.
+            with contextlib.suppress(Exception):
+                self._copy_block.__exit__(RuntimeError, aborted, None)
+        self.cursor.close()
+
+
+class SpoolSink:
+    """Rows wait until the file is read; then staging table, upsert, and deltas from both sides."""
+
+    def __init__(self, job_id: int):
+        self.job_id = job_id
+        self.count = 0
+        self.postgres = connection.vendor == "postgresql"
+        if self.postgres:
+            self.file = tempfile.TemporaryFile(mode="w+b")  # noqa: SIM115 - closed by close()
+            self.tail = f"\t{job_id}\n"
+            self.buffer: list[str] = []
+        else:
+            self.rows: list[tuple] = []
+
+    def add(self, r: tuple) -> None:
+        self.count += 1
+        if self.postgres:
+            self.buffer.append(copy_line(r, self.tail))
+            if len(self.buffer) >= FLUSH_ROWS:
+                self.file.write("".join(self.buffer).encode())
+                self.buffer = []
+        else:
+            # sqlite3's own date adapter is deprecated: dates go in as ISO text, as Django stores them.
+            self.rows.append((*r[:8], r[8].isoformat() if r[8] else None, *r[9:], self.job_id))
+
+    def finish(self) -> tuple[int, dict]:
+        with connection.cursor() as cursor:
+            self._stage(cursor)
+            before = self._counts(cursor, changed_only=True)
+            cursor.execute(_upsert_sql())
+            after = self._counts(cursor, changed_only=False)
+            cursor.execute(f"DROP TABLE {STAGE}")
+        deltas = Counter(after)
+        deltas.subtract(before)
+        return sum(after.values()), {k: v for k, v in deltas.items() if v}
+
+    def _stage(self, cursor) -> None:
         cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
-        if connection.vendor == "postgresql":
+        if self.postgres:
+            self.file.write("".join(self.buffer).encode())
+            self.buffer = []
             columns = ", ".join(f"{c} {t}" for c, t in zip(COLUMNS, STAGE_TYPES, strict=True))
             cursor.execute(f"CREATE TEMPORARY TABLE {STAGE} ({columns}) ON COMMIT DROP")
-            spool.file.seek(0)
+            self.file.seek(0)
             with cursor.cursor.copy(f"COPY {STAGE} ({', '.join(COLUMNS)}) FROM STDIN") as copy:
-                while chunk := spool.file.read(1 << 20):
+                while chunk := self.file.read(1 << 20):
                     copy.write(chunk)
-            # A data-modifying CTE: the upsert reports which lines its rows landed on, counted by PostgreSQL.
-            upsert = _upsert_sql()
-            cursor.execute(f"WITH up AS ({upsert} RETURNING line_id) SELECT line_id, count(*) FROM up GROUP BY 1")  # noqa: S608
-            landed = cursor.fetchall()
-            written = sum(n for _line, n in landed)
-            touched = {line for line, _n in landed}
         else:
             cursor.execute(f"CREATE TEMPORARY TABLE {STAGE} ({', '.join(COLUMNS)})")
             marks = ", ".join(["%s"] * len(COLUMNS))
             insert = f"INSERT INTO {STAGE} ({', '.join(COLUMNS)}) VALUES ({marks})"  # noqa: S608 - constants only
-            cursor.executemany(insert, spool.rows)
-            # A candidate already on another line (another major) stays there: recount that line too.
-            cursor.execute(
-                f"SELECT DISTINCT c.line_id FROM {Candidate._meta.db_table} c JOIN {STAGE} s "  # noqa: S608
-                f"ON c.id_hash = s.id_hash AND c.certificate_id = s.certificate_id AND c.level = s.level "
-                f"AND c.year = s.year UNION SELECT DISTINCT line_id FROM {STAGE}"
+            cursor.executemany(insert, self.rows)
+        cursor.execute(f"ANALYZE {STAGE}")
+
+    def _counts(self, cursor, *, changed_only: bool) -> Counter:
+        """(line, result) → rows, over the candidates the staged rows match: before the upsert only
+        those it will change, after it those it wrote (they carry this import's id)."""
+        on = " AND ".join(f"c.{k} = s.{k}" for k in KEY)
+        if changed_only:
+            old = ", ".join(f"c.{k}" for k in COMPARED)
+            new = ", ".join(f"s.{k}" for k in COMPARED)
+            where = f"({old}) IS DISTINCT FROM ({new})"
+        else:
+            where = f"c.source_import_id = {int(self.job_id)}"
+        cursor.execute(
+            f"SELECT c.line_id, c.result, count(*) FROM {TABLE} c JOIN {STAGE} s ON {on} "  # noqa: S608
+            f"WHERE {where} GROUP BY c.line_id, c.result"
+        )
+        return Counter({(line, result): n for line, result, n in cursor.fetchall()})
+
+    def close(self) -> None:
+        if self.postgres:
+            self.file.close()
+        else:
+            self.rows = []
+
+
+def _upsert_sql() -> str:
+    cols = ", ".join(COLUMNS)
+    updates = ", ".join(f"{c} = excluded.{c}" for c in UPDATED)
+    old = ", ".join(f"{TABLE}.{c}" for c in COMPARED)
+    new = ", ".join(f"excluded.{c}" for c in COMPARED)
+    # "WHERE true" keeps SQLite from reading ON CONFLICT as a join constraint. The line stays the
+    # line the candidate was first counted on.
+    return (
+        f"INSERT INTO {TABLE} ({cols}) SELECT {cols} FROM {STAGE} WHERE true "  # noqa: S608 - constants only
+        f"ON CONFLICT ({', '.join(KEY)}) DO UPDATE SET {updates} "
+        f"WHERE ({old}) IS DISTINCT FROM ({new})"
+    )
+
+
+def apply_deltas(deltas: dict[tuple[int, str], int], *, year: int) -> tuple[set[int], set[int]]:
+    """Move each line's candidate counts by `deltas` ((line, result) → rows); they become the line's
+    figures of record. Returns the institutions and certificates touched."""
+    per_line: dict[int, list[int]] = {}
+    for (line, result), n in deltas.items():
+        counts = per_line.setdefault(line, [0, 0, 0])
+        counts[0] += n
+        if result in EXAMINED:
+            counts[1] += n
+        if result == Result.PASSED:
+            counts[2] += n
+    now = timezone.now()
+    institutions, certificates, rows = set(), set(), []
+    for ids in chunks(per_line):
+        for pk, institution, certificate in PlanLine.objects.filter(pk__in=ids).values_list(
+            "pk", "plan__institution_id", "certificate_id"
+        ):
+            institutions.add(institution)
+            certificates.add(certificate)
+            registered, examined, passed = per_line[pk]
+            # The row as first inserted must pass the table's checks even when these are deltas of
+            # an existing row (which then wins the conflict and takes the raw deltas below).
+            first_registered = max(registered, 0)
+            first_examined = max(min(examined, first_registered), 0)
+            first_passed = max(min(passed, first_examined), 0)
+            rows.append(
+                (pk, institution, year, certificate, first_registered, first_examined, first_passed)
+                + (registered, examined, passed, now)
             )
-            touched = {row[0] for row in cursor.fetchall()}
-            cursor.execute(_upsert_sql())
-            written = cursor.rowcount
-            cursor.execute(f"DROP TABLE {STAGE}")
-    institutions, certificates = lines_from_candidates(touched, year=year)
-    refresh_institutions(year, institutions)
-    refresh_certificates(year, certificates)
-    return written
+    table = LineProgress._meta.db_table
+    # Increments, not values: two imports of one year may meet here and both must count.
+    sql = (
+        f"INSERT INTO {table} (line_id, institution_id, year, certificate_id, registered, examined, passed, "  # noqa: S608
+        "candidate_registered, candidate_examined, candidate_passed, source, updated_at) "
+        f"VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, '{ProgressSource.CANDIDATES}', %s) "
+        "ON CONFLICT (line_id) DO UPDATE SET "
+        f"candidate_registered = {table}.candidate_registered + excluded.candidate_registered, "
+        f"candidate_examined = {table}.candidate_examined + excluded.candidate_examined, "
+        f"candidate_passed = {table}.candidate_passed + excluded.candidate_passed, "
+        f"registered = {table}.candidate_registered + excluded.candidate_registered, "
+        f"examined = {table}.candidate_examined + excluded.candidate_examined, "
+        f"passed = {table}.candidate_passed + excluded.candidate_passed, "
+        "source = excluded.source, updated_at = excluded.updated_at"
+    )
+    if rows:
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, rows)
+    return institutions, certificates
 
 
-def write_totals(records: list[tuple], *, year: int, source: str = ProgressSource.TOTALS) -> int:
-    """Set (registered, examined, passed) of lines: records are (line id, registered, examined, passed)."""
+def write_totals(records: list[tuple], *, year: int, source: str = ProgressSource.TOTALS) -> tuple[set, set]:
+    """Set (registered, examined, passed) of lines: records are (line id, registered, examined, passed).
+    Returns the institutions and certificates touched."""
+    from monitoring.rollups import upsert_lines
+
     by_line = {r[0]: r for r in records}
     now = timezone.now()
     rows, institutions, certificates = [], set(), set()
@@ -183,6 +299,4 @@ def write_totals(records: list[tuple], *, year: int, source: str = ProgressSourc
                 )
             )
     upsert_lines(rows)
-    refresh_institutions(year, institutions)
-    refresh_certificates(year, certificates)
-    return len(rows)
+    return institutions, certificates

@@ -11,14 +11,18 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
+from functools import lru_cache
+from operator import mul
 
 from django.utils.translation import gettext as _
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
-SHAPE = re.compile(r"\d{17}[\dX]")
+# Weighting the ASCII codes of the digits adds 48 × the sum of the weights; taken off once.
+ASCII_OFFSET = 48 * sum(WEIGHTS)
+SHAPE = re.compile(r"[0-9]{17}[0-9X]")
 # Text that is a number in scientific notation: the digits were lost before the file was saved.
-LOST_DIGITS = re.compile(r"[+-]?\d+(\.\d*)?[eE][+-]?\d+")
+LOST_DIGITS = re.compile(r"[+-]?[0-9]+(\.[0-9]*)?[eE][+-]?[0-9]+")
 EARLIEST_BIRTH_YEAR = 1900
 
 
@@ -31,8 +35,8 @@ class IdNumberError(ValueError):
 
 
 def check_char(first17: str) -> str:
-    total = sum(int(digit) * weight for digit, weight in zip(first17, WEIGHTS, strict=True))
-    return CHECK_CHARS[total % 11]
+    """ISO 7064 MOD 11-2 over 17 ASCII digits (a million rows go through here: no per-digit int())."""
+    return CHECK_CHARS[(sum(map(mul, first17.encode("ascii"), WEIGHTS)) - ASCII_OFFSET) % 11]
 
 
 def mask(number: str) -> str:
@@ -44,6 +48,26 @@ def mask(number: str) -> str:
 
 def clean(value, *, today: date | None = None) -> str:
     """The ID number in `value` (a cell), upper-cased, or IdNumberError saying why not."""
+    if type(value) is str and len(value) == 18 and value.isascii() and value[:17].isdigit():
+        # The common case, plain ASCII as exported: nothing to normalise, no regular expression.
+        text = value if value[17] != "x" else value[:17] + "X"
+        shaped = text[17] in CHECK_CHARS
+    else:
+        text = _normalized(value)
+        shaped = SHAPE.fullmatch(text) is not None
+    if not shaped:
+        raise IdNumberError(
+            _("the ID number %(masked)s is not 17 digits followed by a digit or X") % {"masked": mask(text)}
+        )
+    if check_char(text[:17]) != text[17]:
+        raise IdNumberError(_("the ID number %(masked)s fails the GB 11643 check digit") % {"masked": mask(text)})
+    born = birth_date(text[6:14])
+    if born is None or born > (today or date.today()):
+        raise IdNumberError(_("the ID number %(masked)s holds no valid date of birth") % {"masked": mask(text)})
+    return text
+
+
+def _normalized(value) -> str:
     if value is None or value == "":
         raise IdNumberError(_("the ID number is missing"))
     if isinstance(value, bool):
@@ -57,23 +81,17 @@ def clean(value, *, today: date | None = None) -> str:
         raise IdNumberError(
             _("the ID number was stored as a number and Excel lost its last digits; format the column as text")
         )
-    if not SHAPE.fullmatch(text):
-        raise IdNumberError(
-            _("the ID number %(masked)s is not 17 digits followed by a digit or X") % {"masked": mask(text)}
-        )
-    if check_char(text[:17]) != text[17]:
-        raise IdNumberError(_("the ID number %(masked)s fails the GB 11643 check digit") % {"masked": mask(text)})
-    if not _valid_birth_date(text[6:14], today or date.today()):
-        raise IdNumberError(_("the ID number %(masked)s holds no valid date of birth") % {"masked": mask(text)})
     return text
 
 
-def _valid_birth_date(yyyymmdd: str, today: date) -> bool:
+@lru_cache(maxsize=65536)
+def birth_date(yyyymmdd: str) -> date | None:
+    """A candidate's date of birth, or None; remembered (a year's candidates share a few thousand)."""
     try:
         born = date(int(yyyymmdd[:4]), int(yyyymmdd[4:6]), int(yyyymmdd[6:]))
     except ValueError:
-        return False
-    return born.year >= EARLIEST_BIRTH_YEAR and born <= today
+        return None
+    return born if born.year >= EARLIEST_BIRTH_YEAR else None
 
 
 def make_valid(first17: str) -> str:

@@ -1,4 +1,4 @@
-"""The import job: read and check every row (progress visible as it goes), then write the good
+"""The import job: read and check every row (its progress visible as it goes), and write the good
 rows in one transaction, or nothing. Run it through `monitoring.tasks.run_progress_import`."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, connections, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -18,12 +18,16 @@ from monitoring.checking import DUPLICATE, CandidateChecker, Issue, TotalsChecke
 from monitoring.enums import ImportKind, ImportMode, ImportStatus
 from monitoring.lookups import Lookups
 from monitoring.models import ProgressImport
-from monitoring.rollups import year_lock
+from monitoring.rollups import refresh_certificates, refresh_institutions, year_lock
 
 logger = logging.getLogger(__name__)
 
 PROGRESS_EVERY = 20_000
 MAX_ISSUES = 50_000
+
+
+class Refusal(Exception):
+    """All or nothing, and some rows are bad: roll back and say so."""
 
 
 @dataclass
@@ -42,11 +46,29 @@ class Tally:
             self.issues.append(issue.as_dict())
 
 
-def checker_for(job: ProgressImport, headers: list, lookups: Lookups):
-    positions = columns.positions(job.kind, job.mapping, headers)
-    if job.kind == ImportKind.CANDIDATES:
-        return CandidateChecker(lookups, positions, today=timezone.localdate())
-    return TotalsChecker(lookups, positions)
+class Reporter:
+    """Writes rows read / bad / duplicates as the job goes. Inside the job's own transaction it uses a
+    connection of its own, so that the progress page sees the figures before the commit."""
+
+    def __init__(self, job: ProgressImport, *, separate: bool):
+        self.job_id = job.pk
+        self.connection = connections.create_connection("default") if separate else None
+
+    def __call__(self, tally: Tally, **extra) -> None:
+        values = {"rows_read": tally.read, "error_count": tally.errors, "duplicates": tally.duplicates, **extra}
+        if self.connection is None:
+            ProgressImport.objects.filter(pk=self.job_id).update(**values)
+            return
+        assignments = ", ".join(f"{name} = %s" for name in values)
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {ProgressImport._meta.db_table} SET {assignments} WHERE id = %s",  # noqa: S608 - field names
+                [*values.values(), self.job_id],
+            )
+
+    def close(self) -> None:
+        if self.connection is not None:
+            self.connection.close()
 
 
 def run(job_id: int) -> str:
@@ -63,7 +85,7 @@ def run(job_id: int) -> str:
         except xlsx.UnreadableFile as exc:
             _finish(job, ImportStatus.REFUSED, exc.message)
         except Exception:
-            # The traceback names no candidate: rows travel as hashes and sealed bytes past this point.
+            # The traceback names no candidate: rows travel as hashes and sealed bytes past the checks.
             logger.exception("progress import %s failed", job.pk)
             _finish(
                 job, ImportStatus.FAILED, _("The import failed and nothing was written. Try again, or tell the office.")
@@ -77,55 +99,136 @@ def _run(job: ProgressImport) -> None:
     path = Path(job.file.path)
     xlsx.check(path)
     lookups = Lookups.load(year=job.year, institution_id=job.institution_id)
-    spool = bulk.new_spool(job.pk) if job.kind == ImportKind.CANDIDATES else None
-    totals: list[tuple] = []
+    if job.kind == ImportKind.TOTALS:
+        _import_totals(job, path, lookups)
+        return
+    certificates = {certificate for _institution, certificate, _level in lookups.lines}
+    direct = connection.vendor == "postgresql" and not bulk.year_has_candidates(job.year, certificates)
+    if direct:
+        try:
+            _import_candidates(job, path, lookups, direct=True)
+            return
+        except bulk.Conflict:
+            logger.info("progress import %s meets existing candidates: writing it again by upsert", job.pk)
+    _import_candidates(job, path, lookups, direct=False)
+
+
+def _checker(job: ProgressImport, headers: list, lookups: Lookups):
+    positions = columns.positions(job.kind, job.mapping, headers)
+    if job.kind == ImportKind.CANDIDATES:
+        return CandidateChecker(lookups, positions, width=len(headers), today=timezone.localdate())
+    return TotalsChecker(lookups, positions, width=len(headers))
+
+
+def _read(job: ProgressImport, path: Path, lookups: Lookups, sink, report: Reporter) -> Tally:
+    """Every row through the checker: good ones to `sink.add`, bad ones to the tally."""
+    tally = Tally()
+    height, rows = xlsx.rows(path)
+    report(tally, rows_total=max(height - 1, 0))
+    rows = iter(rows)
+    for _number, cells in rows:
+        if any(c not in ("", None) for c in cells):  # the header: the first row with something in it
+            checker = _checker(job, cells, lookups)
+            break
+    else:
+        return tally
+
+    def progress(read: int) -> None:
+        tally.read = read
+        report(tally)
+
+    tally.read = checker.run(rows, sink.add, tally.note, every=PROGRESS_EVERY, progress=progress)
+    report(tally)
+    return tally
+
+
+def _import_candidates(job: ProgressImport, path: Path, lookups: Lookups, *, direct: bool) -> None:
+    report = Reporter(job, separate=direct)
     tally = Tally()
     try:
-        checker = None
-        height, rows = xlsx.rows(path)
-        ProgressImport.objects.filter(pk=job.pk).update(rows_total=max(height - 1, 0))
-        for number, cells in rows:
-            if checker is None:
-                if any(c not in ("", None) for c in cells):
-                    checker = checker_for(job, cells, lookups)
-                continue
-            found, issue = checker.check(number, cells)
-            if found is None and issue is None:
-                continue
-            tally.read += 1
-            if issue is not None:
-                tally.note(issue)
-            elif spool is not None:
-                spool.add(found)
-            else:
-                totals.append(found)
-            if tally.read % PROGRESS_EVERY == 0:
-                _progress(job, tally)
-        _progress(job, tally)
-        if tally.errors and job.mode == ImportMode.ALL_OR_NOTHING:
-            message = _("%(count)s bad rows: the whole file was refused and nothing was written.") % {
-                "count": tally.errors
-            }
-            _finish(job, ImportStatus.REFUSED, message, tally)
-            return
-        ProgressImport.objects.filter(pk=job.pk).update(status=ImportStatus.WRITING)
-        with transaction.atomic():
-            year_lock(job.year)
-            if spool is not None:
-                written = bulk.write_candidates(spool, year=job.year)
-            else:
-                written = bulk.write_totals(totals, year=job.year)
-            job.rows_written = written
-            _finish(job, ImportStatus.DONE, _summary(tally, written), tally)
-            record(
-                actor=job.created_by,
-                action="monitoring.import.write",
-                obj=job,
-                after={"read": tally.read, "written": written, "bad": tally.errors, "duplicates": tally.duplicates},
-            )
+        if direct:
+            # One transaction from the first row: the COPY runs while the file is read.
+            with transaction.atomic():
+                sink = bulk.DirectSink(job.pk)
+                try:
+                    tally = _read(job, path, lookups, sink, report)
+                    _refuse_if_bad(job, tally)
+                    report(tally, status=ImportStatus.WRITING)
+                    written, deltas = sink.finish()
+                finally:
+                    sink.close()  # before the rollback, if any: a COPY in progress must be ended first
+                _write_up(job, tally, written, deltas)
+        else:
+            sink = bulk.SpoolSink(job.pk)
+            try:
+                tally = _read(job, path, lookups, sink, report)
+                _refuse_if_bad(job, tally)
+                ProgressImport.objects.filter(pk=job.pk).update(status=ImportStatus.WRITING)
+                with transaction.atomic():
+                    year_lock(job.year)
+                    written, deltas = sink.finish()
+                    _write_up(job, tally, written, deltas)
+            finally:
+                sink.close()
+    except Refusal:
+        _finish(job, ImportStatus.REFUSED, _refusal(tally), tally)
     finally:
-        if spool is not None:
-            spool.close()
+        report.close()
+
+
+def _refuse_if_bad(job: ProgressImport, tally: Tally) -> None:
+    if tally.errors and job.mode == ImportMode.ALL_OR_NOTHING:
+        raise Refusal
+
+
+def _refusal(tally: Tally) -> str:
+    return _("%(count)s bad rows: the whole file was refused and nothing was written.") % {"count": tally.errors}
+
+
+def _write_up(job: ProgressImport, tally: Tally, written: int, deltas: dict) -> None:
+    """Inside the writing transaction: line counts, rollups, the job's outcome and the audit event."""
+    institutions, certificates = bulk.apply_deltas(deltas, year=job.year)
+    year_lock(job.year)
+    refresh_institutions(job.year, institutions)
+    refresh_certificates(job.year, certificates)
+    job.rows_written = written
+    _finish(job, ImportStatus.DONE, _summary(tally, written), tally)
+    record(
+        actor=job.created_by,
+        action="monitoring.import.write",
+        obj=job,
+        after={"read": tally.read, "written": written, "bad": tally.errors, "duplicates": tally.duplicates},
+    )
+
+
+def _import_totals(job: ProgressImport, path: Path, lookups: Lookups) -> None:
+    records: list[tuple] = []
+
+    class Collect:
+        add = staticmethod(records.append)
+
+    report = Reporter(job, separate=False)
+    try:
+        tally = _read(job, path, lookups, Collect, report)
+    finally:
+        report.close()
+    if tally.errors and job.mode == ImportMode.ALL_OR_NOTHING:
+        _finish(job, ImportStatus.REFUSED, _refusal(tally), tally)
+        return
+    ProgressImport.objects.filter(pk=job.pk).update(status=ImportStatus.WRITING)
+    with transaction.atomic():
+        year_lock(job.year)
+        institutions, certificates = bulk.write_totals(records, year=job.year)
+        refresh_institutions(job.year, institutions)
+        refresh_certificates(job.year, certificates)
+        job.rows_written = len(records)
+        _finish(job, ImportStatus.DONE, _summary(tally, len(records)), tally)
+        record(
+            actor=job.created_by,
+            action="monitoring.import.write",
+            obj=job,
+            after={"read": tally.read, "written": len(records), "bad": tally.errors},
+        )
 
 
 def _summary(tally: Tally, written: int) -> str:
@@ -139,12 +242,6 @@ def _summary(tally: Tally, written: int) -> str:
         "dup": tally.duplicates,
         "same": max(tally.read - tally.errors - tally.duplicates - written, 0),
     }
-
-
-def _progress(job: ProgressImport, tally: Tally) -> None:
-    ProgressImport.objects.filter(pk=job.pk).update(
-        rows_read=tally.read, error_count=tally.errors, duplicates=tally.duplicates
-    )
 
 
 def _finish(job: ProgressImport, status: str, message: str, tally: Tally | None = None) -> None:

@@ -55,6 +55,26 @@ RESULT_WORDS = {
 }
 
 
+MEMO_LIMIT = 100_000
+
+
+def memo(cache: dict, value, compute):
+    """compute(value), remembered: an export repeats the same few hundred names a million times."""
+    # Keyed with the type as well: 1, 1.0 and True are equal to a dict but not to an import.
+    remembered = (value.__class__, value)
+    try:
+        return cache[remembered]
+    except KeyError:
+        found = compute(value)
+        if len(cache) < MEMO_LIMIT:
+            cache[remembered] = found
+        return found
+
+
+_LEVEL_MEMO: dict = {}
+_RESULT_MEMO: dict = {}
+
+
 def key(text) -> str:
     """Names compared the way people mistype them: full-width folded, spaces gone, lower case."""
     return unicodedata.normalize("NFKC", str(text)).replace(" ", "").replace("\u3000", "").strip().lower()
@@ -69,11 +89,11 @@ def text_of(value) -> str:
 
 
 def level_of(value) -> str | None:
-    return LEVEL_WORDS.get(key(text_of(value)))
+    return memo(_LEVEL_MEMO, value, lambda v: LEVEL_WORDS.get(key(text_of(v))))
 
 
 def result_of(value) -> str | None:
-    return RESULT_WORDS.get(key(text_of(value)))
+    return memo(_RESULT_MEMO, value, lambda v: RESULT_WORDS.get(key(text_of(v))))
 
 
 def date_of(value) -> date | None:
@@ -82,6 +102,11 @@ def date_of(value) -> date | None:
         return value.date()
     if isinstance(value, date):
         return value
+    if type(value) is str and len(value) == 10 and value[4] == "-":
+        try:
+            return date.fromisoformat(value)  # the common text form, without strptime's cost
+        except ValueError:
+            pass
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if 1 <= value < 2_958_466:  # Excel's serial numbers, up to 9999-12-31
             return EXCEL_EPOCH + timedelta(days=int(value))
@@ -114,6 +139,8 @@ class Lookups:
     certificates: dict[str, int] = field(default_factory=dict)
     # (institution, certificate, level) → [(line id, major key)], oldest line first
     lines: dict[tuple[int, int, str], list[tuple[int, str]]] = field(default_factory=dict)
+    _institution_memo: dict = field(default_factory=dict, repr=False)
+    _certificate_memo: dict = field(default_factory=dict, repr=False)
 
     @classmethod
     def load(cls, *, year: int, institution_id: int | None) -> Lookups:
@@ -140,10 +167,10 @@ class Lookups:
         return found
 
     def institution(self, value) -> int | None:
-        return self.institutions.get(key(text_of(value)))
+        return memo(self._institution_memo, value, lambda v: self.institutions.get(key(text_of(v))))
 
     def certificate(self, value) -> int | None:
-        return self.certificates.get(key(text_of(value)))
+        return memo(self._certificate_memo, value, lambda v: self.certificates.get(key(text_of(v))))
 
     def line(self, institution: int, certificate: int, level: str, major) -> int | None:
         """The approved line for these; several majors: the one named, else the oldest line (decided)."""

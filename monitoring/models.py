@@ -51,7 +51,9 @@ class Counts(models.Model):
 
 
 class LineProgress(Counts):
-    """Registered, examined and passed for one approved plan line."""
+    """Registered, examined and passed for one approved plan line (the figures of record), and the
+    counts of its imported candidates, kept up by every candidate import (they become the figures of
+    record whenever candidates arrive; a typed or totals figure replaces them until the next import)."""
 
     line = models.OneToOneField(
         "plans.PlanLine", on_delete=models.CASCADE, primary_key=True, related_name="progress", verbose_name=_("line")
@@ -64,6 +66,9 @@ class LineProgress(Counts):
         "catalog.Certificate", on_delete=models.PROTECT, related_name="+", verbose_name=_("certificate")
     )
     source = models.CharField(_("source"), max_length=20, choices=ProgressSource.choices)
+    candidate_registered = models.IntegerField(_("candidates registered"), default=0)
+    candidate_examined = models.IntegerField(_("candidates examined"), default=0)
+    candidate_passed = models.IntegerField(_("candidates passed"), default=0)
     updated_at = models.DateTimeField(_("updated at"))
 
     objects = ScopedQuerySet.as_manager()
@@ -201,8 +206,17 @@ class CandidateQuerySet(models.QuerySet):
 class Candidate(models.Model):
     """One person's exam for one certificate level in one year. Name and ID number are sealed."""
 
+    # No foreign-key constraints in the database on this table: PostgreSQL checks them row by row,
+    # and for a million candidates the three checks cost more than writing the rows (measured with
+    # bench/bench_progress_import.py). The line is an approved line of a published plan, which is
+    # never deleted (DOMAIN.md §7), and the import resolves it from the plans in its transaction.
     line = models.ForeignKey(
-        "plans.PlanLine", on_delete=models.CASCADE, related_name="+", db_index=False, verbose_name=_("line")
+        "plans.PlanLine",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+        verbose_name=_("line"),
     )
     year = models.PositiveSmallIntegerField(_("year"))
     certificate = models.ForeignKey(
@@ -210,6 +224,7 @@ class Candidate(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         db_index=False,
+        db_constraint=False,
         verbose_name=_("certificate"),
     )
     level = models.CharField(_("level"), max_length=20, choices=Level.choices)
@@ -227,6 +242,7 @@ class Candidate(models.Model):
         blank=True,
         related_name="+",
         db_index=False,
+        db_constraint=False,
         verbose_name=_("import"),
     )
 
@@ -236,10 +252,10 @@ class Candidate(models.Model):
         verbose_name = _("candidate")
         verbose_name_plural = _("candidates")
         ordering = ["id"]
-        # (line, result) covers the recount of a line: an index-only scan, never the table.
-        indexes = [models.Index(fields=["line", "result"], name="candidate_line_result")]
+        # One index: it de-duplicates, and its prefix (certificate, level, year) finds a line's
+        # candidates and, with the hash, one person on a line. Counts never scan it (see bulk.py).
         constraints = [
-            models.UniqueConstraint(fields=["id_hash", "certificate", "level", "year"], name="candidate_once_per_year"),
+            models.UniqueConstraint(fields=["certificate", "level", "year", "id_hash"], name="candidate_once_per_year"),
             models.CheckConstraint(condition=Q(result__in=Result.values), name="candidate_result_valid"),
         ]
 

@@ -47,9 +47,9 @@ def preview(job: ProgressImport, mapping: dict[str, str]) -> tuple[list[columns.
     positions = columns.positions(job.kind, mapping, headers)
     lookups = Lookups.load(year=job.year, institution_id=job.institution_id)
     if job.kind == ImportKind.CANDIDATES:
-        checker = CandidateChecker(lookups, positions, today=timezone.localdate())
+        checker = CandidateChecker(lookups, positions, width=len(headers), today=timezone.localdate())
     else:
-        checker = TotalsChecker(lookups, positions)
+        checker = TotalsChecker(lookups, positions, width=len(headers))
     fields = [f for f in columns.fields_for(job.kind) if f.key in positions]
     out = []
     for number, cells in rows[1:]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import connection
-from django.db.models import Count, F, Q, Sum
+from django.db.models import F, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -36,44 +36,23 @@ def approved_lines(year: int):
     return PlanLine.objects.filter(plan__round__year=year, plan__status=PlanStatus.PUBLISHED, approved_headcount__gt=0)
 
 
-def lines_from_candidates(line_ids: set[int], *, year: int) -> tuple[set[int], set[int]]:
-    """Recount `line_ids` from their candidates; returns the institutions and certificates touched."""
-    now = timezone.now()
-    institutions, certificates = set(), set()
-    for ids in chunks(line_ids):
-        counts = {
-            row["line_id"]: row
-            for row in Candidate.objects.filter(line_id__in=ids)
-            .values("line_id")
-            .annotate(
-                registered=Count("*"),
-                examined=Count("result", filter=Q(result__in=Result.examined())),
-                passed=Count("result", filter=Q(result=Result.PASSED)),
-            )
-            .order_by()
-        }
-        rows = []
-        for pk, institution, certificate in PlanLine.objects.filter(pk__in=ids).values_list(
-            "pk", "plan__institution_id", "certificate_id"
-        ):
-            found = counts.get(pk, {})
-            institutions.add(institution)
-            certificates.add(certificate)
-            rows.append(
-                LineProgress(
-                    line_id=pk,
-                    institution_id=institution,
-                    year=year,
-                    certificate_id=certificate,
-                    registered=found.get("registered", 0),
-                    examined=found.get("examined", 0),
-                    passed=found.get("passed", 0),
-                    source=ProgressSource.CANDIDATES,
-                    updated_at=now,
-                )
-            )
-        upsert_lines(rows)
-    return institutions, certificates
+def recount_candidates(year: int) -> None:
+    """Every line's candidate counts of `year` counted again from the candidates (imports keep them
+    by deltas; this is the check, run with every full refresh). One scan of the year's candidates."""
+    progress, candidate = LineProgress._meta.db_table, Candidate._meta.db_table
+    examined = ", ".join(f"'{r}'" for r in sorted(Result.examined()))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {progress} SET candidate_registered = c.n, candidate_examined = c.e, candidate_passed = c.p, "  # noqa: S608
+            f"registered = CASE WHEN source = %s THEN c.n ELSE registered END, "
+            f"examined = CASE WHEN source = %s THEN c.e ELSE examined END, "
+            f"passed = CASE WHEN source = %s THEN c.p ELSE passed END "
+            f"FROM (SELECT line_id, count(*) AS n, sum(CASE WHEN result IN ({examined}) THEN 1 ELSE 0 END) AS e, "
+            f"sum(CASE WHEN result = %s THEN 1 ELSE 0 END) AS p FROM {candidate} WHERE year = %s GROUP BY line_id) c "
+            f"WHERE {progress}.line_id = c.line_id AND ({progress}.candidate_registered, "
+            f"{progress}.candidate_examined, {progress}.candidate_passed) IS DISTINCT FROM (c.n, c.e, c.p)",
+            [ProgressSource.CANDIDATES] * 3 + [Result.PASSED, year],
+        )
 
 
 def upsert_lines(rows: list[LineProgress]) -> None:
@@ -145,6 +124,8 @@ def _refresh(model, field: str, group: str, year: int, ids: Iterable[int] | None
 
 
 def refresh_year(year: int) -> None:
-    """Everything of `year` again: picks up plans published and adjustments approved since the last import."""
+    """Everything of `year` again: picks up plans published and adjustments approved since the last
+    import, and checks the lines' candidate counts."""
+    recount_candidates(year)
     refresh_institutions(year)
     refresh_certificates(year)

@@ -58,3 +58,17 @@ def test_a_short_key_is_refused(monkeypatch):
 
     with pytest.raises(ImproperlyConfigured):
         crypto.seal("张三", "11010519491231002X")
+
+
+def test_hash_is_hmac_sha256_of_the_number_with_the_derived_key():
+    import hmac
+
+    number = "11010519491231002X"
+
+    assert crypto.id_hash(number) == hmac.digest(crypto.keys().mac, number.encode(), "sha256")
+
+
+def test_nonces_never_repeat_within_a_process():
+    sealed = [crypto.seal("张三", "11010519491231002X") for _ in range(1000)]
+
+    assert len({value[1:13] for value in sealed}) == 1000

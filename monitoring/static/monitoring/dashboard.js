@@ -95,9 +95,12 @@
         } else {
           const chart = echarts.init(el);
           window.onexCharts[name] = chart;
+          // Ready once drawn and done animating: a click then lands where the bar is.
+          chart.on("finished", () => { el.dataset.ready = "1"; });
           if (figure.chart === "line") trend(chart, figure.rows);
           else if (figure.chart === "funnel") funnel(chart, figure.rows);
           else bars(chart, figure.rows, false);
+          return;
         }
         el.dataset.ready = "1";
       })

@@ -1,0 +1,271 @@
+"""Progress import at national scale: 1,000,000 per-candidate rows from one .xlsx on PostgreSQL.
+
+Prints, for the same file in the same run:
+  baseline  = python-calamine reads every row + PostgreSQL COPY writes the same rows (no checks);
+  OneX      = the real import job (zip/XML checks, header mapping, GB 11643 check digit, lookups of
+              institution / certificate / level / approved line, de-duplication, AES-GCM sealing,
+              HMAC hashing, COPY to a staging table, upsert, per-line and rollup recount);
+their times, the ratio (target ≤ 2×), rows per second and each one's peak memory (target < 1 GB).
+Each measurement runs in its own process, so peak memory is that phase's alone. Nothing is asserted.
+
+Runs on its own database (onex_bench_import, created and dropped here; --keep keeps it) and caches the
+generated workbook in bench/out/.
+
+    .venv/bin/python bench/bench_progress_import.py [--rows 1000000] [--keep]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+DB_NAME = os.environ.get("BENCH_DB_NAME", "onex_bench_import")
+SERVER = os.environ.get("BENCH_PG_SERVER", "postgres://postgres@localhost")
+os.environ["DATABASE_URL"] = f"{SERVER}/{DB_NAME}"
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "onex.settings")
+os.environ.setdefault("ONEX_ID_KEY", "YmVuY2gta2V5LW5vdC1mb3ItcHJvZHVjdGlvbi0wMDA=")
+OUT = ROOT / "bench" / "out"
+YEAR = 2027
+INSTITUTIONS = 400
+BUREAUS = 16
+CERTIFICATES = 300
+LINES_PER_INSTITUTION = 12
+HEADERS = ["院校名称", "姓名", "身份证号", "证书名称", "等级", "考核日期", "考核结果", "证书编号"]
+LEVELS = ("初级", "中级", "高级")
+RESULTS = ("通过", "通过", "不通过", "缺考", "")
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def admin_sql(sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as conn:
+        conn.execute(sql)
+
+
+def plan_of(i: int) -> list[tuple[int, int]]:
+    """Institution i's approved lines: (certificate number, level index)."""
+    return [((i * 7 + k * 13) % CERTIFICATES, (i + k) % 3) for k in range(LINES_PER_INSTITUTION)]
+
+
+def workbook(rows: int) -> Path:
+    """1 row in 50 is bad (its check digit), 1 in 100 repeats an earlier candidate."""
+    from monitoring.idnumbers import make_valid
+
+    path = OUT / f"progress_{rows}.xlsx"
+    if path.exists():
+        return path
+    import xlsxwriter
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_numbers": False})
+    sheet = book.add_worksheet("考生")
+    sheet.write_row(0, 0, HEADERS)
+    day = date(YEAR, 3, 1)
+    for r in range(1, rows + 1):
+        n = r - 1 if r % 100 else r - 51  # every 100th row repeats the candidate 50 rows earlier
+        i = n % INSTITUTIONS
+        cert, level = plan_of(i)[n % LINES_PER_INSTITUTION]
+        first17 = f"{340100 + n % 90:06d}{date(2000, 1, 1) + timedelta(days=n % 3000):%Y%m%d}{n // 3000 % 1000:03d}"
+        number = make_valid(first17)
+        if r % 50 == 7:
+            number = number[:-1] + ("0" if number[-1] != "0" else "1")
+        result = RESULTS[n % 5]
+        sheet.write_string(r, 0, f"基准院校{i:04d}")
+        sheet.write_string(r, 1, f"考生{n % 9973}")
+        sheet.write_string(r, 2, number)
+        sheet.write_string(r, 3, f"基准证书{cert:03d}职业技能等级证书")
+        sheet.write_string(r, 4, LEVELS[level])
+        sheet.write_string(r, 5, (day + timedelta(days=n % 200)).isoformat() if result else "")
+        sheet.write_string(r, 6, result)
+        sheet.write_string(r, 7, f"Z{n:09d}" if result == "通过" else "")
+    book.close()
+    print(f"generated {path.name} ({rows:,} rows) in {time.perf_counter() - started:.1f} s")
+    return path
+
+
+def seed() -> None:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from accounts.enums import Role
+    from accounts.models import User
+    from catalog.models import Certificate, CertificateLevel
+    from institutions.enums import InstitutionKind
+    from institutions.models import Bureau, Institution
+    from plans.enums import PlanStatus
+    from plans.models import Plan, PlanLine
+    from rounds.models import Round
+
+    call_command("migrate", verbosity=0)
+    bureaus = Bureau.objects.bulk_create([Bureau(name=f"基准市{b:02d}") for b in range(BUREAUS)])
+    kinds = list(InstitutionKind.values)
+    institutions = Institution.objects.bulk_create(
+        [
+            Institution(name=f"基准院校{i:04d}", kind=kinds[i % 4], bureau=bureaus[i % BUREAUS], is_example=True)
+            for i in range(INSTITUTIONS)
+        ]
+    )
+    certificates = Certificate.objects.bulk_create(
+        [Certificate(name=f"基准证书{c:03d}职业技能等级证书", batch=1, pinyin="jz") for c in range(CERTIFICATES)]
+    )
+    CertificateLevel.objects.bulk_create(
+        [CertificateLevel(certificate=c, level=lv) for c in certificates for lv in ("junior", "intermediate", "senior")]
+    )
+    spring = Round.objects.create(year=YEAR, season="spring", **Round.notice_defaults(YEAR, "spring"))
+    plans = Plan.objects.bulk_create(
+        [Plan(institution=inst, round=spring, status=PlanStatus.PUBLISHED) for inst in institutions]
+    )
+    levels = ("junior", "intermediate", "senior")
+    PlanLine.objects.bulk_create(
+        [
+            PlanLine(
+                plan=plan,
+                certificate=certificates[cert],
+                level=levels[level],
+                major_name="基准专业",
+                headcount=300,
+                approved_headcount=300,
+            )
+            for i, plan in enumerate(plans)
+            for cert, level in plan_of(i)
+        ]
+    )
+    User.objects.create_user(username="bench_admin", password="bench-password-1", role=Role.PROVINCIAL_ADMIN)
+
+
+def phase_baseline(path: Path) -> dict:
+    """What reading and writing the rows costs with no checks at all."""
+    import psycopg
+    import python_calamine
+
+    started = time.perf_counter()
+    with psycopg.connect(os.environ["DATABASE_URL"]) as conn:
+        conn.execute("DROP TABLE IF EXISTS bench_baseline")
+        conn.execute(
+            "CREATE TABLE bench_baseline (institution text, name text, id_number text, certificate text, "
+            "level text, exam_date text, result text, certificate_number text)"
+        )
+        sheet = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
+        rows = 0
+        with conn.cursor() as cursor, cursor.copy("COPY bench_baseline FROM STDIN") as copy:
+            for index, row in enumerate(sheet.iter_rows()):
+                if index:
+                    copy.write_row(row)
+                    rows += 1
+        conn.commit()
+    return {"seconds": time.perf_counter() - started, "rows": rows, "peak_mb": peak_mb()}
+
+
+def phase_onex(path: Path) -> dict:
+    """The real job, as the worker runs it."""
+    import django
+
+    django.setup()
+    from django.core.files import File
+
+    from accounts.models import User
+    from monitoring import columns, jobs
+    from monitoring.enums import ImportKind, ImportMode, ImportStatus
+    from monitoring.models import Candidate, ProgressImport
+
+    job = ProgressImport(
+        kind=ImportKind.CANDIDATES,
+        year=YEAR,
+        original_name=path.name,
+        created_by=User.objects.get(username="bench_admin"),
+        headers=HEADERS,
+        mapping=columns.guess(ImportKind.CANDIDATES, HEADERS),
+        mode=ImportMode.GOOD_ROWS,
+        status=ImportStatus.QUEUED,
+    )
+    with path.open("rb") as handle:
+        job.file.save(f"bench-{os.getpid()}.xlsx", File(handle), save=False)
+    job.save()
+    before = peak_mb()
+    started = time.perf_counter()
+    status = jobs.run(job.pk)
+    seconds = time.perf_counter() - started
+    job.refresh_from_db()
+    return {
+        "seconds": seconds,
+        "status": status,
+        "read": job.rows_read,
+        "written": job.rows_written,
+        "bad": job.error_count,
+        "duplicates": job.duplicates,
+        "candidates": Candidate.objects.count(),
+        "peak_mb": peak_mb(),
+        "peak_before_job_mb": before,
+    }
+
+
+def child(phase: str, path: Path) -> dict:
+    output = subprocess.run(
+        [sys.executable, __file__, "--phase", phase, "--file", str(path)], check=True, capture_output=True, text=True
+    )
+    return json.loads(output.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--keep", action="store_true", help="keep the bench database")
+    parser.add_argument("--phase", choices=["seed", "baseline", "onex"])
+    parser.add_argument("--file")
+    args = parser.parse_args()
+    if args.phase:
+        path = Path(args.file) if args.file else None
+        result = {
+            "seed": lambda: seed() or {},
+            "baseline": lambda: phase_baseline(path),
+            "onex": lambda: phase_onex(path),
+        }[args.phase]()
+        print(json.dumps(result))
+        return
+
+    path = workbook(args.rows)
+    admin_sql(f"DROP DATABASE IF EXISTS {DB_NAME}")
+    admin_sql(f"CREATE DATABASE {DB_NAME}")
+    try:
+        child("seed", path)
+        baseline = child("baseline", path)
+        onex = child("onex", path)
+    finally:
+        if not args.keep:
+            admin_sql(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
+    rows = baseline["rows"]
+    print(f"file: {path.name}, {path.stat().st_size / 1e6:.1f} MB, {rows:,} data rows")
+    print(
+        f"baseline (calamine read + COPY)   {baseline['seconds']:7.1f} s  {rows / baseline['seconds']:9,.0f} rows/s  "
+        f"peak {baseline['peak_mb']:6.0f} MB"
+    )
+    print(
+        f"OneX import job                   {onex['seconds']:7.1f} s  {rows / onex['seconds']:9,.0f} rows/s  "
+        f"peak {onex['peak_mb']:6.0f} MB"
+    )
+    ratio = onex["seconds"] / baseline["seconds"]
+    print(f"ratio OneX / baseline             {ratio:7.2f}×   (target ≤ 2×, memory < 1024 MB)")
+    print(
+        f"job: status {onex['status']}, read {onex['read']:,}, written {onex['written']:,}, bad {onex['bad']:,}, "
+        f"duplicates {onex['duplicates']:,}, candidates in the table {onex['candidates']:,}"
+    )
+
+
+if __name__ == "__main__":
+    main()
