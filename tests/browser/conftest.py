@@ -27,27 +27,66 @@ CHROMIUM_ARGS = [
 ]
 
 
+def _close_connections() -> None:
+    """Close this thread's idle database connections (never one inside a test's transaction)."""
+    for conn in connections.all(initialized_only=True):
+        if not conn.in_atomic_block:
+            conn.close()
+
+
+class _Chromium:
+    """One Playwright and one Chromium per process, however many test modules import the `browser` fixture
+    (an imported session fixture is a second fixture, and a second sync Playwright cannot start in one thread)."""
+
+    users = 0
+    playwright = None
+    browser: Browser | None = None
+    previous_async_unsafe: str | None = None
+
+    @classmethod
+    def acquire(cls) -> Browser:
+        if cls.users == 0:
+            if not CHROMIUM.exists():
+                pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium fonts-noto-cjk (scripts/test.sh does it)")
+            # Playwright's sync API keeps an event loop running in this thread while it lives; Django then refuses
+            # ORM calls here unless this is set, and keeps this thread's connections in a separate (context)
+            # storage: connections opened before are hidden from close_all() until the loop stops.
+            _close_connections()
+            cls.previous_async_unsafe = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+            cls.playwright = sync_playwright().start()
+            cls.browser = cls.playwright.chromium.launch(
+                executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+            )
+        cls.users += 1
+        return cls.browser
+
+    @classmethod
+    def release(cls) -> None:
+        cls.users -= 1
+        if cls.users:
+            return
+        try:
+            cls.browser.close()
+            # Connections opened while the loop ran are invisible once it stops: close them now, or PostgreSQL
+            # refuses to drop the test database ("being accessed by other users").
+            _close_connections()
+            cls.playwright.stop()
+        finally:
+            cls.browser = cls.playwright = None
+            if cls.previous_async_unsafe is None:
+                os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+            else:
+                os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = cls.previous_async_unsafe
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium fonts-noto-cjk (scripts/test.sh does it as root)")
-    # Playwright's sync API keeps an event loop running in the test thread for as long as it lives,
-    # and Django refuses ORM calls from a thread with a running loop unless this is set.
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    chromium = _Chromium.acquire()
     try:
-        with sync_playwright() as playwright:
-            chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-            yield chromium
-            chromium.close()
-            # With a loop running, Django keeps this thread's connections in a separate (context) storage:
-            # close them now, or they outlive the loop unseen and PostgreSQL refuses to drop the test database.
-            connections.close_all()
+        yield chromium
     finally:
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+        _Chromium.release()
 
 
 @pytest.fixture(scope="session")
