@@ -44,7 +44,7 @@ def test_plan_filing_r2_fixed_form_filled_signed_off(page, page_problems, live_s
     edit = page.locator("tr.collapse.show form")
     edit.locator("input[name=headcount]").fill("30")
     edit.locator("button[type=submit]").click()
-    page.locator("[data-rule=R2]").wait_for(state="detached")
+    page.locator("#workspace [data-rule=R2]").wait_for(state="detached")
     total = page.get_by_test_id("total").inner_text()
 
     # The certificate is new: fill its application form.
@@ -81,4 +81,6 @@ def test_plan_filing_r2_fixed_form_filled_signed_off(page, page_problems, live_s
     assert status_after_leader == str(PlanStatus.BUREAU_REVIEW.label)
     assert plan.status == PlanStatus.BUREAU_REVIEW
     assert page_problems.script_errors == []
-    assert page_problems.failed_requests == []
+    # A live preview still in flight when the line is added is aborted on purpose (hx-sync), so it cannot
+    # repaint a stale violation; any other failed request is a defect.
+    assert [f for f in page_problems.failed_requests if not f.endswith("/lines/preview/")] == []

@@ -3,7 +3,8 @@ from django.utils import translation
 
 
 @pytest.fixture(autouse=True)
-def english():
-    """Import messages are English msgids; assert them as such whatever zh-hans translations exist."""
+def english(settings):
+    """Import messages are English msgids; assert them as such whatever zh-hans translations exist (pages too)."""
+    settings.LANGUAGE_CODE = "en"
     with translation.override("en"):
         yield
