@@ -14,12 +14,14 @@ from rounds.calendar import start_of
 
 class AuditSearchForm(forms.Form):
     actor = forms.CharField(max_length=150, required=False, label=_("who"))
-    role = forms.ChoiceField(choices=[("", "—"), *Role.choices, ("system", "system")], required=False, label=_("role"))
+    role = forms.ChoiceField(
+        choices=[("", "—"), *Role.choices, ("system", _("system"))], required=False, label=_("role")
+    )
     action = forms.CharField(
         max_length=60, required=False, label=_("action"), help_text=_("e.g. review. or plan.sign_off")
     )
     object = forms.CharField(max_length=200, required=False, label=_("object"), help_text=_("a name, or type#id"))
-    date_from = forms.DateField(required=False, label=_("from"), widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(required=False, label=_("from (date)"), widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(required=False, label=_("to (inclusive)"), widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, **kwargs):

@@ -24,7 +24,7 @@ class AuditEvent(models.Model):
     )
     actor_name = models.CharField(_("who (name)"), max_length=150)
     actor_role = models.CharField(_("role"), max_length=40)
-    ip = models.CharField(_("from"), max_length=64)
+    ip = models.CharField(_("from (IP address)"), max_length=64)
     action = models.CharField(_("action"), max_length=60, db_index=True)
     object_type = models.CharField(_("object type"), max_length=80)
     object_id = models.CharField(_("object id"), max_length=64)
@@ -43,3 +43,11 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_repr}"
+
+    @property
+    def actor_role_label(self) -> str:
+        from accounts.enums import Role
+
+        if self.actor_role in Role.values:
+            return str(Role(self.actor_role).label)
+        return str(_("system")) if self.actor_role == "system" else self.actor_role

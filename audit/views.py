@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.access import role_required
 from accounts.enums import Role
@@ -42,7 +43,7 @@ def export(request):
         obj=request.user,
         before={"criteria": form.criteria() or "all"},
         after={"rows": rows},
-        reason="export",
+        reason=_("export of the audit log"),
     )
     filename = f"审计日志{timezone.localdate():%Y%m%d}.xlsx"
     response = FileResponse(target, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

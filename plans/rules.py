@@ -38,6 +38,11 @@ class Violation:
         return self.severity == Severity.ERROR
 
     @property
+    def label(self) -> str:
+        """The code as shown: R1…R8 as the notice's rules are known, the two form checks by name."""
+        return {"FORM": _("Application form"), "REMARK": _("Remark")}.get(self.code, self.code)
+
+    @property
     def line_id(self) -> int | None:
         return self.line_ids[0] if self.line_ids else None
 

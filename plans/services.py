@@ -242,7 +242,13 @@ def copy_last_year(*, actor, plan: Plan) -> int:
             major_code=old.major_code,
             headcount=old.approved_headcount,
         )
-        record(actor=actor, action="line.add", obj=line, after=snapshot(line, LINE_AUDIT_FIELDS), reason="copied")
+        record(
+            actor=actor,
+            action="line.add",
+            obj=line,
+            after=snapshot(line, LINE_AUDIT_FIELDS),
+            reason=_("copied from last year's approved plan"),
+        )
         added += 1
     return added
 
