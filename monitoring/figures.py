@@ -23,6 +23,7 @@ from monitoring.rates import Figures
 from monitoring.rollups import approved_lines
 
 COUNTS = ("approved", "registered", "examined", "passed")
+PLACEHOLDER = 987654321
 SUMS = {
     "approved_sum": Coalesce(Sum("approved"), 0),
     "registered_sum": Coalesce(Sum("registered"), 0),
@@ -72,6 +73,7 @@ class Figure:
     title: str
     label: str  # the first column's heading
     rows: list[dict] = field(default_factory=list)
+    total: int = 0
     chart: str = "bar"
     extra_columns: list[tuple[str, str]] = field(default_factory=list)
 
@@ -213,8 +215,9 @@ def total(user, year: int) -> Figures:
     return summed(scoped_progress(user, year).aggregate(**SUMS))
 
 
-def institutions(user, year: int, *, target: Decimal, filters: dict) -> Figure:
-    """The institutions behind a bar, a slice or a point: live figures, or a checkpoint's frozen ones."""
+def institutions(user, year: int, *, target: Decimal, filters: dict, window: slice | None = None) -> Figure:
+    """The institutions behind a bar, a slice or a point: live figures, or a checkpoint's frozen ones,
+    worst first; `window` builds only those rows (a page), `figure.total` says how many there are."""
     figure = Figure(
         "institutions",
         _("Institutions"),
@@ -247,7 +250,6 @@ def institutions(user, year: int, *, target: Decimal, filters: dict) -> Figure:
             bureau_name=F("institution__bureau__name"),
             **FROZEN,
         )
-    kinds = dict(InstitutionKind.choices)
     wanted = filters.get("standing")
     found = []
     for row in rows.order_by():
@@ -262,16 +264,21 @@ def institutions(user, year: int, *, target: Decimal, filters: dict) -> Figure:
             item[0]["name"],
         )
     )
-    for row, figures, standing in found:
+    figure.total = len(found)
+    kinds = {key: str(label) for key, label in InstitutionKind.choices}
+    labels = {key: str(label) for key, label in Standing.choices}
+    # One reverse() for all rows: nationally a drill-down can list thousands.
+    link = reverse("monitoring:institution", args=[PLACEHOLDER]).replace(str(PLACEHOLDER), "{}") + f"?year={year}"
+    for row, figures, standing in found if window is None else found[window]:
         institution = row.get("institution_id") or row["institution"]
         figure.add(
             row["name"],
             figures,
-            reverse("monitoring:institution", args=[institution]) + f"?year={year}",
+            link.format(institution),
             key=institution,
             bureau=row["bureau_name"],
-            kind=str(kinds.get(row["kind"], row["kind"])),
-            standing=str(Standing(standing).label),
+            kind=kinds.get(row["kind"], row["kind"]),
+            standing=labels[standing],
             standing_code=str(standing),
         )
     return figure

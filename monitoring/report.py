@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Q
 
+from institutions.enums import InstitutionKind
 from monitoring.checkpoints import live_target, target_for
 from monitoring.enums import Standing
 from monitoring.figures import SUMS, summed
@@ -19,6 +20,7 @@ from monitoring.rollups import approved_lines
 
 @dataclass
 class BureauLine:
+    bureau_id: int
     name: str
     figures: Figures
     institutions: int
@@ -51,19 +53,30 @@ class Report:
 
     @property
     def slow_count(self) -> int:
-        return sum(1 for b in self.behind if b.standing == Standing.SLOW)
+        return sum(b.slow for b in self.bureaus)
 
     @property
     def serious_count(self) -> int:
-        return sum(1 for b in self.behind if b.standing == Standing.SERIOUS)
+        return sum(b.serious for b in self.bureaus)
+
+    @property
+    def behind_count(self) -> int:
+        return self.slow_count + self.serious_count
 
 
-def build(checkpoint: Checkpoint, user) -> Report:
-    """Everything the 通报 says, in five queries whatever the number of bureaus or institutions."""
+def build(checkpoint: Checkpoint, user, *, bureau: int | None = None, window: slice | None = None) -> Report:
+    """Everything the 通报 says, in five queries whatever the number of bureaus or institutions.
+
+    `bureau` narrows it to one bureau's institutions; `window` takes a page of the institutions
+    behind (nationally they are thousands; the downloads take them all).
+    """
     rows = InstitutionSnapshot.objects.for_user(user).filter(checkpoint=checkpoint)
+    if bureau is not None:
+        rows = rows.filter(bureau_id=bureau)
     province = summed(rows.aggregate(**SUMS))
     bureaus = [
         BureauLine(
+            bureau_id=row["bureau_id"],
             name=row["bureau__name"],
             figures=summed(row),
             institutions=row["n"],
@@ -79,18 +92,20 @@ def build(checkpoint: Checkpoint, user) -> Report:
         )
         .order_by("bureau_id")
     ]
+    behind_rows = rows.filter(standing__in=Standing.behind()).order_by("bureau_id", "institution__name")
+    if window is not None:
+        behind_rows = behind_rows[window]
+    kinds = dict(InstitutionKind.choices)
     behind = [
         BehindLine(
             institution_id=s.institution_id,
             name=s.institution.name,
             bureau=s.bureau.name,
-            kind=s.institution.get_kind_display(),
+            kind=str(kinds.get(s.kind, s.kind)),
             figures=s.figures,
             standing=s.standing,
         )
-        for s in rows.filter(standing__in=Standing.behind())
-        .select_related("institution", "bureau")
-        .order_by("bureau_id", "institution__name")
+        for s in behind_rows.select_related("institution", "bureau")
     ]
     earlier = list(Checkpoint.objects.filter(year=checkpoint.year, month__lt=checkpoint.month).order_by("month"))
     # One query whether or not anyone is behind (a subquery, not a list of ids).
@@ -98,7 +113,7 @@ def build(checkpoint: Checkpoint, user) -> Report:
     for row in InstitutionSnapshot.objects.filter(
         checkpoint__year=checkpoint.year,
         checkpoint__month__lt=checkpoint.month,
-        institution_id__in=rows.filter(standing__in=Standing.behind()).values("institution_id"),
+        institution_id__in=behind_rows.values("institution_id"),
     ).values("institution_id", "checkpoint_id", "approved", "examined"):
         past[row["institution_id"]][row["checkpoint_id"]] = Figures(
             approved=row["approved"], examined=row["examined"]

@@ -19,6 +19,7 @@ from monitoring.enums import ImportMode, ImportStatus, ProgressSource
 from monitoring.models import Checkpoint, ColumnLayout, LineProgress, ProgressImport, YearEndClose
 from monitoring.rates import CHECKPOINT_MONTHS
 from monitoring.rollups import refresh_certificates, refresh_institutions, refresh_year, year_lock
+from monitoring.warnings import send_warnings
 from monitoring.yearend import fingerprint, review
 from plans.models import InstitutionYear
 
@@ -186,8 +187,9 @@ def take_checkpoint(*, year: int, month: int, actor=None) -> tuple[Checkpoint, b
     """The snapshot of (year, month), taken now unless it exists: (checkpoint, taken now).
 
     Side effects when taken: refreshes the year's rollups, writes one snapshot row per
-    institution with approved lines and per certificate, one audit event. Safe to run twice,
-    also at the same time: the year lock and the unique (year, month) leave one snapshot.
+    institution with approved lines and per certificate, one audit event, and a warning (inbox
+    and e-mail) to the people of every slow or serious institution. Safe to run twice, also at
+    the same time: the year lock and the unique (year, month) leave one snapshot and one warning.
     """
     if month not in CHECKPOINT_MONTHS:
         raise Refused(_("Checkpoints are at the end of February, April, June, August, October and December."))
@@ -201,7 +203,9 @@ def take_checkpoint(*, year: int, month: int, actor=None) -> tuple[Checkpoint, b
             if found is not None:
                 return found, False
             refresh_year(year)
-            return take_snapshot(year=year, month=month, actor=actor), True
+            checkpoint = take_snapshot(year=year, month=month, actor=actor)
+            send_warnings(checkpoint)
+            return checkpoint, True
     except IntegrityError:
         return Checkpoint.objects.get(year=year, month=month), False
 

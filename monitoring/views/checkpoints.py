@@ -53,13 +53,35 @@ def checkpoint_take(request):
     return redirect("monitoring:report", checkpoint.pk)
 
 
+BEHIND_PER_PAGE = 200
+
+
+def _bureau(request) -> int | None:
+    value = request.GET.get("bureau", "")
+    return int(value) if value.isdigit() else None
+
+
 @login_required
 @require_GET
 def checkpoint_report(request, pk: int):
     if request.user.is_institution_user:
         return redirect("monitoring:mine")
     checkpoint = get_checkpoint_for_user(request.user, pk)
-    return render(request, "monitoring/report.html", {"report": report.build(checkpoint, request.user)})
+    bureau = _bureau(request)
+    number = request.GET.get("page", "1")
+    number = int(number) if number.isdigit() and int(number) > 0 else 1
+    window = slice((number - 1) * BEHIND_PER_PAGE, number * BEHIND_PER_PAGE)
+    built = report.build(checkpoint, request.user, bureau=bureau, window=window)
+    pages = max((built.behind_count - 1) // BEHIND_PER_PAGE + 1, 1)
+    return render(
+        request,
+        "monitoring/report.html",
+        {"report": built, "bureau": bureau, "page": number, "pages": pages, "query": _query(bureau)},
+    )
+
+
+def _query(bureau: int | None) -> str:
+    return f"bureau={bureau}" if bureau else ""
 
 
 def _filename(checkpoint: Checkpoint, ext: str) -> str:
@@ -72,7 +94,8 @@ def report_xlsx(request, pk: int):
     if request.user.is_institution_user:
         return redirect("monitoring:mine")
     checkpoint = get_checkpoint_for_user(request.user, pk)
-    return download(exports.report_xlsx(report.build(checkpoint, request.user)), _filename(checkpoint, "xlsx"))
+    built = report.build(checkpoint, request.user, bureau=_bureau(request))
+    return download(exports.report_xlsx(built), _filename(checkpoint, "xlsx"))
 
 
 @login_required
@@ -81,5 +104,5 @@ def report_pdf(request, pk: int):
     if request.user.is_institution_user:
         return redirect("monitoring:mine")
     checkpoint = get_checkpoint_for_user(request.user, pk)
-    pdf = exports.report_pdf(report.build(checkpoint, request.user))
+    pdf = exports.report_pdf(report.build(checkpoint, request.user, bureau=_bureau(request)))
     return download(pdf, _filename(checkpoint, "pdf"), "application/pdf")

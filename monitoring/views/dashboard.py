@@ -17,6 +17,7 @@ from monitoring.models import Checkpoint, InstitutionProgress
 from monitoring.views.common import download, year_from
 
 DRILL_FILTERS = ("bureau", "kind", "certificate", "checkpoint")
+INSTITUTIONS_PER_PAGE = 100
 CHART_LABELS = {
     "completion": _("completion rate (%)"),
     "target": _("target (%)"),
@@ -92,7 +93,7 @@ def figure_xlsx(request, name: str):
     return download(exports.figure_xlsx(figure, year=year), f"{year}年{figure.title}.xlsx")
 
 
-def _drill(request):
+def _drill(request, window: slice | None = None):
     year = year_from(request)
     filters = {}
     for key in DRILL_FILTERS:
@@ -112,18 +113,31 @@ def _drill(request):
         year, target = checkpoint.year, checkpoint.target
     else:
         target, _month = live_target(year, today=timezone.localdate())
-    return year, filters, figures.institutions(request.user, year, target=target, filters=filters)
+    return year, filters, figures.institutions(request.user, year, target=target, filters=filters, window=window)
 
 
 @login_required
 @require_GET
 def institutions(request):
-    year, filters, figure = _drill(request)
-    query = request.GET.urlencode()
+    # A page at a time: nationally "everyone behind" is thousands of institutions (Excel has them all).
+    number = request.GET.get("page", "1")
+    number = int(number) if number.isdigit() and int(number) > 0 else 1
+    window = slice((number - 1) * INSTITUTIONS_PER_PAGE, number * INSTITUTIONS_PER_PAGE)
+    year, filters, figure = _drill(request, window)
+    query = request.GET.copy()
+    query.pop("page", None)
+    pages = max((figure.total - 1) // INSTITUTIONS_PER_PAGE + 1, 1)
     return render(
         request,
         "monitoring/institutions.html",
-        {"figure": figure, "year": year, "filters": filters, "query": query},
+        {
+            "figure": figure,
+            "year": year,
+            "filters": filters,
+            "query": query.urlencode(),
+            "page": number,
+            "pages": pages,
+        },
     )
 
 

@@ -170,3 +170,29 @@ def test_report_is_scoped_to_the_bureau_and_sends_institutions_to_their_own_page
 
     assert (other.province.approved, other.behind) == (0, [])
     assert own.url == reverse("monitoring:mine")
+
+
+def test_checkpoint_warns_the_people_of_institutions_behind_once(cast, plans, frozen):
+    from notifications.models import Notification
+
+    typed(line_of(plans["school"], plans["logistics"], M), 5, 5, 0)  # 5 of 70 = 7.1 % at April's 10 %: slow
+    typed(line_of(plans["college"], plans["logistics"], J), 50, 50, 50)
+
+    services.take_checkpoint(year=2027, month=4)
+    services.take_checkpoint(year=2027, month=4)
+
+    warned = Notification.objects.filter(name="monitoring_warning")
+    assert sorted(n.recipient.username for n in warned) == ["leader", "office_head", "staff"]
+    assert {n.url for n in warned} == {reverse("monitoring:institution", args=[cast.school1.pk]) + "?year=2027"}
+    # June wants 30 % of 70 = 21 examined: 16 more than the 5 of now.
+    assert "21" in warned[0].body and "16" in warned[0].body
+
+
+def test_take_checkpoints_command_takes_the_due_ones(cast, progress):
+    from django.core.management import call_command
+
+    with time_machine.travel(datetime(2027, 8, 31, 0, 5, tzinfo=SHANGHAI), tick=False):
+        call_command("take_checkpoints", stdout=io.StringIO())
+        call_command("take_checkpoints", stdout=io.StringIO())
+
+    assert list(Checkpoint.objects.order_by("month").values_list("month", flat=True)) == [2, 4, 6, 8]
