@@ -93,3 +93,16 @@ def test_lifting_a_cap_needs_the_provincial_admin_and_a_reason(client, cast, pla
         "新校区投用，实训条件大幅改善",
         True,
     )
+
+
+def test_closed_rate_is_what_next_years_r3_reads(cast, plans, frozen):
+    from monitoring.yearend import fingerprint, review
+    from plans.continuity import last_year_for
+
+    typed(line_of(plans["school"], plans["logistics"], M), 40, 34, 30)
+    services.refresh_figures(year=2027)
+    services.close_year(actor=cast.provincial_admin, year=2027, reviewed=fingerprint(review(2027)))
+
+    last = last_year_for(cast.school1.pk, 2028)
+
+    assert (last.completion_rate, last.approved_total) == (48.5, 70)
