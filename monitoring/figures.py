@@ -258,12 +258,8 @@ def institutions(user, year: int, *, target: Decimal, filters: dict, window: sli
         if wanted and not (standing == wanted or (wanted == "behind" and standing in Standing.behind())):
             continue
         found.append((row, figures, standing))
-    found.sort(
-        key=lambda item: (
-            item[1].completion if item[1].completion is not None else Decimal(-1),
-            item[0]["name"],
-        )
-    )
+    # Worst first; a float ratio sorts as the cut percentages do, without a Decimal per row.
+    found.sort(key=lambda item: (item[1].examined / item[1].approved if item[1].approved else -1.0, item[0]["name"]))
     figure.total = len(found)
     kinds = {key: str(label) for key, label in InstitutionKind.choices}
     labels = {key: str(label) for key, label in Standing.choices}
