@@ -227,6 +227,9 @@ def _step(request, pk: int, step, *, success: str, **kwargs):
         _refused(request, error)
     else:
         messages.success(request, success)
+    # A step may take the request out of the actor's sight (a bureau returning it to the school): then the list.
+    if not AdjustmentRequest.objects.for_user(request.user).filter(pk=adjustment.pk).exists():
+        return redirect("adjustment_index")
     return redirect("adjustment_detail", adjustment.pk)
 
 

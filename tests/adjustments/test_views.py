@@ -367,3 +367,17 @@ def test_scan_upload_after_both_sign_offs(client, cast, college_plan, private_st
     download = client.get(reverse("scan_download", args=[link.scan.pk]))
     assert b"".join(download.streaming_content) == png_bytes()
     download.close()
+
+
+def test_bureau_return_lands_on_the_list_not_on_a_request_it_no_longer_sees(client, cast, school_plan):
+    request = draft(cast.staff, school_plan, raise_line(school_plan, "物流管理", 80))
+    services.send_for_signoff(actor=cast.staff, request=request, at=DAY)
+    services.sign_as_office_head(actor=cast.office_head, request=request, at=DAY)
+    services.sign_as_leader(actor=cast.leader, request=request, at=DAY)
+    client.force_login(cast.bureau_reviewer)
+
+    response = client.post(reverse("adjustment_bureau_return", args=[request.pk]), {"reason": "请补充说明"})
+
+    request.refresh_from_db()
+    assert (response.status_code, response.url) == (302, reverse("adjustment_index"))
+    assert request.status == AdjustmentStatus.DRAFT
