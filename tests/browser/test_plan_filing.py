@@ -40,7 +40,7 @@ def test_plan_filing_r2_fixed_form_filled_signed_off(page, page_problems, live_s
     r2_text = r2.inner_text()
 
     # Fix it in place: raise the headcount to 30; the violation disappears without a reload.
-    page.locator("button[aria-label=edit]").click()
+    page.get_by_test_id("edit-line").click()
     edit = page.locator("tr.collapse.show form")
     edit.locator("input[name=headcount]").fill("30")
     edit.locator("button[type=submit]").click()
