@@ -32,6 +32,8 @@ if [[ -f institutions/management/commands/load_demo.py ]] || $PY manage.py help 
 else
     echo "demo: no load_demo command yet; starting with an empty database"
 fi
+# The daily jobs live on the task queue: queue today's reminder run (the worker re-queues it each day).
+$PY manage.py send_reminders >>var/load_demo.log 2>&1
 
 pids=()
 stop() {
