@@ -8,9 +8,8 @@ from decimal import Decimal
 
 from catalog.enums import Level
 from plans.enums import PlanStatus
-from plans.models import ApplicationForm, InstitutionYear, Plan, PlanLine
-from rounds.models import Round
-from tests.conftest import make_round
+from plans.models import ApplicationForm, Plan, PlanLine
+from tests.plans.factories import completion, published_plan
 
 
 def make_plan(institution, rnd, lines=(), *, status: str = PlanStatus.BUREAU_REVIEW) -> Plan:
@@ -31,19 +30,9 @@ def make_plan(institution, rnd, lines=(), *, status: str = PlanStatus.BUREAU_REV
 
 def last_year(institution, year: int, lines, *, rate: str | None = None) -> Plan:
     """A published plan of `year` with `lines` = [(certificate, level, major, approved)], and its completion rate."""
-    rnd = Round.objects.filter(year=year, season="spring").first() or make_round(year, "spring")
-    plan = Plan.objects.create(institution=institution, round=rnd, status=PlanStatus.PUBLISHED)
-    for certificate, level, major, approved in lines:
-        PlanLine.objects.create(
-            plan=plan,
-            certificate=certificate,
-            level=level,
-            major_name=major,
-            headcount=approved,
-            approved_headcount=approved,
-        )
+    plan = published_plan(institution, year, lines)
     if rate is not None:
-        InstitutionYear.objects.create(institution=institution, year=year, completion_rate=Decimal(rate))
+        completion(institution, year, rate)
     return plan
 
 
