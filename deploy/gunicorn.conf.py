@@ -1,0 +1,43 @@
+"""Gunicorn for OneX behind nginx: `gunicorn -c deploy/gunicorn.conf.py` (deploy/systemd/onex-web.service).
+
+Every value can be changed from the environment file (deploy/onex.env.example) without editing this file.
+"""
+
+import os
+
+
+def _cpus() -> int:
+    # The CPUs this process may run on (a container's or a cgroup's share), not the host's.
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+wsgi_app = "onex.wsgi:application"
+# nginx on the same machine talks to 127.0.0.1; with nginx on another machine, bind the private address.
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+
+# Sync workers: a page is CPU and database work, and nginx buffers slow clients (uploads and
+# downloads), so one request per process is the efficient shape; two per CPU plus one.
+worker_class = "sync"
+workers = int(os.environ.get("WEB_CONCURRENCY") or 2 * _cpus() + 1)
+# The slowest legitimate requests (a PDF report, an Excel export of a province) take seconds;
+# imports of large files are parsed by the job workers, not in the request.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
+graceful_timeout = 30
+# A worker is replaced after this many requests (with jitter, so not all at once): caps slow leaks.
+max_requests = 2000
+max_requests_jitter = 200
+# The heartbeat file on tmpfs: a slow or full disk must not get workers killed.
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108 (gunicorn makes its own files)
+# systemd restarts the service; the control socket adds nothing here.
+control_socket_disable = True
+
+# Only nginx may tell us the scheme (X-Forwarded-Proto): its address(es), comma-separated.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+# Access log without personal data: no client address, no user, no query string (search terms,
+# names), no referrer or user agent; method, path, status, bytes and milliseconds.
+# nginx logs the client address for rate limiting and abuse; the application logs who did what (audit).
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
+access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
+errorlog = "-"
+loglevel = os.environ.get("LOG_LEVEL", "WARNING").lower()
