@@ -1,0 +1,53 @@
+"""Production settings: the base settings (onex/settings.py) with everything a public HTTPS site needs.
+
+DJANGO_SETTINGS_MODULE=onex.settings_production. Behind nginx (TLS, X-Forwarded-Proto/-For), several web
+machines sharing PostgreSQL and Redis. `manage.py check --deploy --fail-level WARNING` passes with it
+(tests/onex/test_production_settings.py)."""
+
+from django.core.exceptions import ImproperlyConfigured
+
+from onex.settings import *  # noqa: F403
+from onex.settings import envbool, envint, envstr
+
+DEBUG = False
+if envbool("DEBUG"):
+    raise ImproperlyConfigured("DEBUG must stay off with onex.settings_production.")
+
+SECRET_KEY = envstr("SECRET_KEY")
+if len(SECRET_KEY) < 50 or SECRET_KEY.startswith(("onex-dev-only", "change-me")):
+    raise ImproperlyConfigured("Set SECRET_KEY (or SECRET_KEY_FILE) to 50+ random characters.")
+
+# HTTPS only: nginx terminates TLS and says so in X-Forwarded-Proto (it overwrites what the client sent).
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "true")
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", "true")
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", "true")
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 1)
+
+# Cookies: HTTPS only, out of reach of scripts, not sent on other sites' requests. The CSRF token reaches
+# htmx through the page (hx-headers), never through the cookie.
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+SESSION_COOKIE_HTTPONLY = CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SECURE = LANGUAGE_COOKIE_HTTPONLY = True
+
+# One cache for every web machine (rate limits must count across them); sessions in the database, read
+# through the cache, so a Redis restart logs nobody out.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": envstr("REDIS_URL", "redis://127.0.0.1:6379/0"),
+        "KEY_PREFIX": "onex",
+    }
+}
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+# Hashed, compressed static files (collectstatic); WhiteNoise serves them if nginx does not.
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+# Real e-mail unless told otherwise (the base settings print e-mails to the console).
+MAILERS = {"default": {"BACKEND": envstr("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")}}

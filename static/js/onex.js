@@ -1,0 +1,55 @@
+// OneX page behaviour, attached by data attributes: the Content-Security-Policy allows no inline handlers.
+(function () {
+  "use strict";
+
+  // <select data-autosubmit>: submit its form on change (the language switch).
+  document.addEventListener("change", function (event) {
+    const select = event.target.closest("select[data-autosubmit]");
+    if (select) select.form.submit();
+  });
+
+  // <form data-confirm="…"> and <button data-confirm="…">: ask before going on.
+  document.addEventListener("submit", function (event) {
+    const form = event.target;
+    if (form.dataset.confirm && !window.confirm(form.dataset.confirm)) event.preventDefault();
+  });
+  document.addEventListener("click", function (event) {
+    const button = event.target.closest("button[data-confirm]");
+    if (button && !window.confirm(button.dataset.confirm)) event.preventDefault();
+  });
+
+  // <input type="checkbox" data-select-all="plans">: tick or untick every input named "plans".
+  document.addEventListener("click", function (event) {
+    const all = event.target.closest("input[data-select-all]");
+    if (!all) return;
+    document.querySelectorAll('input[name="' + all.dataset.selectAll + '"]').forEach(function (box) {
+      box.checked = all.checked;
+    });
+  });
+
+  // Plan page: picking a certificate from the search results (#cert-options) loads its levels.
+  document.addEventListener("click", function (event) {
+    const option = event.target.closest("#cert-options [data-certificate-id]");
+    if (!option) return;
+    const options = option.closest("#cert-options");
+    document.getElementById("id_certificate").value = option.dataset.certificateId;
+    document.getElementById("picked").textContent = option.dataset.certificateName;
+    options.innerHTML = "";
+    const levels = document.getElementById("id_level");
+    const url = options.dataset.levelsUrl.replace("/0/", "/" + option.dataset.certificateId + "/");
+    htmx.ajax("GET", url, { target: levels, swap: "innerHTML" }).then(function () {
+      levels.dispatchEvent(new Event("change", { bubbles: true }));
+    });
+  });
+
+  // <form data-reset-after-add>: once its own request answered 200, empty it for the next line.
+  document.addEventListener("htmx:afterRequest", function (event) {
+    const form = event.detail.elt;
+    if (!form.matches || !form.matches("form[data-reset-after-add]")) return;
+    if (!event.detail.successful || event.detail.xhr.status !== 200) return;
+    form.reset();
+    document.getElementById("id_certificate").value = "";
+    document.getElementById("picked").textContent = "";
+    document.getElementById("preview").innerHTML = "";
+  });
+})();
