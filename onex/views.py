@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.db import DatabaseError, connection
+from django.db import Error, connection
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -15,11 +15,16 @@ from rounds.services import calendar_entries
 @require_GET
 @never_cache
 def healthz(request):
+    """200 when the database answers, else 503 (never 500): a load balancer stops sending traffic meanwhile.
+
+    Nothing is cached between calls: with CONN_HEALTH_CHECKS, a connection lost since the last request is
+    replaced, so the process recovers by itself when the database is back.
+    """
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
-    except DatabaseError:
+    except Error:  # DatabaseError and InterfaceError alike (a connection closed under us)
         return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
 
