@@ -60,7 +60,10 @@ def _pg_env(database: dict) -> dict[str, str]:
 
 
 def _pg_connect(database: dict) -> psycopg.Connection:
-    return psycopg.connect(**libpq_params(database))
+    try:
+        return psycopg.connect(**libpq_params(database))
+    except psycopg.OperationalError as exc:
+        raise EngineError(f"Cannot connect to the database {database.get('NAME')!r}: {exc}") from exc
 
 
 def _pg_tables(conn: psycopg.Connection) -> list[str]:
@@ -77,7 +80,10 @@ def _pg_counts(conn: psycopg.Connection) -> dict[str, int]:
 
 
 def _run(command: list[str], env: dict[str, str]) -> None:
-    result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    try:
+        result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    except FileNotFoundError as exc:
+        raise EngineError(f"{command[0]} is not on PATH (install the PostgreSQL client tools).") from exc
     if result.returncode != 0:
         raise EngineError(f"{command[0]} failed (exit {result.returncode}): {result.stderr.strip()}")
 
