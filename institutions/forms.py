@@ -35,3 +35,16 @@ class ImportForm(forms.Form):
             allowed = "、".join(f.upper() for f in FORMATS[kind])
             self.add_error("file", _("Only %(formats)s files can be imported here.") % {"formats": allowed})
         return data
+
+
+class RegistrationForm(forms.Form):
+    platform_account = forms.CharField(
+        label=_("National platform account or institution code"),
+        max_length=100,
+        required=False,
+        help_text=_(
+            "Register on the national platform (https://vslc.ncb.edu.cn/) first, then record the account here. "
+            "Leave empty to clear it."
+        ),
+        widget=forms.TextInput(attrs={"class": "form-control", "data-testid": "platform-account"}),
+    )

@@ -1,10 +1,17 @@
-from django.shortcuts import render
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 
 from accounts.access import role_required
 from accounts.enums import Role
+from audit.models import AuditEvent
 from catalog.importers import import_certificates
-from institutions.forms import BUREAUS, CERTIFICATES, INSTITUTIONS, ImportForm
+from institutions.forms import BUREAUS, CERTIFICATES, INSTITUTIONS, ImportForm, RegistrationForm
 from institutions.importers import import_bureaus, import_institutions
+from institutions.models import Institution
+from institutions.services import can_record_registration, record_registration
 
 IMPORTERS = {BUREAUS: import_bureaus, INSTITUTIONS: import_institutions, CERTIFICATES: import_certificates}
 
@@ -18,3 +25,37 @@ def import_data(request):
         upload = form.cleaned_data["file"]
         report = IMPORTERS[form.cleaned_data["kind"]](upload, actor=request.user, name=upload.name)
     return render(request, "institutions/import.html", {"form": form, "report": report})
+
+
+def get_institution_for_user(user, pk: int) -> Institution:
+    return get_object_or_404(Institution.objects.for_user(user).select_related("bureau"), pk=pk)
+
+
+@login_required
+def institution_detail(request, pk: int):
+    """The institution's page: who it is, and its national platform registration (R8), recorded here."""
+    institution = get_institution_for_user(request.user, pk)
+    can_record = can_record_registration(request.user, institution)
+    form = RegistrationForm(request.POST or None, initial={"platform_account": institution.platform_account})
+    if request.method == "POST":
+        if not can_record:
+            raise PermissionDenied
+        if form.is_valid():
+            record_registration(
+                actor=request.user, institution=institution, account=form.cleaned_data["platform_account"]
+            )
+            messages.success(request, _("The national platform registration is recorded."))
+            return redirect("institution_detail", pk=institution.pk)
+    history = AuditEvent.objects.for_object(institution).filter(action="institution.registration")[:20]
+    return render(
+        request,
+        "institutions/detail.html",
+        {"institution": institution, "form": form if can_record else None, "history": history},
+    )
+
+
+@login_required
+def my_institution(request):
+    if not request.user.institution_id:
+        raise PermissionDenied
+    return redirect("institution_detail", pk=request.user.institution_id)

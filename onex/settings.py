@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "monitoring",
     "reviews",
     "adjustments",
+    "notices",
     "api",
 ]
 

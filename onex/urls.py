@@ -17,6 +17,7 @@ urlpatterns = [
     path("reviews/", include("reviews.urls")),
     path("adjustments/", include("adjustments.urls")),
     path("inbox/", include("notifications.urls")),
+    path("notices/", include("notices.urls")),
     path("audit/", include("audit.urls")),
     path("api/v1/", api_v1.urls),
     path("api/", include("api.urls")),

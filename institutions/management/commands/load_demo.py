@@ -30,6 +30,7 @@ from institutions.enums import InstitutionKind
 from institutions.importers import import_bureaus, import_institutions
 from institutions.management.commands._base import write_report
 from institutions.models import Bureau, Institution
+from notices.demo import load_contacts, load_notice
 from plans.enums import PlanStatus
 from plans.models import InstitutionYear, Plan, PlanLine
 from rounds.calendar import local_today, start_of
@@ -139,6 +140,8 @@ class Command(BaseCommand):
             load_majors()
             load_last_year(year - 1)
             users = load_accounts()
+            load_notice(admin=User.objects.get(username="province_admin"))
+            load_contacts()
             open_demo_windows(year, admin=User.objects.get(username="province_admin"))
         table = accounts_table(users)
         path = Path(options["accounts_file"])

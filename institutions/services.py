@@ -1,0 +1,45 @@
+"""Steps on an institution's own record, one function each, audited."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from accounts.enums import Role
+from audit.services import record
+from institutions.models import Institution
+
+# Who may record an institution's national platform registration: the provincial admin for any institution,
+# the institution's staff (经办人) for their own (DOMAIN.md §6 R8).
+REGISTRARS = frozenset({Role.PROVINCIAL_ADMIN, Role.INSTITUTION_STAFF})
+
+
+def can_record_registration(user, institution: Institution) -> bool:
+    if not user.is_authenticated or user.role not in REGISTRARS:
+        return False
+    return user.is_provincial_admin or user.institution_id == institution.pk
+
+
+@transaction.atomic
+def record_registration(*, actor, institution: Institution, account: str) -> Institution:
+    """Record (or correct, or clear) the institution's national platform account or institution code.
+
+    From then on R8 lets its plans be submitted. Side effects: `platform_account`; audit
+    `institution.registration` with the value before and after (nothing when the value is unchanged).
+    """
+    if not can_record_registration(actor, institution):
+        raise PermissionError("not allowed to record this institution's registration")
+    institution = Institution.objects.select_for_update().get(pk=institution.pk)
+    account = account.strip()
+    if account == institution.platform_account:
+        return institution
+    before = institution.platform_account
+    institution.platform_account = account
+    institution.save(update_fields=["platform_account"])
+    record(
+        actor=actor,
+        action="institution.registration",
+        obj=institution,
+        before={"platform_account": before},
+        after={"platform_account": account},
+    )
+    return institution

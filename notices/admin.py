@@ -1,0 +1,13 @@
+from django.contrib import admin
+
+from institutions.admin import AuditedAdmin
+from notices.models import Contact
+
+
+@admin.register(Contact)
+class ContactAdmin(AuditedAdmin):
+    """The contacts page's lines, kept by the provincial admin (every change audited)."""
+
+    list_display = ["topic", "unit", "names", "phone", "email", "position"]
+    list_editable = ["position"]
+    list_filter = ["topic"]
