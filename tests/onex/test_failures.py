@@ -16,6 +16,7 @@ import time
 import urllib.error
 import urllib.request
 from datetime import datetime
+from urllib.parse import quote
 
 import psycopg
 import pytest
@@ -184,9 +185,10 @@ def proxy():
 def app_behind(proxy, tmp_path):
     """The app in gunicorn (one worker), its DATABASE_URL pointing at the proxy; started with the proxy down."""
     database = connection.settings_dict
+    credentials = quote(database["USER"]) + (f":{quote(database['PASSWORD'])}" if database["PASSWORD"] else "")
     port = free_port()
     env = os.environ | {
-        "DATABASE_URL": f"postgres://{database['USER']}@127.0.0.1:{proxy.port}/{database['NAME']}",
+        "DATABASE_URL": f"postgres://{credentials}@127.0.0.1:{proxy.port}/{quote(database['NAME'])}",
         "DEBUG": "false",
         "LOG_LEVEL": "WARNING",
         "PRIVATE_MEDIA_ROOT": str(tmp_path / "private"),
