@@ -19,3 +19,8 @@ class Role(models.TextChoices):
     def provincial_roles(cls) -> frozenset[str]:
         """Roles that see everything (DOMAIN.md §3)."""
         return frozenset({cls.PROVINCIAL_REVIEWER, cls.PROVINCIAL_ADMIN, cls.OBSERVER})
+
+    @classmethod
+    def second_factor_roles(cls) -> frozenset[str]:
+        """Reviewers and admins: their password alone does not sign them in (a TOTP code must follow)."""
+        return frozenset({cls.BUREAU_REVIEWER, cls.PROVINCIAL_REVIEWER, cls.PROVINCIAL_ADMIN})

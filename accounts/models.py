@@ -100,3 +100,24 @@ class User(AbstractUser):
         if self.bureau_id:
             return self.bureau.display_name
         return str(_("Provincial 1+X office") if self.role != Role.OBSERVER else _("Department leadership"))
+
+
+class LoginThrottle(models.Model):
+    """The current run of failed logins for one username, known or not (accounts/lockout.py reads it).
+
+    Kept in the database, which every web machine shares (a cache may be per machine). A row lives only while it
+    matters: a success deletes it, and rows whose last failure is older than the lock are purged on later failures,
+    so random usernames cannot pile rows up.
+    """
+
+    username = models.CharField(_("username"), max_length=150, unique=True)
+    failures = models.PositiveSmallIntegerField(_("consecutive failures"), default=0)
+    last_failure_at = models.DateTimeField(_("last failure"), db_index=True)
+    locked_until = models.DateTimeField(_("locked until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("login throttle")
+        verbose_name_plural = _("login throttles")
+
+    def __str__(self) -> str:
+        return self.username

@@ -6,6 +6,9 @@ from dataclasses import dataclass
 from datetime import date
 
 import pytest
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.enums import Role
 from accounts.models import User
@@ -25,9 +28,46 @@ def _fast_password_hasher(settings):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Rate-limit counters live in the cache (local memory in tests): each test starts with none spent."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """The default hasher costs ~0.3 s per user; tests create a dozen per test."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+_password_only_force_login = Client.force_login
+
+
+def password_only_login(client: Client, user) -> None:
+    """Sign `user` in without the second factor: what a reviewer or admin has after the password step alone."""
+    _password_only_force_login(client, user)
+
+
+def _force_login_with_second_factor(client: Client, user, backend=None) -> None:
+    """`Client.force_login` in tests: reviewers and admins also count as having entered their second factor.
+
+    Enforcement (accounts.middleware.SecondFactorMiddleware) stays on in every test; the session is simply marked
+    verified with a confirmed device, as the second-factor page does after a good code.
+    """
+    _password_only_force_login(client, user, backend)
+    if user.role in Role.second_factor_roles():
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name="test device", confirmed=True)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+
+
+@pytest.fixture(autouse=True)
+def _second_factor_for_forced_logins(monkeypatch):
+    monkeypatch.setattr(Client, "force_login", _force_login_with_second_factor)
 
 
 def make_user(username: str, role: str, *, institution=None, bureau=None) -> User:

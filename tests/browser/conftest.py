@@ -6,14 +6,20 @@ Mark every test here with `@pytest.mark.browser`. A missing Chromium fails the t
 from __future__ import annotations
 
 import os
+import re
+import time
+from base64 import b32decode
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 from django.db import connections
+from django_otp.oath import hotp, totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from accounts.enums import Role
 from tests.conftest import PASSWORD
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -130,13 +136,43 @@ def page(browser: Browser, page_problems: PageProblems) -> Iterator[Page]:
 
 
 def login(page: Page, live_server, user, *, password: str = PASSWORD) -> None:
-    """Log `user` in through the real login form and wait for their home page."""
+    """Log `user` in through the real login form and wait for their home page.
+
+    Reviewers and admins then give their second factor as a person would: on their first login they set up an
+    authenticator from the key the enrolment page shows, later they type the code of their confirmed device."""
     page.goto(f"{live_server.url}/accounts/login/")
     form = page.locator("form:has(#id_password)")
     form.locator("#id_username").fill(user.username)
     form.locator("#id_password").fill(password)
     form.locator("button[type=submit]").click()
+    if user.role in Role.second_factor_roles():
+        page.wait_for_url(re.compile(r".*/accounts/second-factor/.*"))
+        enter_second_factor(page, user)
     page.wait_for_url(f"{live_server.url}/")
+
+
+def enter_second_factor(page: Page, user) -> None:
+    """On the second-factor page: enrol with the key the page shows, or type the code of the user's device."""
+    if "/enrol/" in page.url:
+        secret = page.get_by_test_id("enrol-secret").inner_text().replace(" ", "")
+        code_form = page.get_by_test_id("enrol-form")
+        code_form.locator("#id_code").fill(f"{totp(b32decode(secret + '=' * (-len(secret) % 8))):06d}")
+    else:
+        code_form = page.get_by_test_id("second-factor-form")
+        code_form.locator("#id_code").fill(next_code(user))
+    code_form.locator("button[type=submit]").click()
+
+
+def next_code(user) -> str:
+    """A code `user`'s confirmed device accepts now: a later time step than the last code used (codes work once),
+    within the step before or after the current one. Waits for the clock when two logins came within one step."""
+    device = TOTPDevice.objects.get(user=user, confirmed=True)
+    while True:
+        now = (int(time.time()) - device.t0) // device.step + device.drift
+        step = max(now, device.last_t + 1)
+        if step <= now + device.tolerance:
+            return f"{hotp(device.bin_key, step, digits=device.digits):0{device.digits}d}"
+        time.sleep(1)
 
 
 def logout(page: Page, live_server) -> None:
