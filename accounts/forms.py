@@ -38,8 +38,7 @@ class LoginForm(AuthenticationForm):
 
     error_messages = AuthenticationForm.error_messages | {
         "locked": _(
-            "Too many failed logins in a row: this username is locked until %(until)s. Try again then, or ask the "
-            "provincial admin."
+            "Too many failed logins in a row: this username is locked until %(until)s. Try again after that time."
         ),
     }
 

@@ -89,8 +89,7 @@ def test_lockout_message_says_until_when(client, cast, clock, settings):
     response = client.post(reverse("login"), {"username": "staff", "password": WRONG})
 
     assert response.context["form"].non_field_errors() == [
-        "Too many failed logins in a row: this username is locked until 08:32. Try again then, or ask the "
-        "provincial admin."
+        "Too many failed logins in a row: this username is locked until 08:32. Try again after that time."
     ]
 
 

@@ -233,3 +233,12 @@ def test_second_factor_users_page_shows_who_has_set_it_up(client, cast):
     assert 'data-testid="reset-second-factor-bureau_reviewer"' in page
     assert 'data-testid="reset-second-factor-other_bureau_reviewer"' not in page
     assert 'data-testid="reset-second-factor-staff"' not in page
+
+
+def test_second_factor_never_sends_the_user_to_another_site(client, cast, clock):
+    device = device_for(cast.provincial_reviewer)
+    password_step(client, cast.provincial_reviewer)
+
+    response = client.post(SECOND_FACTOR, {"code": code(device.key), "next": "https://evil.example/"})
+
+    assert (response.status_code, response["Location"]) == (302, "/")
