@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -15,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from core.downloads import attach, content_disposition
+from core.ratelimit import export_limit
 from institutions.models import Bureau
 from notices import receipts, services
 from notices.access import can_write, get_notice_for_user
@@ -36,8 +38,11 @@ def _writer_required(request) -> None:
 @require_GET
 def notice_list(request):
     notices = Notice.objects.for_user(request.user).only(
-        "id", "year", "number", "date", "title", "audience", "institution_kind", "published_at"
+        "id", "year", "number", "date", "title", "audience", "institution_kind", "published_at", "expects_receipts"
     )
+    if request.user.is_authenticated and request.user.sees_everything:
+        # An aggregate drops Meta.ordering (GROUP BY): the order is spelled out again.
+        notices = notices.annotate(confirmed=Count("receipts")).order_by(*Notice._meta.ordering)
     page = Paginator(notices, 30).get_page(request.GET.get("page"))
     unconfirmed = set()
     if request.user.is_authenticated:
@@ -224,6 +229,7 @@ def template_list(request):
 
 @require_GET
 @login_required
+@export_limit
 def template_download(request, year: int, template: str, fmt: str):
     found = blank(template, year, fmt)
     if found is None or not 2000 <= year <= 2100:

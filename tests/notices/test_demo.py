@@ -19,7 +19,7 @@ def test_demo_publishes_the_2022_notice_to_everyone(db, tmp_path):
     load(tmp_path)
 
     notice = Notice.objects.get()
-    response = Client().get("/notices/2022/%d/" % notice.pk)
+    response = Client().get(f"/notices/2022/{notice.pk}/")
     assert (notice.number, notice.title, notice.audience, notice.date) == (
         "皖教秘职成〔2022〕11号",
         "安徽省教育厅关于做好2022年1+X证书制度试点申报工作的通知",

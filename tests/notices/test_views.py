@@ -225,3 +225,22 @@ def test_receipts_page_query_count_is_the_same_at_one_and_three_receipts(cast):
     services.confirm_read(user=cast.bureau_reviewer, notice=notice, at=AT)
 
     assert count() == one
+
+
+def test_office_list_counts_the_confirmations(cast):
+    notice = make_notice(cast.provincial_admin)
+    services.confirm_read(user=cast.staff, notice=notice, at=AT)
+    services.confirm_read(user=cast.college_staff, notice=notice, at=AT)
+
+    office = logged_in(cast.provincial_reviewer).get("/notices/")
+    school = logged_in(cast.staff).get("/notices/").content.decode()
+
+    assert [n.confirmed for n in office.context["page"].object_list] == [2]
+    assert 'data-testid="confirmed-count"' not in school
+
+
+def test_contacts_edit_link_for_the_admin_only(cast):
+    admin = logged_in(cast.provincial_admin).get("/notices/contacts/").content.decode()
+    reviewer = logged_in(cast.provincial_reviewer).get("/notices/contacts/").content.decode()
+
+    assert ('href="/admin/notices/contact/"' in admin, 'data-testid="edit-contacts"' in reviewer) == (True, False)
