@@ -12,8 +12,10 @@ from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.enums import Role
 from accounts.second_factor import key_base32
 from audit.models import AuditEvent
+from institutions.management.commands.load_demo import ACCOUNTS
 from rounds.calendar import SHANGHAI
 from tests.conftest import PASSWORD, password_only_login
 
@@ -242,3 +244,8 @@ def test_second_factor_never_sends_the_user_to_another_site(client, cast, clock)
     response = client.post(SECOND_FACTOR, {"code": code(device.key), "next": "https://evil.example/"})
 
     assert (response.status_code, response["Location"]) == (302, "/")
+
+
+def test_second_factor_the_ci_smoke_account_signs_in_with_its_password_alone():
+    # .ci/run signs in with curl as the first account of var/demo_accounts.txt (ACCOUNTS[0]) and expects the home page.
+    assert ACCOUNTS[0].role not in Role.second_factor_roles()
