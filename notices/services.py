@@ -220,6 +220,12 @@ def remind_unconfirmed(*, actor, notice: Notice, bureau: Bureau | None = None) -
         actor=actor,
         action="notice.remind",
         obj=notice,
-        after={"people": len(rows), "bureau": bureau.name if bureau else "", "usernames": [p.username for p in people]},
+        # Who exactly is in the inbox rows themselves; the trail keeps the counts.
+        after={
+            "people": len(rows),
+            "institutions": institutions.count(),
+            "bureaus": bureaus.count(),
+            "bureau": bureau.name if bureau else "",
+        },
     )
     return len(rows)

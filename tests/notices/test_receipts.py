@@ -10,7 +10,7 @@ from institutions.enums import InstitutionKind
 from notices import services
 from notices.enums import Audience
 from notices.models import Notice, ReadReceipt
-from notices.receipts import by_bureau
+from notices.receipts import by_bureau, summary
 from notifications.models import Notification
 from tests.conftest import make_user
 from tests.notices.conftest import AT, make_notice
@@ -138,3 +138,25 @@ def test_remind_skips_inactive_people_and_leaders(cast):
     services.remind_unconfirmed(actor=cast.provincial_admin, notice=notice)
 
     assert sorted(Notification.objects.values_list("recipient__username", flat=True)) == ["office_head", "staff"]
+
+
+def test_receipt_summary_counts_by_bureau_for_the_cast(cast):
+    notice = make_notice(cast.provincial_admin, audience=Audience.PUBLIC)
+    services.confirm_read(user=cast.staff, notice=notice, at=AT)
+    services.confirm_read(user=cast.college_staff, notice=notice, at=AT)
+    services.confirm_read(user=cast.other_bureau_reviewer, notice=notice, at=AT)
+
+    counts = [(c.bureau.name, c.readers, c.confirmed, c.pending) for c in summary(notice)]
+
+    assert counts == [("合肥市", 3, 2, 1), ("芜湖市", 3, 1, 2)]
+
+
+def test_receipt_lists_one_bureau_when_asked(cast):
+    notice = make_notice(cast.provincial_admin, audience=Audience.PUBLIC)
+    services.confirm_read(user=cast.other_staff, notice=notice, at=AT)
+    services.confirm_read(user=cast.staff, notice=notice, at=AT)
+
+    assert [
+        (g.bureau.name, [r.name for r in g.confirmed], [r.name for r in g.pending])
+        for g in by_bureau(notice, [cast.bureau2.pk])
+    ] == [("芜湖市", ["示例芜湖中等专业学校"], ["芜湖市教育局", "示例芜湖应用技术学院"])]

@@ -8,7 +8,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from audit.models import AuditEvent
-from notices import services
+from notices import services, views
 from notices.enums import Audience, ContactTopic
 from notices.models import Contact, Notice
 from notifications.models import Notification
@@ -244,3 +244,17 @@ def test_contacts_edit_link_for_the_admin_only(cast):
     reviewer = logged_in(cast.provincial_reviewer).get("/notices/contacts/").content.decode()
 
     assert ('href="/admin/notices/contact/"' in admin, 'data-testid="edit-contacts"' in reviewer) == (True, False)
+
+
+def test_receipts_page_above_the_listing_limit_lists_only_the_chosen_bureau(cast, monkeypatch):
+    monkeypatch.setattr(views, "LIST_ALL_READERS", 3)
+    notice = make_notice(cast.provincial_admin)
+    client = logged_in(cast.provincial_admin)
+    url = f"/notices/2027/{notice.pk}/receipts/"
+
+    summary_only = client.get(url)
+    chosen = client.get(url, {"bureau": cast.bureau2.pk})
+
+    assert [(c.bureau.name, c.pending) for c in summary_only.context["counts"]] == [("合肥市", 2), ("芜湖市", 2)]
+    assert summary_only.context["groups"] == []
+    assert [g.bureau.name for g in chosen.context["groups"]] == ["芜湖市"]
