@@ -120,3 +120,10 @@ def test_registration_unchanged_value_writes_no_audit_event(cast):
     logged_in(cast.staff).post(f"/manage/institutions/{cast.school1.pk}/", {"platform_account": "AH-TEST"})
 
     assert AuditEvent.objects.filter(action="institution.registration").count() == 0
+
+
+def test_r8_plan_page_links_the_staff_to_where_the_registration_is_recorded(cast, unregistered_plan):
+    html = logged_in(cast.staff).get(f"/plans/{unregistered_plan.pk}/").content.decode()
+
+    assert 'data-rule="R8"' in html
+    assert 'href="/manage/institutions/mine/" data-testid="record-registration"' in html
