@@ -199,6 +199,14 @@ OBJECT_PAGES = [
     *plan_pages("plan_detail"),
     *plan_pages("plan_workspace"),
     *plan_pages("plan_documents"),
+    *[
+        ObjectPage(
+            f"institution_detail {key}",
+            lambda w, key=key: reverse("institution_detail", args=[getattr(w.cast, key).pk]),
+            {u for u, keys in SCOPED_MODELS["institution"].expected.items() if key in keys},
+        )
+        for key in ("school1", "college1", "school2", "college2")
+    ],
 ]
 
 
@@ -212,6 +220,7 @@ MISSING_OBJECT_URLS = {
     "plan_detail": missing("plan_detail", lambda w: w.plans),
     "plan_workspace": missing("plan_workspace", lambda w: w.plans),
     "plan_documents": missing("plan_documents", lambda w: w.plans),
+    "institution_detail": lambda w: reverse("institution_detail", args=[w.cast.college2.pk + 1000]),
 }
 
 
