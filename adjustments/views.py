@@ -22,6 +22,7 @@ from adjustments.forms import DecisionForm, OptionalReasonForm, ReasonForm, Requ
 from adjustments.models import AdjustmentRequest
 from adjustments.pages import compare, plan_history, plan_requests, request_comparison
 from adjustments.rules import Checker, r7_violations, read_record
+from core.ratelimit import export_limit
 from documents import adjustment_request as attachment3
 from documents.application_form import DOCX, PDF
 from documents.scans import ScanRefused
@@ -307,6 +308,7 @@ def request_decide(request, pk: int):
 
 @login_required
 @require_GET
+@export_limit
 def request_download(request, pk: int, fmt: str):
     """附件3 with the figures before and after and both sign-offs, as Word or PDF."""
     if fmt not in ("docx", "pdf"):

@@ -17,6 +17,7 @@ from audit.forms import AuditSearchForm
 from audit.models import AuditEvent
 from audit.services import record
 from core.downloads import attach
+from core.ratelimit import export_limit
 
 
 @role_required(Role.PROVINCIAL_ADMIN)
@@ -30,6 +31,7 @@ def search(request):
 
 
 @role_required(Role.PROVINCIAL_ADMIN)
+@export_limit
 def export(request):
     form = AuditSearchForm(request.GET or None)
     events = form.apply(AuditEvent.objects.all())

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -29,6 +30,12 @@ FORMAT_NAMES = {CSV: "CSV", XLSX: "XLSX", JSON: "JSON"}
 MAX_UNCOMPRESSED_BYTES = 256 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 200
 MAX_ZIP_MEMBERS = 10_000
+# A DTD in a workbook part: entity expansion (an XML bomb) or external entities; real workbooks have none.
+DTD = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+PROLOG_BYTES = 64 * 1024
+CHUNK = 1024 * 1024
+# A cell with a formula (<f> is a cell's first child): imports take values, never formulas.
+FORMULA = re.compile(rb'<c r="([A-Z]{1,3}[0-9]{1,7})"[^>]*>\s*<f[\s>/]')
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Office 97-2003 (.xls, .doc)
 # Floats at or above this lost digits on the way into Excel (2**53 ≈ 9.0e15).
 MAX_EXACT_FLOAT = 10**15
@@ -264,20 +271,45 @@ def check_zip(data: bytes) -> None:
         if member.file_size > 1024 * 1024 and member.file_size > MAX_COMPRESSION_RATIO * max(member.compress_size, 1):
             raise TabularError(_("The XLSX file is compressed suspiciously far (a zip bomb?)."))
     try:
-        # Reads every member, bounded by the sizes checked above; a lying size fails the CRC.
-        damaged = archive.testzip()
+        for member in members:
+            _stream_member(archive, member)
     except (zipfile.BadZipFile, NotImplementedError, EOFError, ValueError) as exc:
         raise TabularError(_("The XLSX file is damaged.")) from exc
-    if damaged is not None:
-        raise TabularError(_("The XLSX file is damaged."))
+
+
+def _stream_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:
+    """Read one part to its end, bounded by its checked size (a lying size fails the CRC); refuse a DTD, and
+    a formula in a worksheet."""
+    sheet = member.filename.startswith("xl/worksheets/")
+    with archive.open(member) as handle:
+        head = handle.read(PROLOG_BYTES)
+        if DTD.search(head):
+            raise TabularError(_("The XLSX file contains an XML document type declaration (an XML bomb?)."))
+        chunk, tail = head, b""
+        while chunk:
+            if sheet and (found := FORMULA.search(tail + chunk)):
+                raise TabularError(
+                    _("Cell %(cell)s holds a formula. Imports take values only: copy the cells, paste them as values.")
+                    % {"cell": found[1].decode()}
+                )
+            tail = chunk[-256:]  # a cell cut in two by the chunk boundary is found whole next time
+            chunk = handle.read(CHUNK)
 
 
 def _xlsx_grid(data: bytes) -> list[list]:
     check_zip(data)
     try:
         workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        sheet = workbook.get_sheet_by_index(0)
+    except python_calamine.PasswordError as exc:
+        raise TabularError(_("The XLSX file is protected by a password.")) from exc
+    except Exception as exc:  # calamine raises its own types, and ValueError for broken XML
+        raise TabularError(_("The XLSX file cannot be read: %(error)s") % {"error": exc}) from exc
+    # The sheet's size is known before its cells are turned into Python objects.
+    check_rows(sheet.height - 1)
+    try:
         # The first sheet, from A1, so that list positions are spreadsheet row numbers.
-        return workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
+        return sheet.to_python(skip_empty_area=False)
     except python_calamine.PasswordError as exc:
         raise TabularError(_("The XLSX file is protected by a password.")) from exc
     except Exception as exc:  # calamine raises its own types, and ValueError for broken XML
@@ -305,10 +337,24 @@ def cell_text(value) -> tuple[str, str | None]:
     return str(value).strip(), None
 
 
+def max_rows() -> int:
+    return getattr(settings, "IMPORT_MAX_ROWS", 100_000)
+
+
+def check_rows(count: int) -> None:
+    """Refuse a file with more than IMPORT_MAX_ROWS rows under its header, before they are read."""
+    if count > max_rows():
+        raise TabularError(
+            _("The file has %(rows)s rows; at most %(max)s rows can be imported at once. Split it into smaller files.")
+            % {"rows": count, "max": max_rows()}
+        )
+
+
 def _table(grid: list[list], *, required: Sequence[str], fmt: str) -> Table:
     header_at = next((i for i, cells in enumerate(grid) if any(cell_text(c)[0] for c in cells)), None)
     if header_at is None:
         raise TabularError(_("The file is empty."))
+    check_rows(len(grid) - header_at - 1)
     header = [cell_text(c)[0].lower() for c in grid[header_at]]
     missing = [column for column in required if column not in header]
     if missing:

@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from core.downloads import attach
+from core.ratelimit import export_limit
 from documents.access import get_bureau_for_user, get_round_for_user, require_province
 from documents.application_form import DOCX, PDF, ApplicationFormExport
 from documents.bureau_summary import BureauSummary, bureau_plans
@@ -67,6 +68,7 @@ def plan_documents(request, pk: int):
 
 @login_required
 @require_GET
+@export_limit
 def institution_summary_download(request, pk: int):
     export = InstitutionSummary(get_plan_for_user(request.user, pk))
     return download(export.render(), export.filename(), export.content_type)
@@ -74,6 +76,7 @@ def institution_summary_download(request, pk: int):
 
 @login_required
 @require_GET
+@export_limit
 def application_form_download(request, pk: int, certificate_id: int, fmt: str):
     if fmt not in ("docx", "pdf"):
         raise Http404
@@ -110,6 +113,7 @@ def bureau_documents(request, pk: int, bureau_id: int):
 
 @login_required
 @require_GET
+@export_limit
 def bureau_summary_download(request, pk: int, bureau_id: int):
     export = BureauSummary(get_bureau_for_user(request.user, bureau_id), get_round_for_user(request.user, pk))
     return download(export.render(), export.filename(), export.content_type)
@@ -145,6 +149,7 @@ def province_documents(request, pk: int):
 
 @login_required
 @require_GET
+@export_limit
 def provincial_summary_download(request, pk: int):
     require_province(request.user)
     export = ProvincialSummary(get_round_for_user(request.user, pk))

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from core.downloads import attach
+from core.ratelimit import export_limit
 from documents import labels
 from documents.access import get_bundle_for_user, get_round_for_user, require_province
 from documents.services import request_bundle
@@ -41,6 +42,7 @@ def bundle_progress(request, pk: int):
 
 @login_required
 @require_GET
+@export_limit
 def bundle_download(request, pk: int):
     bundle = get_bundle_for_user(request.user, pk)
     if not bundle.is_available(at=timezone.now()) or not bundle.stored_name:

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -59,14 +60,19 @@ INSTALLED_APPS = [
     "monitoring",
     "reviews",
     "adjustments",
+    "notices",
     "api",
 ]
 
 MIDDLEWARE = [
+    "audit.middleware.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "core.middleware.RequestSizeLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -74,8 +80,6 @@ MIDDLEWARE = [
     "accounts.middleware.AbsoluteSessionLimitMiddleware",
     "accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "audit.middleware.RequestContextMiddleware",
 ]
 
 ROOT_URLCONF = "onex.urls"
@@ -89,6 +93,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.csp",
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
@@ -153,8 +158,15 @@ STORAGES = {
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FILES = envint("DATA_UPLOAD_MAX_NUMBER_FILES", 10)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = envint("DATA_UPLOAD_MAX_NUMBER_FIELDS", 2000)
+# A multipart body above this is refused (413) by its Content-Length before anything reads it; the largest
+# upload is a progress import (PROGRESS_IMPORT_MAX_BYTES, 200 MB). Other bodies: DATA_UPLOAD_MAX_MEMORY_SIZE.
+REQUEST_MAX_BYTES = envint("REQUEST_MAX_BYTES", 201 * 1024 * 1024)
 # Import files (institutions, certificates, plan lines) above this size are refused.
 IMPORT_MAX_BYTES = envint("IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+# Data rows an import file (institutions, certificates, plan lines) may hold.
+IMPORT_MAX_ROWS = envint("IMPORT_MAX_ROWS", 100_000)
 
 TASKS = {
     "default": {
@@ -169,16 +181,49 @@ DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "onex@localhost")
 # The reference data shipped beside the project (read-only).
 SHARED_DATA_DIR = Path(envstr("ONEX_SHARED_DIR", str(BASE_DIR.parent / "shared"))) / "data"
 
+# One JSON object per line on standard error (the journal), with request id, user, role and address; personal
+# data and secrets are redacted from every record (core/logs.py). onex.request: one line per request.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"context": {"()": "core.logs.ContextFilter"}, "redact": {"()": "core.logs.RedactFilter"}},
+    "formatters": {"json": {"()": "core.logs.JsonFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["context", "redact"], "formatter": "json"}},
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "WARNING")},
+    "loggers": {"onex.request": {"level": envstr("ACCESS_LOG_LEVEL", "INFO")}},
 }
 
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Everything from this site only; inline <script>/<style> only with the request's nonce, no inline handlers or
+# style attributes (static/js/onex.js and static/css/onex.css hold them). data: images are Bootstrap's icons.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+
+# The client is the TRUSTED_PROXY_COUNT-th address from the end of X-Forwarded-For (0: the header is ignored).
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
+
+# Rate limits of pages, "<requests>/<seconds>" per key (core.ratelimit); 429 with Retry-After past them.
+RATE_LIMITS = {
+    "login-ip": envstr("RATE_LIMIT_LOGIN_IP", "30/300"),  # a whole school may sit behind one address
+    "login-username": envstr("RATE_LIMIT_LOGIN_USERNAME", "10/300"),
+    "export": envstr("RATE_LIMIT_EXPORT", "60/600"),  # per user, Excel/PDF/Word built on demand
+    "reveal": envstr("RATE_LIMIT_REVEAL", "20/3600"),  # per user, ID numbers shown in full
+}
+RATE_LIMIT_CACHE = "default"
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "onex"}}
 
 # Audit records are kept at least this long (the law wants ≥ 180 days).
 AUDIT_RETENTION_DAYS = envint("AUDIT_RETENTION_DAYS", 365)

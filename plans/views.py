@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from catalog.enums import Level
 from catalog.models import Certificate, CertificateLevel
+from core.ratelimit import export_limit
 from plans import services
 from plans.access import get_line_for_user, get_plan_for_user
 from plans.forms import ApplicationFormForm, LineForm, ReasonForm, UploadForm
@@ -243,6 +244,7 @@ def certificate_levels(request, certificate_id: int):
 
 @require_GET
 @login_required
+@export_limit
 def lines_template(request, pk: int):
     from plans.excel import template_response
 

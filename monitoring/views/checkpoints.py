@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import role_required
+from core.ratelimit import export_limit
 from monitoring import exports, report, services
 from monitoring.access import OFFICE_ROLES, get_checkpoint_for_user
 from monitoring.forms import CheckpointForm
@@ -90,6 +91,7 @@ def _filename(checkpoint: Checkpoint, ext: str) -> str:
 
 @login_required
 @require_GET
+@export_limit
 def report_xlsx(request, pk: int):
     if request.user.is_institution_user:
         return redirect("monitoring:mine")
@@ -100,6 +102,7 @@ def report_xlsx(request, pk: int):
 
 @login_required
 @require_GET
+@export_limit
 def report_pdf(request, pk: int):
     if request.user.is_institution_user:
         return redirect("monitoring:mine")

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from core.ratelimit import export_limit
 from institutions.enums import InstitutionKind
 from monitoring import exports, figures
 from monitoring.checkpoints import live_target
@@ -88,6 +89,7 @@ def figure_table(request, name: str):
 
 @login_required
 @require_GET
+@export_limit
 def figure_xlsx(request, name: str):
     year, figure = _figure(request, name)
     return download(exports.figure_xlsx(figure, year=year), f"{year}年{figure.title}.xlsx")
@@ -143,6 +145,7 @@ def institutions(request):
 
 @login_required
 @require_GET
+@export_limit
 def institutions_xlsx(request):
     year, _filters, figure = _drill(request)
     return download(exports.figure_xlsx(figure, year=year), f"{year}年院校考核进度.xlsx")

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.access import role_required
+from core.ratelimit import export_limit
 from monitoring import exports, services, xlsx
 from monitoring.access import IMPORT_ROLES, get_import_for_user
 from monitoring.enums import ImportKind, ImportStatus
@@ -82,6 +83,7 @@ def import_detail(request, pk: int):
 
 @role_required(*IMPORT_ROLES)
 @require_GET
+@export_limit
 def import_issues(request, pk: int):
     job = get_import_for_user(request.user, pk)
     if not job.issues:
@@ -91,6 +93,7 @@ def import_issues(request, pk: int):
 
 @role_required(*IMPORT_ROLES)
 @require_GET
+@export_limit
 def import_template(request, kind: str):
     if kind not in ImportKind.values:
         raise Http404

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.ratelimit import rate_limit
 from monitoring import crypto, idnumbers, services
 from monitoring.access import TYPE_ROLES, get_candidate_for_user, get_institution_for_user, get_line_for_user
 from monitoring.forms import IdSearchForm, LineProgressForm, ReasonForm
@@ -92,6 +93,7 @@ def line_candidates(request, pk: int):
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
+@rate_limit("reveal", methods=("POST",))
 def reveal(request, pk: int):
     if not request.user.is_provincial_admin:
         raise PermissionDenied

@@ -108,6 +108,13 @@ class PageProblems:
 
     failed_requests: list[str] = field(default_factory=list)
     script_errors: list[str] = field(default_factory=list)
+    # What Chromium refused under the Content-Security-Policy ("Refused to execute inline script…").
+    csp_violations: list[str] = field(default_factory=list)
+
+    def console(self, message) -> None:
+        if message.type == "error" and "Content Security Policy" in message.text:
+            self.csp_violations.append(message.text)
+            self.script_errors.append(message.text)
 
 
 @pytest.fixture
@@ -131,8 +138,11 @@ def page(browser: Browser, page_problems: PageProblems) -> Iterator[Page]:
     )
     new_page.on("requestfailed", lambda request: page_problems.failed_requests.append(f"failed {request.url}"))
     new_page.on("pageerror", lambda error: page_problems.script_errors.append(str(error)))
+    new_page.on("console", page_problems.console)
     yield new_page
     context.close()
+    # Every browser test fails on a policy violation, whether or not it looks at page_problems itself.
+    assert page_problems.csp_violations == []
 
 
 def login(page: Page, live_server, user, *, password: str = PASSWORD) -> None:

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from plans.enums import PlanStatus
 from plans.models import Plan
@@ -28,7 +29,7 @@ def test_plan_filing_r2_fixed_form_filled_signed_off(page, page_problems, live_s
     # Find the certificate by its pinyin initials, pick it and a level, plan 20 people: R2 bites.
     page.locator("#cert-search").fill("wlgl")
     page.locator("#cert-options button", has_text="物流管理职业技能等级证书").click()
-    page.wait_for_function("document.querySelector('#id_level').options.length === 3")
+    expect(page.locator("#id_level option")).to_have_count(3)  # a locator: wait_for_function needs eval
     page.locator("#id_major_name").fill("物流管理")
     page.locator("#id_headcount").fill("20")
     live_preview = page.locator("#preview [data-rule=R2]")
