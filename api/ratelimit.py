@@ -5,26 +5,20 @@ token and window. One row per (token, window); each request is one `UPDATE … S
 which the database serialises on the row on SQLite and PostgreSQL alike, so no increment is ever lost between processes
 (Django's database cache does a read then a write, which two processes can interleave). The first request of a
 window inserts the row; two processes racing to insert meet the unique constraint, and the loser updates.
+
+The pages' limits (core/ratelimit.py) use the same fixed windows and Verdict, counted in the cache instead: a
+token's count must survive across machines even where the cache is per process (the embedded default).
 """
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 
 from api.models import RateCounter
-
-
-@dataclass(frozen=True)
-class Verdict:
-    allowed: bool
-    limit: int
-    remaining: int
-    retry_after: int  # seconds until the window ends
+from core.ratelimit import Verdict, verdict, window_of
 
 
 def limit() -> int:
@@ -67,9 +61,5 @@ def _increment(token_id: int, window: int) -> int:
 
 def hit(token_id: int, *, at: datetime) -> Verdict:
     """Count one request of token `token_id` at `at` and say whether it may go on."""
-    size, most = window_seconds(), limit()
-    now = at.timestamp()
-    window = int(now // size) * size
-    hits = _increment(token_id, window)
-    retry_after = max(1, math.ceil(window + size - now))
-    return Verdict(allowed=hits <= most, limit=most, remaining=max(0, most - hits), retry_after=retry_after)
+    window, retry_after = window_of(at.timestamp(), window_seconds())
+    return verdict(_increment(token_id, window), limit=limit(), retry_after=retry_after)
