@@ -23,6 +23,17 @@ if [[ ! -x /usr/bin/chromium ]]; then
     fi
 fi
 
+# The rate limiter is tested on Redis, the production cache (tests/core/test_ratelimit_redis.py).
+if ! command -v redis-server >/dev/null 2>&1; then
+    if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null 2>&1; then
+        echo "test: installing redis-server for the rate-limit tests"
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server >/dev/null
+    else
+        echo "test: ERROR: redis-server is missing. Install it as root: apt-get install redis-server" >&2
+        exit 1
+    fi
+fi
+
 status=0
 .venv/bin/pytest "$@" || status=$?
 .venv/bin/ruff check --quiet . || status=$((status ? status : 1))

@@ -1,0 +1,74 @@
+"""The limiter on Redis, the production cache: web machines (here two cache clients) count against one number."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from datetime import datetime
+
+import pytest
+from django.core.cache import caches
+
+from core import ratelimit
+from rounds.calendar import SHANGHAI
+
+NOW = datetime(2027, 4, 3, 10, 0, 45, tzinfo=SHANGHAI).timestamp()
+REDIS = shutil.which("redis-server") or "/usr/bin/redis-server"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def redis_url() -> Iterator[str]:
+    """A throwaway redis-server (no persistence) on a free port. A missing server fails, it never skips."""
+    port = _free_port()
+    server = subprocess.Popen(  # noqa: S603 - a fixed binary
+        [REDIS, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(100):
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+@pytest.fixture
+def two_machines(settings, redis_url):
+    """Two Redis cache clients, as two web machines would have, and the limiter counting on the first."""
+    backend = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url, "KEY_PREFIX": "t"}
+    settings.CACHES = {"default": settings.CACHES["default"], "one": backend, "two": dict(backend)}
+    caches["one"].clear()
+    return settings
+
+
+def test_two_machines_share_the_count_and_the_limit_holds(two_machines):
+    rule = ratelimit.Rule("login-username", limit=3, seconds=60)
+    verdicts = []
+    for cache_name in ("one", "two", "one", "two"):
+        two_machines.RATE_LIMIT_CACHE = cache_name
+        verdicts.append(ratelimit.hit(rule, "username:staff", now=NOW))
+
+    assert [(v.allowed, v.remaining) for v in verdicts] == [(True, 2), (True, 1), (True, 0), (False, 0)]
+    assert verdicts[-1].retry_after == 15
+
+
+def test_the_count_expires_with_its_window(two_machines):
+    two_machines.RATE_LIMIT_CACHE = "one"
+    rule = ratelimit.Rule("export", limit=1, seconds=60)
+    ratelimit.hit(rule, "user:1", now=NOW)
+    key = next(k for k in caches["one"]._cache.get_client().keys("*") if b"ratelimit:export" in k)
+
+    assert 0 < caches["one"]._cache.get_client().ttl(key) <= 16  # the window's 15 s left, and one more
