@@ -27,7 +27,9 @@ fi
 if ! command -v redis-server >/dev/null 2>&1; then
     if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null 2>&1; then
         echo "test: installing redis-server for the rate-limit tests"
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server >/dev/null
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -qq
+        apt-get install -y -qq --no-install-recommends redis-server >/dev/null
     else
         echo "test: ERROR: redis-server is missing. Install it as root: apt-get install redis-server" >&2
         exit 1
