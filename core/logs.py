@@ -13,6 +13,7 @@ import contextvars
 import json
 import logging
 import re
+import unicodedata
 from datetime import UTC, datetime
 
 from django.utils.functional import empty
@@ -44,7 +45,17 @@ REDACTIONS = [
 ]
 
 
+# Most lines (the access log) hold nothing to redact: two cheap searches decide whether the patterns run (~5 µs
+# for an access-log line instead of ~75 µs; Python's \d is slow, hence [0-9]).
+SUSPECT_DIGITS = re.compile(r"[0-9]{3}[0-9- ][0-9]{3}")
+SUSPECT_WORDS = re.compile(r"passw|pwd|secret|token|api.?key|session|csrf|otp|authoriz|bearer|onex_")
+
+
 def redact(text: str) -> str:
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)  # full-width digits and letters (１１０１…) as ASCII
+    if not (SUSPECT_DIGITS.search(text) or SUSPECT_WORDS.search(text.lower())):
+        return text
     for pattern, replacement in REDACTIONS:
         text = pattern.sub(replacement, text)
     return text

@@ -67,6 +67,7 @@ def test_a_record_with_an_id_number_password_and_token_is_written_without_them(l
         ('{"password": "x y", "user": "staff"}', '{"password": "[redacted]", "user": "staff"}'),
         ("token='a b' next", "token='[redacted]' next"),
         ("headcount 40 in 2027, plan 123456", "headcount 40 in 2027, plan 123456"),
+        ("身份证 " + "".join(chr(ord(c) + 0xFEE0) for c in PERSON), "身份证 [id-number]"),  # full-width digits
     ],
 )
 def test_redact(text, expected):
