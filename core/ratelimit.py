@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import logging
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,6 +23,8 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from core.net import client_ip
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -67,15 +70,22 @@ def hit(rule: Rule, key: str, *, now: float | None = None) -> Verdict:
     digest = hashlib.sha256(key.encode()).hexdigest()[:32]
     cache_key = f"ratelimit:{rule.name}:{digest}:{start}"
     cache = caches[getattr(settings, "RATE_LIMIT_CACHE", "default")]
-    if cache.add(cache_key, 1, timeout=left + 1):
-        hits = 1
-    else:
-        try:
-            hits = cache.incr(cache_key)
-        except ValueError:  # expired between add and incr: this is the next window's first hit
-            cache.add(cache_key, 1, timeout=left + 1)
-            hits = 1
+    try:
+        hits = _count(cache, cache_key, timeout=left + 1)
+    except Exception:  # noqa: BLE001 - any cache failure (Redis down): let people work, say so in the log
+        logger.warning("rate limit %s not counted: the cache is unavailable", rule.name, exc_info=True)
+        hits = 0
     return verdict(hits, limit=rule.limit, retry_after=left)
+
+
+def _count(cache, key: str, *, timeout: int) -> int:
+    if cache.add(key, 1, timeout=timeout):
+        return 1
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr: this is the next window's first hit
+        cache.add(key, 1, timeout=timeout)
+        return 1
 
 
 # ---------------------------------------------------------------- keys

@@ -72,3 +72,18 @@ def test_the_count_expires_with_its_window(two_machines):
     key = next(k for k in caches["one"]._cache.get_client().keys("*") if b"ratelimit:export" in k)
 
     assert 0 < caches["one"]._cache.get_client().ttl(key) <= 16  # the window's 15 s left, and one more
+
+
+def test_with_redis_down_requests_go_on_and_the_log_says_why(settings, caplog):
+    closed = _free_port()  # nothing listens here
+    settings.CACHES = {
+        "default": settings.CACHES["default"],
+        "down": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": f"redis://127.0.0.1:{closed}/0"},
+    }
+    settings.RATE_LIMIT_CACHE = "down"
+    rule = ratelimit.Rule("login-ip", limit=1, seconds=60)
+
+    verdicts = [ratelimit.hit(rule, "ip:10.0.0.1", now=NOW) for _ in range(2)]
+
+    assert [v.allowed for v in verdicts] == [True, True]
+    assert [r.getMessage() for r in caplog.records] == ["rate limit login-ip not counted: the cache is unavailable"] * 2
