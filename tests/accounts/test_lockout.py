@@ -179,3 +179,13 @@ def test_lockout_failures_the_lock_and_the_login_are_audited_with_the_address(cl
         ("login", "staff", "203.0.113.9", "staff"),
     ]
     assert [e.after["failures"] for e in events[:5]] == [1, 2, 3, 4, 5]
+
+
+@pytest.mark.parametrize(("proxies", "audited"), [(0, "127.0.0.1"), (1, "203.0.113.7")])
+def test_lockout_audit_takes_the_address_the_trusted_proxies_saw(client, cast, settings, proxies, audited):
+    settings.TRUSTED_PROXY_COUNT = proxies
+    forged_then_proxied = "6.6.6.6, 203.0.113.7"  # the client wrote the first entry, our proxy appended the second
+
+    attempt(client, "staff", WRONG, HTTP_X_FORWARDED_FOR=forged_then_proxied, REMOTE_ADDR="127.0.0.1")
+
+    assert AuditEvent.objects.get(action="login.failed").ip == audited
