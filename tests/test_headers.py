@@ -19,12 +19,13 @@ import pytest
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from accounts.models import User
 from adjustments.models import AdjustmentRequest
+from audit.models import AuditEvent
 from api.services import create_token
 from catalog.enums import Level
 from documents.models import Bundle
@@ -343,3 +344,20 @@ def test_cookies_are_secure_httponly_and_same_site_over_https(client, cast):
         "sessionid": (True, True, "Lax"),
         "django_language": (True, True, "Lax"),
     }
+
+
+def test_every_url_refuses_a_post_without_csrf_token_with_the_headers(world):
+    """A forged POST (no CSRF token) to every URL: refused before any view runs, headers and all."""
+    forger = Client(enforce_csrf_checks=True)
+    forger.force_login(world.cast.staff)
+    urls = [url for route in routes() if (url := fill(route, world)) is not None]
+    found, statuses = [], set()
+    events = AuditEvent.objects.count()
+    for url in urls:
+        response = forger.post(url, {"reason": "forged"})
+        statuses.add(response.status_code)
+        found += problems(url, response)
+
+    assert found == []
+    assert 403 in statuses
+    assert AuditEvent.objects.count() == events  # nothing happened
