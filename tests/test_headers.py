@@ -25,8 +25,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from adjustments.models import AdjustmentRequest
-from audit.models import AuditEvent
 from api.services import create_token
+from audit.models import AuditEvent
 from catalog.enums import Level
 from documents.models import Bundle
 from monitoring.enums import ImportKind
