@@ -88,6 +88,22 @@ def test_queue_sorts_by_submission_time(client, cast, spring, logistics):
     assert newest == [cast.college1.name, cast.college2.name]
 
 
+def test_queue_rows_count_each_plans_lines_and_planned_headcount(client, cast, spring, logistics):
+    plan_in(
+        cast.college1,
+        spring,
+        PlanStatus.PROVINCIAL_REVIEW,
+        [(logistics, J, "物流管理", 40), (logistics, J, "电子商务", 30)],
+    )
+    plan_in(cast.college2, spring, PlanStatus.PROVINCIAL_REVIEW, [])
+    client.force_login(cast.provincial_reviewer)
+
+    response = client.get(reverse("review_queue"))
+
+    rows = {plan.institution.name: (plan.line_count, plan.planned) for plan in response.context["page"].object_list}
+    assert rows == {cast.college1.name: (2, 70), cast.college2.name: (0, None)}
+
+
 def _queries_for_queue(client, user) -> int:
     client.get(reverse("review_queue"))  # the first visit stores each plan's rule check
     with CaptureQueriesContext(connection) as captured:
