@@ -21,6 +21,10 @@ from __future__ import annotations
 import contextlib
 import tempfile
 from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from operator import attrgetter
+from typing import NamedTuple
 
 from django.db import connection
 from django.utils import timezone
@@ -59,10 +63,25 @@ STAGE_TYPES = (
     "varchar(64)",
     "bigint",
 )
+# The order of a COPY line (bulk.Batch.copy_text): what depends on the line and result only comes
+# first, as one piece of text remembered per line and result.
+COPY_COLUMNS = (
+    "line_id",
+    "year",
+    "certificate_id",
+    "level",
+    "result",
+    "exam_date",
+    "id_hash",
+    "sealed",
+    "id_masked",
+    "name_masked",
+    "certificate_number",
+    "source_import_id",
+)
 KEY = ("certificate_id", "level", "year", "id_hash")
 UPDATED = ("sealed", "name_masked", "exam_date", "result", "certificate_number", "source_import_id")
 COMPARED = ("name_masked", "exam_date", "result", "certificate_number")
-FLUSH_ROWS = 5_000
 EXAMINED = Result.examined()
 TABLE = Candidate._meta.db_table
 
@@ -71,13 +90,109 @@ class Conflict(Exception):
     """A candidate of this import exists already: write it the upsert way instead."""
 
 
-def copy_line(r: tuple, tail: str) -> str:
-    """One record in COPY's text format. Text needs no escaping: the checks refuse tabs, line breaks
-    and backslashes in names and certificate numbers (checking.UNSAFE_TEXT); bytea goes as \\x hex."""
-    return (
-        f"{r[0]}\t{r[1]}\t{r[2]}\t{r[3]}\t\\\\x{r[4].hex()}\t\\\\x{r[5].hex()}\t{r[6]}\t{r[7]}"
-        f"\t{r[8].isoformat() if r[8] else '\\N'}\t{r[9]}\t{r[10]}{tail}"
-    )
+class Place(NamedTuple):
+    """Where a checked row goes: its line, certificate, level and result, with its COPY text."""
+
+    line: int
+    year: int
+    certificate: int
+    level: str
+    result: str
+    head: str  # line, year, certificate, level and result: the start of a COPY line
+    counted: tuple[int, str]  # (line, result), what the line counts go by
+    dedupe: bytes  # certificate and level, the end of a de-duplication key
+
+    @classmethod
+    def of(cls, line: int, year: int, certificate: int, level: str, result: str) -> Place:
+        head = f"{line}\t{year}\t{certificate}\t{level}\t{result}"
+        return cls(line, year, certificate, level, result, head, (line, result), dedupe_suffix(certificate, level))
+
+
+class ExamDate(NamedTuple):
+    day: date | None
+    text: str  # in COPY's text format
+
+    @classmethod
+    def of(cls, day: date | None) -> ExamDate:
+        return cls(day, day.isoformat() if day is not None else "\\N")
+
+
+def dedupe_suffix(certificate: int, level: str) -> bytes:
+    return certificate.to_bytes(4, "big") + level.encode()
+
+
+HEAD, COUNTED, DEDUPE, DATE_TEXT = attrgetter("head"), attrgetter("counted"), attrgetter("dedupe"), attrgetter("text")
+BYTEA = "\\\\x"  # hex bytea in COPY's text format, its backslash doubled
+
+
+@dataclass
+class Batch:
+    """Checked candidates, column by column, as `CandidateChecker` hands them over: one list per
+    field, one entry per row (records in COLUMNS order are put together only where needed)."""
+
+    places: list[Place]
+    dates: list[ExamDate]
+    digests: list[bytes]
+    sealed: list[bytes]
+    id_masked: list[str]
+    name_masked: list[str]
+    codes: list[str]
+
+    def __len__(self) -> int:
+        return len(self.digests)
+
+    def copy_text(self, tail: str) -> str:
+        """The rows in COPY's text format (COPY_COLUMNS order), each ending with `tail` (a tab, the
+        import's id, a line break). Text needs no escaping: the checks refuse tabs, line breaks and
+        backslashes in names and certificate numbers (checking.UNSAFE_TEXT); bytea goes as hex.
+        str.join over whole columns: a million rows are formatted here."""
+        rows = map(
+            "\t".join,
+            zip(
+                map(HEAD, self.places),
+                map(DATE_TEXT, self.dates),
+                map(BYTEA.__add__, map(bytes.hex, self.digests)),
+                map(BYTEA.__add__, map(bytes.hex, self.sealed)),
+                self.id_masked,
+                self.name_masked,
+                self.codes,
+                strict=True,
+            ),
+        )
+        return tail.join(rows) + tail if self.digests else ""
+
+    def records(self) -> list[tuple]:
+        """(line, year, certificate, level, hash, sealed, masked ID, masked name, date, result, number)."""
+        return [
+            (p.line, p.year, p.certificate, p.level, digest, sealed, id_masked, name_masked, d.day, p.result, code)
+            for p, d, digest, sealed, id_masked, name_masked, code in zip(
+                self.places,
+                self.dates,
+                self.digests,
+                self.sealed,
+                self.id_masked,
+                self.name_masked,
+                self.codes,
+                strict=True,
+            )
+        ]
+
+    def tally(self) -> Counter:
+        """(line, result) → rows."""
+        return Counter(map(COUNTED, self.places))
+
+    @classmethod
+    def of_records(cls, records: list[tuple]) -> Batch:
+        """The inverse of `records`."""
+        return cls(
+            [Place.of(r[0], r[1], r[2], r[3], r[9]) for r in records],
+            [ExamDate.of(r[8]) for r in records],
+            [r[4] for r in records],
+            [r[5] for r in records],
+            [r[6] for r in records],
+            [r[7] for r in records],
+            [r[10] for r in records],
+        )
 
 
 def year_has_candidates(year: int, certificate_ids) -> bool:
@@ -89,27 +204,19 @@ class DirectSink:
 
     def __init__(self, job_id: int):
         self.tail = f"\t{job_id}\n"
-        self.buffer: list[str] = []
-        self.tally: dict[tuple[int, str], int] = {}
+        self.tally: Counter = Counter()
         self.count = 0
         self.cursor = connection.cursor()
-        self._copy_block = self.cursor.cursor.copy(f"COPY {TABLE} ({', '.join(COLUMNS)}) FROM STDIN")
+        self._copy_block = self.cursor.cursor.copy(f"COPY {TABLE} ({', '.join(COPY_COLUMNS)}) FROM STDIN")
         self.copy = self._copy_block.__enter__()
         self.open = True
 
-    def add(self, r: tuple) -> None:
-        self.buffer.append(copy_line(r, self.tail))
-        tally_key = (r[0], r[9])
-        self.tally[tally_key] = self.tally.get(tally_key, 0) + 1
-        self.count += 1
-        if len(self.buffer) >= FLUSH_ROWS:
-            self.copy.write("".join(self.buffer))
-            self.buffer = []
+    def add(self, batch: Batch) -> None:
+        self.copy.write(batch.copy_text(self.tail))
+        self.tally.update(batch.tally())
+        self.count += len(batch)
 
     def finish(self) -> tuple[int, dict]:
-        if self.buffer:
-            self.copy.write("".join(self.buffer))
-            self.buffer = []
         self.open = False
         try:
             self._copy_block.__exit__(None, None, None)
@@ -139,20 +246,16 @@ class SpoolSink:
         if self.postgres:
             self.file = tempfile.TemporaryFile(mode="w+b")  # noqa: SIM115 - closed by close()
             self.tail = f"\t{job_id}\n"
-            self.buffer: list[str] = []
         else:
             self.rows: list[tuple] = []
 
-    def add(self, r: tuple) -> None:
-        self.count += 1
+    def add(self, batch: Batch) -> None:
+        self.count += len(batch)
         if self.postgres:
-            self.buffer.append(copy_line(r, self.tail))
-            if len(self.buffer) >= FLUSH_ROWS:
-                self.file.write("".join(self.buffer).encode())
-                self.buffer = []
+            self.file.write(batch.copy_text(self.tail).encode())
         else:
             # sqlite3's own date adapter is deprecated: dates go in as ISO text, as Django stores them.
-            self.rows.append((*r[:8], r[8].isoformat() if r[8] else None, *r[9:], self.job_id))
+            self.rows.extend((*r[:8], r[8].isoformat() if r[8] else None, *r[9:], self.job_id) for r in batch.records())
 
     def finish(self) -> tuple[int, dict]:
         with connection.cursor() as cursor:
@@ -168,12 +271,10 @@ class SpoolSink:
     def _stage(self, cursor) -> None:
         cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
         if self.postgres:
-            self.file.write("".join(self.buffer).encode())
-            self.buffer = []
             columns = ", ".join(f"{c} {t}" for c, t in zip(COLUMNS, STAGE_TYPES, strict=True))
             cursor.execute(f"CREATE TEMPORARY TABLE {STAGE} ({columns}) ON COMMIT DROP")
             self.file.seek(0)
-            with cursor.cursor.copy(f"COPY {STAGE} ({', '.join(COLUMNS)}) FROM STDIN") as copy:
+            with cursor.cursor.copy(f"COPY {STAGE} ({', '.join(COPY_COLUMNS)}) FROM STDIN") as copy:
                 while chunk := self.file.read(1 << 20):
                     copy.write(chunk)
         else:

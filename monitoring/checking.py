@@ -8,23 +8,30 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
-from operator import itemgetter
+from datetime import date, datetime
+from itertools import batched, compress, filterfalse, repeat
+from operator import attrgetter, concat, is_, itemgetter, ne
 
 from django.utils.translation import gettext as _
 
-from monitoring import crypto, idnumbers
+from monitoring import bulk, crypto, idnumbers
 from monitoring.enums import Result
 from monitoring.lookups import MEMO_LIMIT, Lookups, count_of, date_of, level_of, result_of, text_of
 
 ERROR = "error"
 DUPLICATE = "duplicate"
 # Control characters and the backslash have no place in a name or a certificate number; refusing
-# them also means the COPY text format needs no escaping (bulk.copy_line).
+# them also means the COPY text format needs no escaping (bulk.Batch.copy_text).
 EXAMINED = Result.examined()
 UNSAFE_TEXT = re.compile(r"[\x00-\x1f\x7f\\]")
 MAX_NAME = 50
 MAX_CERTIFICATE_NUMBER = 64
+# Rows checked a column at a time: enough to keep the per-chunk work small, few enough to keep the
+# chunk's lists small next to the sheet python-calamine holds.
+CHUNK_ROWS = 5_000
+NO_DATE = bulk.ExamDate.of(None)
+FIRST16 = itemgetter(slice(0, 16))
+ROW = attrgetter("row")
 
 
 @dataclass(frozen=True)
@@ -40,20 +47,23 @@ class Issue:
 def dedupe_key(digest: bytes, certificate: int, level: str) -> bytes:
     """One candidate, certificate and level, in a few bytes: 16 of the hash keep a million keys small
     (a collision needs ~2^64 candidates)."""
-    return digest[:16] + certificate.to_bytes(4, "big") + level.encode()
+    return digest[:16] + bulk.dedupe_suffix(certificate, level)
 
 
 class Resolved(dict):
-    """text → meaning, computed once per distinct text (an export repeats a few hundred names a
-    million times). Only text is remembered: 1, 1.0 and True are one key to a dict, not to an import."""
+    """key → meaning, computed once per distinct key (an export repeats a few hundred names a
+    million times). Only keys made of `kinds` are remembered (text by default): 1, 1.0 and True are
+    one key to a dict, not to an import. A tuple key is remembered when each of its parts is."""
 
-    def __init__(self, compute):
+    def __init__(self, compute, *, kinds: tuple[type, ...] = (str,)):
         super().__init__()
         self.compute = compute
+        self.kinds = kinds
 
     def __missing__(self, value):
         found = self.compute(value)
-        if type(value) is str and len(self) < MEMO_LIMIT:
+        parts = value if type(value) is tuple else (value,)
+        if len(self) < MEMO_LIMIT and all(type(part) in self.kinds for part in parts):
             self[value] = found
         return found
 
@@ -143,9 +153,32 @@ class RowChecker:
         }
 
 
+def plain_text(values: list, longest: int, *, required: bool) -> tuple[list[str], set[int]]:
+    """A column of text cells stripped, and the positions the fast path leaves to `explain`: not
+    text, empty (when `required`), longer than `longest`, or holding UNSAFE_TEXT."""
+    try:
+        stripped = list(map(str.strip, values))
+    except TypeError:  # a cell that is not text
+        stripped = None
+    if (
+        stripped is not None
+        and (not required or min(map(len, stripped), default=1) > 0)
+        and max(map(len, stripped), default=0) <= longest
+        and not UNSAFE_TEXT.search("".join(stripped))
+    ):
+        return stripped, set()
+    stripped = [v.strip() if type(v) is str else "" for v in values]
+    bad = {
+        i
+        for i, (value, text) in enumerate(zip(values, stripped, strict=True))
+        if type(value) is not str or (required and not text) or len(text) > longest or UNSAFE_TEXT.search(text)
+    }
+    return stripped, bad
+
+
 class CandidateChecker(RowChecker):
-    """Per-candidate rows → records (line, year, certificate, level, hash, sealed, masked ID, masked name,
-    exam date, result, certificate number) in bulk.COLUMNS order."""
+    """Per-candidate rows → bulk.Batch of records (line, year, certificate, level, hash, sealed,
+    masked ID, masked name, exam date, result, certificate number), CHUNK_ROWS rows at a time."""
 
     FIELDS = (
         "institution",
@@ -163,124 +196,139 @@ class CandidateChecker(RowChecker):
         super().__init__(lookups, positions, width=width)
         self.today = today
         self.seen: dict[bytes, int] = {}
-        self.fixed = lookups.institution_id
-        sealer = crypto.Sealer()
-        self.hash, self.seal = sealer.hash, sealer.seal
-        # Text cells as they appear in the file → what they mean, filled in on first sight.
-        self.institutions = Resolved(lookups.institution)
-        self.certificates = Resolved(lookups.certificate)
-        self.levels = Resolved(level_of)
-        self.results = Resolved(result_of)
-        self.dates = Resolved(date_of)
+        self.sealer = crypto.Sealer()
+        self.positions = tuple(positions.get(f) for f in self.FIELDS)
+        # Cells as they appear in the file → what they mean, filled in on first sight: where a row
+        # goes from (institution, certificate, level, major, result), and its exam date.
+        self.places = Resolved(self._place)
+        self.dates = Resolved(self._date, kinds=(str, date, datetime))
+        self.births = idnumbers.Births(today)
 
     def check(self, number: int, cells: list) -> tuple[tuple | None, Issue | None]:
         """One row: (record, None), (None, issue), or (None, None) for an empty row."""
-        found: list = []
-        issues: list = []
-        self.run([(number, cells)], found.append, issues.append)
-        return (found[0] if found else None), (issues[0] if issues else None)
+        batches: list[bulk.Batch] = []
+        issues: list[Issue] = []
+        self.run([(number, cells)], batches.append, issues.append)
+        return (batches[0].records()[0] if batches else None), (issues[0] if issues else None)
 
     def run(self, rows, add, note, *, every: int = 0, progress=None) -> int:
-        """The import's hot loop (a million rows): each good row to `add(record)`, each issue to
-        `note(issue)`; returns the rows read and calls `progress(read)` every `every` rows.
-
-        A plain valid row — nearly all of them — passes with dictionary lookups and C calls only,
-        everything bound to locals; anything unusual goes to `explain`, which says exactly what is
-        wrong (or accepts it after all: a full-width digit, a lower-case x, a date in another form).
-        """
-        width, pick, field_count, fixed = self.width, self.pick, self.field_count, self.fixed
-        institutions, certificates, levels, results, dates = (
-            self.institutions,
-            self.certificates,
-            self.levels,
-            self.results,
-            self.dates,
-        )
-        lines, line_of, year, today = self.lookups.lines, self.lookups.line, self.lookups.year, self.today
-        check_char, birth_date, unsafe = idnumbers.check_char, idnumbers.birth_date, UNSAFE_TEXT.search
-        seen, id_hash, seal, explain = self.seen, self.hash, self.seal, self.explain
-        suffixes: dict[tuple, bytes] = {}
-        read = 0
-        for number, cells in rows:
-            if len(cells) != width:
-                cells = [("" if c is None else c) for c in cells[:width]] + [""] * (width - len(cells))
-            cells.append("")
-            values = pick(cells)
-            if values.count("") == field_count:
-                continue
-            read += 1
-            if every and read % every == 0:
+        """The import's hot loop (a million rows): the good rows of each chunk to `add(batch)`, each
+        issue to `note(issue)` in row order; returns the rows read and calls `progress(read)` each
+        time another `every` rows are read."""
+        read, due = 0, every
+        for chunk in batched(rows, CHUNK_ROWS):
+            read += self._chunk(chunk, add, note)
+            if every and read >= due:
                 progress(read)
-            institution_value, name, id_value, certificate_value, level_value, major, date_value, result_value, code = (
-                values
+                due = (read // every + 1) * every
+        return read
+
+    def _chunk(self, chunk: tuple, add, note) -> int:
+        """One chunk, a column at a time: every check runs over whole columns inside C calls (map,
+        compress, join, one regular expression); the few rows any check doubts go to `explain`,
+        which words what is wrong or accepts the row after all (a full-width digit, a lower-case x, a
+        date in another form). Nearly every row of a real export passes with no Python code of its own."""
+        count = len(chunk)
+        numbers, rows = zip(*chunk, strict=True)
+        width = self.width
+        if min(map(len, rows)) != width or max(map(len, rows)) != width:
+            rows = [[("" if c is None else c) for c in r[:width]] + [""] * (width - len(r)) for r in rows]
+        by_position = list(zip(*rows, strict=True))
+        blank = ("",) * count
+        columns = [by_position[i] if i is not None else blank for i in self.positions]
+        (
+            institution_cells,
+            name_cells,
+            id_cells,
+            certificate_cells,
+            level_cells,
+            majors,
+            date_cells,
+            result_cells,
+            code_cells,
+        ) = columns
+        places = list(
+            map(
+                self.places.__getitem__,
+                zip(institution_cells, certificate_cells, level_cells, majors, result_cells, strict=True),
             )
-            institution = fixed if institution_value == "" else institutions[institution_value]
-            certificate = certificates[certificate_value]
-            level = levels[level_value]
-            result = results[result_value]
-            found = lines.get(key3 := (institution, certificate, level))
-            exam_date = None
-            if (
-                found
-                and result is not None
-                and (fixed is None or institution == fixed)
-                and type(id_value) is str
-                and len(id_value) == 18
-                and id_value.isascii()
-                and (first17 := id_value[:17]).isdigit()
-                and id_value[17] in "0123456789X"
-                and check_char(first17) == id_value[17]
-                and type(name) is str
-                and type(code) is str
-            ):
-                born = birth_date(id_value[6:14])
-                name, code = name.strip(), code.strip()
-                if date_value != "":
-                    exam_date = dates[date_value] if type(date_value) is str else date_of(date_value)
-                plain = (
-                    born is not None
-                    and born <= today
-                    and 0 < len(name) <= MAX_NAME
-                    and len(code) <= MAX_CERTIFICATE_NUMBER
-                    and not unsafe(name + code)
-                    and (
-                        exam_date.year == year if exam_date is not None else date_value == "" and result not in EXAMINED
-                    )
-                )
+        )
+        dates = list(map(self.dates.__getitem__, date_cells))
+        names, doubtful = plain_text(name_cells, MAX_NAME, required=True)
+        codes, doubtful_codes = plain_text(code_cells, MAX_CERTIFICATE_NUMBER, required=False)
+        doubtful |= doubtful_codes
+        doubtful |= idnumbers.failing(id_cells, self.births)
+        doubtful.update(compress(range(count), map(is_, places, repeat(None))))
+        doubtful.update(compress(range(count), map(is_, dates, repeat(None))))
+        for i in compress(range(count), map(is_, dates, repeat(NO_DATE))):
+            if places[i] is not None and places[i].result in EXAMINED:  # a result that needs a date
+                doubtful.add(i)
+
+        ids = list(id_cells)
+        issues: list[Issue] = []
+        dropped: set[int] = set()
+        read = count
+        for i in sorted(doubtful):
+            values = tuple(column[i] for column in columns)
+            if values.count("") == self.field_count:  # an empty row is no row
+                read -= 1
+                dropped.add(i)
+                continue
+            accepted, issue = self.explain(numbers[i], values)
+            if issue is not None:
+                issues.append(issue)
+                dropped.add(i)
             else:
-                plain = False
-            if not plain:
-                record, issue = explain(number, values)
-                if issue is not None:
-                    note(issue)
-                else:
-                    add(record)
-                continue
-            line = found[0][0] if len(found) == 1 else line_of(institution, certificate, level, major)
-            digest = id_hash(id_value)
-            suffix = suffixes.get(key3)
-            if suffix is None:
-                suffix = suffixes[key3] = dedupe_key(b"", certificate, level)
-            first = seen.setdefault(digest[:16] + suffix, number)
-            if first != number:
-                note(self.duplicate(number, first))
-                continue
+                places[i], dates[i], ids[i], names[i], codes[i] = accepted
+        # Positions still in play: all of them, or those the checks did not drop.
+        kept = list(filterfalse(dropped.__contains__, range(count))) if dropped else range(count)
+        digests = self.sealer.hash_many(list(map(ids.__getitem__, kept)) if dropped else ids)
+        keys = map(concat, map(FIRST16, digests), map(bulk.DEDUPE, map(places.__getitem__, kept)))
+        firsts = list(map(self.seen.setdefault, keys, map(numbers.__getitem__, kept)))
+        repeated = list(compress(range(len(kept)), map(ne, firsts, map(numbers.__getitem__, kept))))
+        if repeated:
+            issues.extend(self.duplicate(numbers[kept[j]], firsts[j]) for j in repeated)
+            issues.sort(key=ROW)
+            digests = list(map(digests.__getitem__, filterfalse(set(repeated).__contains__, range(len(kept)))))
+            kept = list(map(kept.__getitem__, filterfalse(set(repeated).__contains__, range(len(kept)))))
+        if dropped or repeated:
+            places, dates, ids, names, codes = (
+                list(map(column.__getitem__, kept)) for column in (places, dates, ids, names, codes)
+            )
+        for issue in issues:
+            note(issue)
+        if digests:
             add(
-                (
-                    line,
-                    year,
-                    certificate,
-                    level,
-                    digest,
-                    seal(name, id_value),
-                    id_value[:3] + "***********" + id_value[-4:],
-                    name[0] + "*" * (len(name) - 2) + name[-1] if len(name) > 2 else mask_name(name),
-                    exam_date,
-                    result,
-                    code,
+                bulk.Batch(
+                    places=places,
+                    dates=dates,
+                    digests=digests,
+                    sealed=self.sealer.seal_many(names, ids),
+                    id_masked=idnumbers.mask_column(ids),
+                    name_masked=list(map(mask_name, names)),
+                    codes=codes,
                 )
             )
         return read
+
+    def _place(self, key: tuple) -> bulk.Place | None:
+        """Where a row with these cells goes, or None (`explain` then says why)."""
+        institution_value, certificate_value, level_value, major, result_value = key
+        problems: list[str] = []
+        institution = self.institution(institution_value, problems)
+        certificate, level = self.certificate_and_level(certificate_value, level_value, problems)
+        result = result_of(result_value)
+        if problems or result is None:
+            return None
+        line = self.lookups.line(institution, certificate, level, major)
+        return None if line is None else bulk.Place.of(line, self.lookups.year, certificate, level, result)
+
+    def _date(self, value) -> bulk.ExamDate | None:
+        """NO_DATE for an empty cell, the exam date if it is one in the import's year, else None."""
+        if value == "" or value is None:
+            return NO_DATE
+        found = date_of(value)
+        return bulk.ExamDate.of(found) if found is not None and found.year == self.lookups.year else None
 
     def duplicate(self, number: int, first: int) -> Issue:
         return Issue(
@@ -289,30 +337,10 @@ class CandidateChecker(RowChecker):
             DUPLICATE,
         )
 
-    def accept(self, number, line, certificate, level, id_number, name, exam_date, result, code):
-        """A good row the slow path let through: de-duplicated, hashed, sealed and masked."""
-        digest = self.hash(id_number)
-        first = self.seen.setdefault(dedupe_key(digest, certificate, level), number)
-        if first != number:
-            return None, self.duplicate(number, first)
-        record = (
-            line,
-            self.lookups.year,
-            certificate,
-            level,
-            digest,
-            self.seal(name, id_number),
-            idnumbers.mask(id_number),
-            mask_name(name),
-            exam_date,
-            result,
-            code,
-        )
-        return record, None
-
     def explain(self, number: int, values: tuple) -> tuple[tuple | None, Issue | None]:
-        """The slow path: every problem of the row, in words; a row that is fine after all (a full-width
-        digit, a lower-case x, a date as text in another format) is accepted."""
+        """The slow path: every problem of the row, in words, as (None, issue); a row that is fine
+        after all (a full-width digit, a lower-case x, a date as text in another format) comes back
+        as ((place, exam date, ID number, name, certificate number), None), cleaned."""
         institution_value, name, id_value, certificate_value, level_value, major, date_value, result_value, code = (
             values
         )
@@ -347,7 +375,8 @@ class CandidateChecker(RowChecker):
             problems.append(_("the certificate number holds control characters or a backslash"))
         if problems:
             return None, Issue(number, "；".join(problems))
-        return self.accept(number, line, certificate, level, id_number, name, exam_date, result, code)
+        place = bulk.Place.of(line, self.lookups.year, certificate, level, result)
+        return (place, bulk.ExamDate.of(exam_date), id_number, name, code), None
 
     def _exam_date(self, value, result: str | None, problems: list[str]) -> date | None:
         if value == "" or value is None:

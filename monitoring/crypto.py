@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import itertools
 import os
+import struct
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import repeat
+from operator import add
 from pathlib import Path
 
 from cryptography.hazmat.primitives import hashes
@@ -28,6 +31,7 @@ VERSION = b"\x01"
 NONCE_BYTES = 12
 SEPARATOR = "\x1f"
 AAD = b"onex.monitoring.candidate"
+NONCE = struct.Struct(">8sI")  # the random prefix, then the counter
 
 
 @dataclass(frozen=True)
@@ -96,16 +100,25 @@ class _Nonces:
     §8.2.1, deterministic construction): unique without a system call for every row."""
 
     def __init__(self):
+        self.lock = threading.Lock()
+        self.start()
+
+    def start(self) -> None:
         self.prefix = os.urandom(8)
-        self.counter = itertools.count()
+        self.counter = 0
         self.pid = os.getpid()
 
+    def reserve(self, count: int) -> tuple[bytes, int]:
+        """(prefix, first counter) of `count` nonces no other caller gets, in any thread."""
+        with self.lock:
+            if self.counter + count > 1 << 32 or self.pid != os.getpid():  # exhausted, or a forked child
+                self.start()
+            first = self.counter
+            self.counter += count
+            return self.prefix, first
+
     def next(self) -> bytes:
-        n = next(self.counter)
-        if n >= 1 << 32 or self.pid != os.getpid():  # exhausted, or a forked child: start afresh
-            self.__init__()
-            n = next(self.counter)
-        return self.prefix + n.to_bytes(4, "big")
+        return NONCE.pack(*self.reserve(1))
 
 
 _nonces = _Nonces()
@@ -114,7 +127,8 @@ _nonces = _Nonces()
 def forget_keys() -> None:
     """Drop the cached keys (after the environment changed, e.g. in tests)."""
     keys.cache_clear()
-    _nonces.__init__()
+    with _nonces.lock:
+        _nonces.start()
 
 
 def id_hash(number: str) -> bytes:
@@ -144,6 +158,26 @@ class Sealer:
     def seal(self, name: str, number: str) -> bytes:
         nonce = _nonces.next()
         return VERSION + nonce + self.aead.encrypt(nonce, f"{name}{SEPARATOR}{number}".encode(), AAD)
+
+    def hash_many(self, numbers: list[str]) -> list[bytes]:
+        """`hash` of each number (ASCII: checked before), the loop kept to C calls on locals."""
+        inner, outer, out = self.inner.copy, self.outer.copy, []
+        append = out.append
+        for number in numbers:
+            first = inner()
+            first.update(number.encode())
+            second = outer()
+            second.update(first.digest())
+            append(second.digest())
+        return out
+
+    def seal_many(self, names: list[str], numbers: list[str]) -> list[bytes]:
+        """`seal` of each (name, number) pair, with consecutive nonces; the loops run inside map()."""
+        prefix, first = _nonces.reserve(len(numbers))
+        nonces = list(map(NONCE.pack, repeat(prefix), range(first, first + len(numbers))))
+        plain = map(str.encode, map(SEPARATOR.join, zip(names, numbers, strict=True)))
+        sealed = map(self.aead.encrypt, nonces, plain, repeat(AAD))
+        return list(map(add, map(VERSION.__add__, nonces), sealed))
 
 
 def unseal(blob: bytes) -> tuple[str, str]:

@@ -37,7 +37,7 @@ def test_direct_copy_meeting_an_existing_candidate_raises_conflict(client, cast,
     with pytest.raises(bulk.Conflict), transaction.atomic():
         sink = bulk.DirectSink(job.pk)
         try:
-            sink.add(row)
+            sink.add(bulk.Batch.of_records([row]))
             sink.finish()
         finally:
             sink.close()

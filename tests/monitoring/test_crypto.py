@@ -72,3 +72,15 @@ def test_nonces_never_repeat_within_a_process():
     sealed = [crypto.seal("张三", "11010519491231002X") for _ in range(1000)]
 
     assert len({value[1:13] for value in sealed}) == 1000
+
+
+def test_hash_many_and_seal_many_give_what_hash_and_seal_give_one_by_one():
+    numbers = ["11010519491231002X", "340104200503070019", "11010519491231002X"]
+    names = ["张三", "李四", "王五"]
+    sealer = crypto.Sealer()
+
+    sealed = sealer.seal_many(names, numbers)
+
+    assert sealer.hash_many(numbers) == [crypto.id_hash(n) for n in numbers]
+    assert [crypto.unseal(s) for s in sealed] == list(zip(names, numbers, strict=True))
+    assert len({s[1:13] for s in [*sealed, *sealer.seal_many(names, numbers), crypto.seal("张三", numbers[0])]}) == 7

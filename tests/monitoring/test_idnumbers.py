@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from monitoring.idnumbers import IdNumberError, check_char, clean, make_valid, mask
+from monitoring.idnumbers import Births, IdNumberError, check_char, clean, failing, make_valid, mask, mask_column
 
 # The example in GB 11643-1999's appendix.
 STANDARD_EXAMPLE = "11010519491231002X"
@@ -60,3 +60,53 @@ def test_messages_never_hold_the_whole_number():
 
     assert wrong not in refused.value.message
     assert mask(wrong) in refused.value.message
+
+
+def test_failing_column_doubts_exactly_the_rows_clean_would_change_or_refuse():
+    today = date(2027, 6, 1)
+    good = make_valid("34010420050307001")
+    ending_x = next(n for n in (make_valid(f"340104200503070{d:02d}") for d in range(100)) if n.endswith("X"))
+    values = [
+        good,
+        ending_x,
+        ending_x.lower(),  # clean accepts it, upper-cased
+        "".join(chr(ord(c) + 0xFEE0) for c in good),  # full-width digits
+        good[:-1] + ("0" if good[-1] != "0" else "1"),  # check digit
+        make_valid("34010420300101001"),  # born after today
+        make_valid("34010418990101001"),  # born before 1900
+        make_valid("34010420050230001"),  # no such day
+        good[:17],
+        good + "1",
+        f"{good}\n{good}",
+        1.101011990030712e17,
+        None,
+        "",
+    ]
+
+    doubted = failing(values, Births(today))
+
+    plain = set()
+    for i, value in enumerate(values):
+        try:
+            if clean(value, today=today) == value:
+                plain.add(i)
+        except IdNumberError:
+            pass
+    assert doubted == set(range(len(values))) - plain
+    assert plain == {0, 1}
+
+
+def test_failing_column_of_plain_numbers_doubts_none():
+    numbers = [make_valid(f"{340100 + n:06d}20050307{n % 1000:03d}") for n in range(500)]
+
+    assert failing(numbers, Births(date(2027, 6, 1))) == set()
+    assert failing([*numbers[:10], numbers[0][:17] + "Y"], Births(date(2027, 6, 1))) == {10}
+    assert failing([*numbers[:3], f"{numbers[0]}\n{numbers[1]}"], Births(date(2027, 6, 1))) == {3}
+
+
+def test_mask_column_masks_each_number_like_mask():
+    numbers = [STANDARD_EXAMPLE, make_valid("34010420050307001")]
+
+    assert mask_column(numbers) == [mask(n) for n in numbers]
+    assert mask_column(numbers)[0] == "110***********002X"
+    assert mask_column([]) == []

@@ -8,7 +8,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import translation
 
-from monitoring import crypto
+from monitoring import checking, crypto
 from monitoring.enums import ImportMode, ImportStatus, ProgressSource, Result
 from monitoring.idnumbers import mask
 from monitoring.models import Candidate, CertificateProgress, ColumnLayout, InstitutionProgress, LineProgress
@@ -141,6 +141,40 @@ def test_import_duplicate_candidate_counts_once(client, cast, plans, tmp_path, f
     assert (job.rows_written, job.duplicates, job.error_count) == (1, 1, 0)
     assert [(i["row"], i["kind"]) for i in job.issues] == [(3, "duplicate")]
     assert counts(line_of(plans["school"], plans["logistics"], M)) == (1, 1, 0)
+
+
+def test_import_chunks_keep_row_order_for_duplicates_and_bad_rows(client, cast, plans, tmp_path, frozen, monkeypatch):
+    """Rows are checked a chunk at a time: duplicates across chunks, and a row the fast path leaves
+    to the slow one meeting a duplicate in its own chunk, are told as they would be row by row."""
+    monkeypatch.setattr(checking, "CHUNK_ROWS", 3)
+    first, ending_x, bad, last = id_number(), id_number(), id_number(), id_number()
+    while not ending_x.endswith("X"):
+        ending_x = id_number()
+    path = write_xlsx(
+        tmp_path / "chunks.xlsx",
+        [
+            CANDIDATE_HEADERS,
+            ["甲", first, LOGISTICS, "中级", None, "", ""],  # row 2
+            ["乙", ending_x, LOGISTICS, "中级", None, "", ""],  # row 3
+            ["乙", ending_x.lower(), LOGISTICS, "中级", None, "", ""],  # row 4: the slow path, a duplicate
+            ["丙", bad_check_digit(bad), LOGISTICS, "中级", None, "", ""],  # row 5, next chunk
+            ["甲", first, LOGISTICS, "中级", None, "", ""],  # row 6: duplicate of row 2
+            ["丁", last.lower(), LOGISTICS, "中级", None, "", ""],  # row 7
+        ],
+    )
+    client.force_login(cast.staff)
+
+    job = run_import(client, path)
+
+    assert (job.rows_read, job.rows_written, job.error_count, job.duplicates) == (6, 3, 1, 2)
+    assert [(i["row"], i["kind"]) for i in job.issues] == [(4, "duplicate"), (5, "error"), (6, "duplicate")]
+    assert job.issues[0]["message"] == said(
+        "the same candidate, certificate and level as row %(first)s: skipped", first=3
+    )
+    assert job.issues[2]["message"] == said(
+        "the same candidate, certificate and level as row %(first)s: skipped", first=2
+    )
+    assert counts(line_of(plans["school"], plans["logistics"], M)) == (3, 0, 0)
 
 
 def test_import_again_updates_a_changed_result_and_keeps_one_row(client, cast, plans, tmp_path, frozen):
