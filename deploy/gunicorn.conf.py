@@ -34,10 +34,11 @@ control_socket_disable = True
 # Only nginx may tell us the scheme (X-Forwarded-Proto): its address(es), comma-separated.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
-# Access log without personal data: no client address, no user, no query string (search terms,
-# names), no referrer or user agent; method, path, status, bytes and milliseconds.
-# nginx logs the client address for rate limiting and abuse; the application logs who did what (audit).
-accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
+# The application logs every request itself (logger onex.request, redacted JSON), so gunicorn's access log is
+# off unless GUNICORN_ACCESS_LOG names a file ("-": standard output). Its format has no personal data: no client
+# address, no user, no query string (search terms, names), no referrer or user agent; method, path, status,
+# bytes and milliseconds.
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "") or None
 access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "WARNING").lower()
