@@ -43,7 +43,13 @@ class Rule:
 
 
 # "<requests>/<seconds>"; the RATE_LIMITS setting overrides them (onex/settings.py, from the environment).
-DEFAULTS = {"login-ip": "30/300", "login-username": "10/300", "export": "60/600", "reveal": "20/3600"}
+DEFAULTS = {
+    "login-ip": "30/300",
+    "login-username": "10/300",
+    "export": "60/600",
+    "reveal": "20/3600",
+    "id-lookup": "60/600",  # a search by a whole ID number says whether that person sat an exam
+}
 
 
 def rule(name: str) -> Rule:

@@ -221,6 +221,7 @@ RATE_LIMITS = {
     "login-username": envstr("RATE_LIMIT_LOGIN_USERNAME", "10/300"),
     "export": envstr("RATE_LIMIT_EXPORT", "60/600"),  # per user, Excel/PDF/Word built on demand
     "reveal": envstr("RATE_LIMIT_REVEAL", "20/3600"),  # per user, ID numbers shown in full
+    "id-lookup": envstr("RATE_LIMIT_ID_LOOKUP", "60/600"),  # per user, candidates searched by a whole ID number
 }
 RATE_LIMIT_CACHE = "default"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "onex"}}

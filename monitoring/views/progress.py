@@ -67,6 +67,7 @@ def line_progress(request, pk: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@rate_limit("id-lookup", methods=("POST",))
 def line_candidates(request, pk: int):
     line = get_line_for_user(request.user, pk)
     candidates = Candidate.objects.filter(line=line).order_by("pk")
