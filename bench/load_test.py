@@ -6,7 +6,7 @@ Then the same wrk against a bare Django view on the same server (bench/load_urls
 Prints requests per second, p50 / p95 / p99 and the error count (non-2xx responses, redirects to the
 login page included, plus socket errors and timeouts) of each, and their ratio; exits 1 if any error.
 
-Data (database onex_load, built once and reused; --rebuild builds it again, ~10 minutes): the national
+Data (database onex_load, built once and reused; --rebuild builds it again, ~20 minutes on 2 cores): the national
 data of bench/bench_dashboard.py (11,000 institutions, 300,000 approved lines, 5,000,000 candidates,
 six checkpoints) plus this year's autumn round: 11,000 plans of 27 lines, 8,800 in provincial review
 (their rule checks stored, as the worker does) and 2,200 still drafts.
