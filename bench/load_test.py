@@ -429,10 +429,9 @@ def main() -> int:
         check=True,
     )
     workers, worker_class = gunicorn_workers(env)
-    production = "onex.settings_production" if "onex.settings_production" in sys.modules else "onex.settings"
     print(
         f"server: gunicorn {workers} {worker_class} workers (deploy/gunicorn.conf.py) on {os.cpu_count()} CPUs shared "
-        f"with other work; settings {production} via bench/load_settings.py; DEBUG {settings.DEBUG}; "
+        f"with other work; settings onex.settings_production via bench/load_settings.py; DEBUG {settings.DEBUG}; "
         f"CONN_MAX_AGE {settings.DATABASES['default']['CONN_MAX_AGE']}; sessions {settings.SESSION_ENGINE}"
     )
     failed = False
