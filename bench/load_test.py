@@ -217,6 +217,11 @@ class Server:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {**os.environ, **SERVER_ENV, "STATIC_ROOT": static_root, **env}
+        # Production settings want the ID-number key given: the one the data was built with (var/, see
+        # monitoring.crypto), so the pages read the candidates' sealed ID numbers as in real use.
+        from monitoring.crypto import dev_key_path
+
+        self.env.setdefault("ONEX_ID_KEY_FILE", str(dev_key_path()))
         handle, self.log = tempfile.mkstemp(prefix="onex_load_gunicorn_", suffix=".log")
         os.close(handle)
         self.process = None

@@ -49,5 +49,19 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-# Real e-mail unless told otherwise (the base settings print e-mails to the console).
+# Real e-mail unless told otherwise (the base settings print e-mails to the console): SMTP to a relay.
 MAILERS = {"default": {"BACKEND": envstr("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")}}
+if MAILERS["default"]["BACKEND"] == "django.core.mail.backends.smtp.EmailBackend":
+    MAILERS["default"]["OPTIONS"] = {
+        "host": envstr("EMAIL_HOST", "localhost"),
+        "port": envint("EMAIL_PORT", 25),
+        "username": envstr("EMAIL_HOST_USER"),
+        "password": envstr("EMAIL_HOST_PASSWORD"),
+        "use_tls": envbool("EMAIL_USE_TLS"),
+        "timeout": envint("EMAIL_TIMEOUT", 30),
+    }
+
+# The key that seals candidates' ID numbers must be the same on every machine: without it each machine
+# would make a key file of its own in var/ and could not read what the others wrote.
+if not envstr("ONEX_ID_KEY"):
+    raise ImproperlyConfigured("Set ONEX_ID_KEY (or ONEX_ID_KEY_FILE): base64 of 32 random bytes, the same everywhere.")
