@@ -29,9 +29,11 @@ from typing import NamedTuple
 from django.db import connection
 from django.utils import timezone
 
+from monitoring import crypto, idnumbers, sealing
 from monitoring.enums import ProgressSource, Result
 from monitoring.models import Candidate, LineProgress
 from monitoring.rollups import chunks
+from monitoring.sealing import mask_name
 from plans.models import PlanLine
 
 STAGE = "monitoring_candidate_stage"
@@ -63,7 +65,7 @@ STAGE_TYPES = (
     "varchar(64)",
     "bigint",
 )
-# The order of a COPY line (bulk.Batch.copy_text): what depends on the line and result only comes
+# The order of a COPY line (sealing.copy_text): what depends on the line and result only comes
 # first, as one piece of text remembered per line and result.
 COPY_COLUMNS = (
     "line_id",
@@ -122,77 +124,49 @@ def dedupe_suffix(certificate: int, level: str) -> bytes:
 
 
 HEAD, COUNTED, DEDUPE, DATE_TEXT = attrgetter("head"), attrgetter("counted"), attrgetter("dedupe"), attrgetter("text")
-BYTEA = "\\\\x"  # hex bytea in COPY's text format, its backslash doubled
 
 
 @dataclass
 class Batch:
-    """Checked candidates, column by column, as `CandidateChecker` hands them over: one list per
-    field, one entry per row (records in COLUMNS order are put together only where needed)."""
+    """Checked, de-duplicated candidates, column by column, as `CandidateChecker` hands them over:
+    one list per field, one entry per row. Names and ID numbers are still in the clear: the sinks
+    seal and mask them on the way out (monitoring.sealing), and nothing else reads them."""
 
     places: list[Place]
     dates: list[ExamDate]
     digests: list[bytes]
-    sealed: list[bytes]
-    id_masked: list[str]
-    name_masked: list[str]
+    names: list[str]
+    numbers: list[str]
     codes: list[str]
 
     def __len__(self) -> int:
         return len(self.digests)
 
-    def copy_text(self, tail: str) -> str:
-        """The rows in COPY's text format (COPY_COLUMNS order), each ending with `tail` (a tab, the
-        import's id, a line break). Text needs no escaping: the checks refuse tabs, line breaks and
-        backslashes in names and certificate numbers (checking.UNSAFE_TEXT); bytea goes as hex.
-        str.join over whole columns: a million rows are formatted here."""
-        rows = map(
-            "\t".join,
-            zip(
-                map(HEAD, self.places),
-                map(DATE_TEXT, self.dates),
-                map(BYTEA.__add__, map(bytes.hex, self.digests)),
-                map(BYTEA.__add__, map(bytes.hex, self.sealed)),
-                self.id_masked,
-                self.name_masked,
-                self.codes,
-                strict=True,
-            ),
+    def columns(self) -> tuple:
+        """What monitoring.sealing makes COPY text of: plain lists, one per field."""
+        return (
+            list(map(HEAD, self.places)),
+            list(map(DATE_TEXT, self.dates)),
+            self.digests,
+            self.names,
+            self.numbers,
+            self.codes,
         )
-        return tail.join(rows) + tail if self.digests else ""
 
-    def records(self) -> list[tuple]:
+    def records(self, sealer: crypto.Sealer) -> list[tuple]:
         """(line, year, certificate, level, hash, sealed, masked ID, masked name, date, result, number)."""
+        sealed = sealer.seal_many(self.names, self.numbers)
+        id_masked = idnumbers.mask_column(self.numbers)
         return [
-            (p.line, p.year, p.certificate, p.level, digest, sealed, id_masked, name_masked, d.day, p.result, code)
-            for p, d, digest, sealed, id_masked, name_masked, code in zip(
-                self.places,
-                self.dates,
-                self.digests,
-                self.sealed,
-                self.id_masked,
-                self.name_masked,
-                self.codes,
-                strict=True,
+            (p.line, p.year, p.certificate, p.level, digest, seal, masked, mask_name(name), d.day, p.result, code)
+            for p, d, digest, seal, masked, name, code in zip(
+                self.places, self.dates, self.digests, sealed, id_masked, self.names, self.codes, strict=True
             )
         ]
 
     def tally(self) -> Counter:
         """(line, result) → rows."""
         return Counter(map(COUNTED, self.places))
-
-    @classmethod
-    def of_records(cls, records: list[tuple]) -> Batch:
-        """The inverse of `records`."""
-        return cls(
-            [Place.of(r[0], r[1], r[2], r[3], r[9]) for r in records],
-            [ExamDate.of(r[8]) for r in records],
-            [r[4] for r in records],
-            [r[5] for r in records],
-            [r[6] for r in records],
-            [r[7] for r in records],
-            [r[10] for r in records],
-        )
 
 
 def year_has_candidates(year: int, certificate_ids) -> bool:
@@ -203,18 +177,19 @@ class DirectSink:
     """COPY into the candidate table as rows arrive (PostgreSQL, inside the job's transaction)."""
 
     def __init__(self, job_id: int):
-        self.tail = f"\t{job_id}\n"
         self.tally: Counter = Counter()
         self.count = 0
         self.cursor = connection.cursor()
         self._copy_block = self.cursor.cursor.copy(f"COPY {TABLE} ({', '.join(COPY_COLUMNS)}) FROM STDIN")
         self.copy = self._copy_block.__enter__()
         self.open = True
+        self.tail = f"\t{job_id}\n"
+        self.sealer = crypto.Sealer()
 
     def add(self, batch: Batch) -> None:
-        self.copy.write(batch.copy_text(self.tail))
         self.tally.update(batch.tally())
         self.count += len(batch)
+        self.copy.write(sealing.sealed_text(self.sealer, self.tail, batch.columns()))
 
     def finish(self) -> tuple[int, dict]:
         self.open = False
@@ -248,14 +223,17 @@ class SpoolSink:
             self.tail = f"\t{job_id}\n"
         else:
             self.rows: list[tuple] = []
+        self.sealer = crypto.Sealer()
 
     def add(self, batch: Batch) -> None:
         self.count += len(batch)
         if self.postgres:
-            self.file.write(batch.copy_text(self.tail).encode())
+            self.file.write(sealing.sealed_text(self.sealer, self.tail, batch.columns()).encode())
         else:
             # sqlite3's own date adapter is deprecated: dates go in as ISO text, as Django stores them.
-            self.rows.extend((*r[:8], r[8].isoformat() if r[8] else None, *r[9:], self.job_id) for r in batch.records())
+            self.rows.extend(
+                (*r[:8], r[8].isoformat() if r[8] else None, *r[9:], self.job_id) for r in batch.records(self.sealer)
+            )
 
     def finish(self) -> tuple[int, dict]:
         with connection.cursor() as cursor:

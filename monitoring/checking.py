@@ -71,15 +71,6 @@ class Resolved(dict):
         return self[value]
 
 
-def mask_name(name: str) -> str:
-    """张三丰 → 张*丰, 张三 → 张*: enough to recognise someone on a list, not to identify them."""
-    if len(name) <= 1:
-        return "*"
-    if len(name) == 2:
-        return name[0] + "*"
-    return name[0] + "*" * (len(name) - 2) + name[-1]
-
-
 class RowChecker:
     """Shared by both kinds: which institution a row belongs to, and its certificate and level.
 
@@ -209,7 +200,7 @@ class CandidateChecker(RowChecker):
         batches: list[bulk.Batch] = []
         issues: list[Issue] = []
         self.run([(number, cells)], batches.append, issues.append)
-        return (batches[0].records()[0] if batches else None), (issues[0] if issues else None)
+        return (batches[0].records(self.sealer)[0] if batches else None), (issues[0] if issues else None)
 
     def run(self, rows, add, note, *, every: int = 0, progress=None) -> int:
         """The import's hot loop (a million rows): the good rows of each chunk to `add(batch)`, each
@@ -298,17 +289,7 @@ class CandidateChecker(RowChecker):
         for issue in issues:
             note(issue)
         if digests:
-            add(
-                bulk.Batch(
-                    places=places,
-                    dates=dates,
-                    digests=digests,
-                    sealed=self.sealer.seal_many(names, ids),
-                    id_masked=idnumbers.mask_column(ids),
-                    name_masked=list(map(mask_name, names)),
-                    codes=codes,
-                )
-            )
+            add(bulk.Batch(places=places, dates=dates, digests=digests, names=names, numbers=ids, codes=codes))
         return read
 
     def _place(self, key: tuple) -> bulk.Place | None:

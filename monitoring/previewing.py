@@ -8,10 +8,11 @@ from pathlib import Path
 from django.utils import timezone
 
 from monitoring import columns, idnumbers, xlsx
-from monitoring.checking import DUPLICATE, CandidateChecker, TotalsChecker, mask_name
+from monitoring.checking import DUPLICATE, CandidateChecker, TotalsChecker
 from monitoring.enums import ImportKind
 from monitoring.lookups import Lookups, date_of, text_of
 from monitoring.models import ProgressImport
+from monitoring.sealing import mask_name
 
 PREVIEW_ROWS = 10
 

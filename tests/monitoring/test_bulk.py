@@ -20,24 +20,19 @@ def test_direct_copy_meeting_an_existing_candidate_raises_conflict(client, cast,
     _one_candidate(client, cast, tmp_path, [["甲", id_number(), LOGISTICS, "中级", None, "", ""]])
     existing = Candidate.objects.get()
     job = ProgressImport.objects.get()
-    row = (
-        existing.line_id,
-        2027,
-        existing.certificate_id,
-        existing.level,
-        bytes(existing.id_hash),
-        b"\x01",
-        existing.id_masked,
-        "乙*",
-        None,
-        "registered",
-        "",
+    batch = bulk.Batch(
+        places=[bulk.Place.of(existing.line_id, 2027, existing.certificate_id, existing.level, "registered")],
+        dates=[bulk.ExamDate.of(None)],
+        digests=[bytes(existing.id_hash)],
+        names=["乙"],
+        numbers=[id_number()],
+        codes=[""],
     )
 
     with pytest.raises(bulk.Conflict), transaction.atomic():
         sink = bulk.DirectSink(job.pk)
         try:
-            sink.add(bulk.Batch.of_records([row]))
+            sink.add(batch)
             sink.finish()
         finally:
             sink.close()
