@@ -85,7 +85,8 @@ def run(job_id: int) -> str:
         except xlsx.UnreadableFile as exc:
             _finish(job, ImportStatus.REFUSED, exc.message)
         except Exception:
-            # The traceback names no candidate: rows travel as hashes and sealed bytes past the checks.
+            # The traceback names no candidate: what reaches the database (and its messages) is hashed,
+            # sealed and masked, and no check words a whole ID number.
             logger.exception("progress import %s failed", job.pk)
             _finish(
                 job, ImportStatus.FAILED, _("The import failed and nothing was written. Try again, or tell the office.")
