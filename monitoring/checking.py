@@ -6,6 +6,7 @@ An issue never holds a whole ID number: the checkers only ever put the masked fo
 
 from __future__ import annotations
 
+import gc
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -207,11 +208,19 @@ class CandidateChecker(RowChecker):
         issue to `note(issue)` in row order; returns the rows read and calls `progress(read)` each
         time another `every` rows are read."""
         read, due = 0, every
-        for chunk in batched(rows, CHUNK_ROWS):
-            read += self._chunk(chunk, add, note)
-            if every and read >= due:
-                progress(read)
-                due = (read // every + 1) * every
+        # The loop makes no reference cycles, only short-lived lists and tuples by the million: the
+        # cyclic collector would keep rescanning them for nothing (a tenth of the loop's time).
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            for chunk in batched(rows, CHUNK_ROWS):
+                read += self._chunk(chunk, add, note)
+                if every and read >= due:
+                    progress(read)
+                    due = (read // every + 1) * every
+        finally:
+            if collecting:
+                gc.enable()
         return read
 
     def _chunk(self, chunk: tuple, add, note) -> int:
