@@ -100,23 +100,23 @@ class Place(NamedTuple):
     certificate: int
     level: str
     result: str
-    head: str  # line, year, certificate, level and result: the start of a COPY line
+    head: bytes  # line, year, certificate, level and result: the start of a COPY line, encoded
     counted: tuple[int, str]  # (line, result), what the line counts go by
     dedupe: bytes  # certificate and level, the end of a de-duplication key
 
     @classmethod
     def of(cls, line: int, year: int, certificate: int, level: str, result: str) -> Place:
-        head = f"{line}\t{year}\t{certificate}\t{level}\t{result}"
+        head = f"{line}\t{year}\t{certificate}\t{level}\t{result}".encode()
         return cls(line, year, certificate, level, result, head, (line, result), dedupe_suffix(certificate, level))
 
 
 class ExamDate(NamedTuple):
     day: date | None
-    text: str  # in COPY's text format
+    text: bytes  # in COPY's text format, encoded
 
     @classmethod
     def of(cls, day: date | None) -> ExamDate:
-        return cls(day, day.isoformat() if day is not None else "\\N")
+        return cls(day, day.isoformat().encode() if day is not None else b"\\N")
 
 
 def dedupe_suffix(certificate: int, level: str) -> bytes:
@@ -183,7 +183,7 @@ class DirectSink:
         self._copy_block = self.cursor.cursor.copy(f"COPY {TABLE} ({', '.join(COPY_COLUMNS)}) FROM STDIN")
         self.copy = self._copy_block.__enter__()
         self.open = True
-        self.tail = f"\t{job_id}\n"
+        self.tail = f"\t{job_id}\n".encode()
         self.sealer = crypto.Sealer()
 
     def add(self, batch: Batch) -> None:
@@ -220,7 +220,7 @@ class SpoolSink:
         self.postgres = connection.vendor == "postgresql"
         if self.postgres:
             self.file = tempfile.TemporaryFile(mode="w+b")  # noqa: SIM115 - closed by close()
-            self.tail = f"\t{job_id}\n"
+            self.tail = f"\t{job_id}\n".encode()
         else:
             self.rows: list[tuple] = []
         self.sealer = crypto.Sealer()
@@ -228,7 +228,7 @@ class SpoolSink:
     def add(self, batch: Batch) -> None:
         self.count += len(batch)
         if self.postgres:
-            self.file.write(sealing.sealed_text(self.sealer, self.tail, batch.columns()).encode())
+            self.file.write(sealing.sealed_text(self.sealer, self.tail, batch.columns()))
         else:
             # sqlite3's own date adapter is deprecated: dates go in as ISO text, as Django stores them.
             self.rows.extend(

@@ -140,16 +140,17 @@ def failing(values: list, births: Births) -> set[int]:
     return bad
 
 
-def mask_column(numbers: list[str]) -> list[str]:
+def mask_column(numbers: list[str], *, encoded: bool = False) -> list:
     """`mask` of each of a column of valid (18-character) numbers: in one string of them all, the
-    middle eleven characters of every line are starred in place, eleven strided writes in all."""
+    middle eleven characters of every line are starred in place, eleven strided writes in all.
+    `encoded`: as ASCII bytes, for COPY."""
     if not numbers:
         return []
     text = bytearray("\n".join(numbers).encode("ascii"))
     stars = b"*" * len(numbers)
     for offset in range(3, 14):
         text[offset::19] = stars
-    return text.decode("ascii").split("\n")
+    return bytes(text).split(b"\n") if encoded else text.decode("ascii").split("\n")
 
 
 def make_valid(first17: str) -> str:

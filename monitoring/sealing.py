@@ -8,9 +8,11 @@ sealing it saved, and the machine's second core is PostgreSQL's, which indexes t
 
 from __future__ import annotations
 
+from binascii import hexlify
+
 from monitoring import crypto, idnumbers
 
-BYTEA = "\\\\x"  # hex bytea in COPY's text format, its backslash doubled
+BYTEA = b"\\\\x"  # hex bytea in COPY's text format, its backslash doubled
 
 
 def mask_name(name: str) -> str:
@@ -22,32 +24,33 @@ def mask_name(name: str) -> str:
     return name[0] + "*" * (len(name) - 2) + name[-1]
 
 
-def copy_text(tail: str, heads, dates, digests, sealed, id_masked, name_masked, codes) -> str:
-    """Rows in COPY's text format (bulk.COPY_COLUMNS order), each ending with `tail` (a tab, the
-    import's id, a line break). Text needs no escaping: the checks refuse tabs, line breaks and
-    backslashes in names and certificate numbers (checking.UNSAFE_TEXT); bytea goes as hex.
-    str.join over whole columns: a million rows are formatted here."""
+def copy_text(tail: bytes, heads, dates, digests, sealed, id_masked, name_masked, codes) -> bytes:
+    """Rows in COPY's text format (bulk.COPY_COLUMNS order), UTF-8, each ending with `tail` (a tab,
+    the import's id, a line break); `heads`, `dates` and `id_masked` come encoded. Text needs no
+    escaping: the checks refuse tabs, line breaks and backslashes in names and certificate numbers
+    (checking.UNSAFE_TEXT); bytea goes as hex. Joined per column as bytes: a million rows are
+    formatted here, and encoding them once joined would cost as much again (the names make the
+    text wide)."""
     rows = map(
-        "\t".join,
+        b"\t".join,
         zip(
             heads,
             dates,
-            map(BYTEA.__add__, map(bytes.hex, digests)),
-            map(BYTEA.__add__, map(bytes.hex, sealed)),
+            map(BYTEA.__add__, map(hexlify, digests)),
+            map(BYTEA.__add__, map(hexlify, sealed)),
             id_masked,
-            name_masked,
-            codes,
+            map(str.encode, name_masked),
+            map(str.encode, codes),
             strict=True,
         ),
     )
-    return tail.join(rows) + tail if digests else ""
+    return tail.join(rows) + tail if digests else b""
 
 
-def sealed_text(sealer: crypto.Sealer, tail: str, columns: tuple) -> str:
-    """COPY text of checked rows given as columns (heads, date texts, hashes, names, ID numbers,
-    certificate numbers): names and numbers sealed and masked on the way."""
+def sealed_text(sealer: crypto.Sealer, tail: bytes, columns: tuple) -> bytes:
+    """COPY text of checked rows given as columns (encoded heads and date texts, hashes, names, ID
+    numbers, certificate numbers): names and numbers sealed and masked on the way."""
     heads, dates, digests, names, numbers, codes = columns
     sealed = sealer.seal_many(names, numbers)
-    return copy_text(
-        tail, heads, dates, digests, sealed, idnumbers.mask_column(numbers), list(map(mask_name, names)), codes
-    )
+    id_masked = idnumbers.mask_column(numbers, encoded=True)
+    return copy_text(tail, heads, dates, digests, sealed, id_masked, list(map(mask_name, names)), codes)

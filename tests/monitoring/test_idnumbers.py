@@ -108,5 +108,6 @@ def test_mask_column_masks_each_number_like_mask():
     numbers = [STANDARD_EXAMPLE, make_valid("34010420050307001")]
 
     assert mask_column(numbers) == [mask(n) for n in numbers]
+    assert mask_column(numbers, encoded=True) == [mask(n).encode() for n in numbers]
     assert mask_column(numbers)[0] == "110***********002X"
     assert mask_column([]) == []
