@@ -1,4 +1,5 @@
-"""One row of an import file in, one record (ready to write) or one issue (with its row number) out.
+"""Rows of an import file in; checked records (ready to write) and issues (with their row numbers) out.
+Candidate rows go a chunk at a time, each check over whole columns (CandidateChecker._chunk).
 
 The same checkers serve the preview (the first rows, before anything is written) and the job.
 An issue never holds a whole ID number: the checkers only ever put the masked form in messages.
@@ -22,7 +23,7 @@ from monitoring.lookups import MEMO_LIMIT, Lookups, count_of, date_of, level_of,
 ERROR = "error"
 DUPLICATE = "duplicate"
 # Control characters and the backslash have no place in a name or a certificate number; refusing
-# them also means the COPY text format needs no escaping (bulk.Batch.copy_text).
+# them also means the COPY text format needs no escaping (sealing.copy_text).
 EXAMINED = Result.examined()
 UNSAFE_TEXT = re.compile(r"[\x00-\x1f\x7f\\]")
 MAX_NAME = 50
