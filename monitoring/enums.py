@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Result(models.TextChoices):
@@ -7,7 +8,8 @@ class Result(models.TextChoices):
 
     REGISTERED = "registered", _("registered")
     ABSENT = "absent", _("absent")
-    FAILED = "failed", _("failed")
+    # "failed" as an exam result (未通过), not as a job that failed (失败).
+    FAILED = "failed", pgettext_lazy("exam result", "failed")
     PASSED = "passed", _("passed")
 
     @classmethod

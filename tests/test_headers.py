@@ -301,6 +301,7 @@ def production_overrides(monkeypatch) -> dict:
     import sys
 
     monkeypatch.setenv("SECRET_KEY", "p" * 60)
+    monkeypatch.setenv("ONEX_ID_KEY", "A" * 43)
     monkeypatch.delenv("DEBUG", raising=False)
     sys.modules.pop("onex.settings_production", None)
     module = importlib.import_module("onex.settings_production")
