@@ -209,3 +209,14 @@ def autumn(db) -> Round:
 
 
 FILING_DAY = date(2027, 4, 3)
+
+
+@pytest.fixture
+def private_storage(settings, tmp_path):
+    """The default (private) storage in a fresh directory, so a test can see exactly what was stored."""
+    root = tmp_path / "private"
+    root.mkdir()
+    settings.STORAGES = settings.STORAGES | {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(root)}}
+    }
+    return root

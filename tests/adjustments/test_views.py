@@ -36,14 +36,6 @@ def english_pages(client, settings):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
 
 
-@pytest.fixture
-def private_storage(settings, tmp_path):
-    settings.STORAGES = settings.STORAGES | {
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}}
-    }
-    return tmp_path
-
-
 def form_data(plan, *, reason="报名人数超过计划", lines=None, new=()):
     """POST data of the request form: `lines` = {major: headcount}, `new` = [(certificate, level, major, n)]."""
     data = {"reason": reason}

@@ -17,14 +17,8 @@ from tests.conftest import make_certificate
 from tests.documents.builders import pdf_bytes
 from tests.test_scope_matrix import EVERYONE
 
-
-@pytest.fixture(autouse=True)
-def private_storage(settings, tmp_path):
-    root = tmp_path / "private"
-    root.mkdir()
-    settings.STORAGES = settings.STORAGES | {
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(root)}}
-    }
+# Every test here stores its files in a fresh directory (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("private_storage")
 
 
 @pytest.fixture

@@ -20,14 +20,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PROBLEM = "application/problem+json; charset=utf-8"
 
 
-@pytest.fixture(autouse=True)
-def private_storage(settings, tmp_path):
-    root = tmp_path / "private"
-    root.mkdir()
-    settings.STORAGES = settings.STORAGES | {
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(root)}}
-    }
-    return root
+# Every test here stores its files in a fresh directory (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("private_storage")
 
 
 @pytest.fixture

@@ -18,13 +18,8 @@ from tests.conftest import make_certificate
 JUNE = datetime(2027, 6, 30, 12, 0, tzinfo=SHANGHAI)  # the June checkpoint's day (April's has passed)
 
 
-@pytest.fixture(autouse=True)
-def private_storage(settings, tmp_path):
-    root = tmp_path / "private"
-    root.mkdir()
-    settings.STORAGES = settings.STORAGES | {
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(root)}}
-    }
+# Every test here stores its files in a fresh directory (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("private_storage")
 
 
 @pytest.fixture

@@ -11,16 +11,6 @@ from tests.conftest import make_certificate, make_round
 from tests.documents.builders import J, make_plan, pdf_bytes
 
 
-@pytest.fixture
-def private_storage(settings, tmp_path):
-    root = tmp_path / "private"
-    root.mkdir()
-    settings.STORAGES = settings.STORAGES | {
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(root)}}
-    }
-    return root
-
-
 @pytest.mark.browser
 def test_documents_college_sends_its_stamped_summary_and_the_province_sees_it(
     page, page_problems, live_server, cast, private_storage, tmp_path

@@ -19,17 +19,6 @@ def english(settings):
         yield
 
 
-@pytest.fixture
-def private_storage(settings, tmp_path):
-    """The default (private) storage in a fresh directory, so a test can see exactly what was stored."""
-    root = tmp_path / "private"
-    root.mkdir()
-    settings.STORAGES = settings.STORAGES | {
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(root)}}
-    }
-    return root
-
-
 def stored_files(root) -> list[str]:
     return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
 

@@ -21,17 +21,6 @@ def english(settings):
         yield
 
 
-@pytest.fixture
-def private_storage(settings, tmp_path):
-    """The default (private) storage in a fresh directory."""
-    root = tmp_path / "private"
-    root.mkdir()
-    settings.STORAGES = settings.STORAGES | {
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(root)}}
-    }
-    return root
-
-
 def make_notice(
     author,
     *,
