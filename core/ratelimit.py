@@ -42,19 +42,9 @@ class Rule:
     seconds: int
 
 
-# "<requests>/<seconds>"; the RATE_LIMITS setting overrides them (onex/settings.py, from the environment).
-DEFAULTS = {
-    "login-ip": "30/300",
-    "login-username": "10/300",
-    "export": "60/600",
-    "reveal": "20/3600",
-    "id-lookup": "60/600",  # a search by a whole ID number says whether that person sat an exam
-}
-
-
 def rule(name: str) -> Rule:
-    """The rule `name` of RATE_LIMITS ("<limit>/<seconds>", e.g. "10/300")."""
-    limit, seconds = (getattr(settings, "RATE_LIMITS", {}).get(name) or DEFAULTS[name]).split("/")
+    """The rule `name` of the RATE_LIMITS setting ("<limit>/<seconds>", e.g. "10/300"; onex/settings.py)."""
+    limit, seconds = settings.RATE_LIMITS[name].split("/")
     return Rule(name=name, limit=int(limit), seconds=int(seconds))
 
 

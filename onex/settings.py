@@ -217,7 +217,9 @@ TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
 
 # Rate limits of pages, "<requests>/<seconds>" per key (core.ratelimit); 429 with Retry-After past them.
 RATE_LIMITS = {
-    "login-ip": envstr("RATE_LIMIT_LOGIN_IP", "30/300"),  # a whole school may sit behind one address
+    # Sign-in attempts from one address: a whole school or office may sit behind it (the account lock for
+    # wrong passwords is per username, accounts.lockout); this only slows one address trying many usernames.
+    "login-ip": envstr("RATE_LIMIT_LOGIN_IP", "60/300"),
     "login-username": envstr("RATE_LIMIT_LOGIN_USERNAME", "10/300"),
     "export": envstr("RATE_LIMIT_EXPORT", "60/600"),  # per user, Excel/PDF/Word built on demand
     "reveal": envstr("RATE_LIMIT_REVEAL", "20/3600"),  # per user, ID numbers shown in full
