@@ -11,6 +11,7 @@ import copy
 from datetime import datetime
 
 from django.db import models
+from django.db.models import Case, F, Q, When
 
 from plans.models import Plan, PlanLine
 from plans.rules import Violation, check_plan
@@ -61,8 +62,12 @@ def refresh_check(plan: Plan, *, at: datetime, violations: list[Violation] | Non
 
 def stale_plan_ids(plans: models.QuerySet) -> list[int]:
     """The plans of `plans` whose stored check is missing or older than their last submission (one query)."""
-    rows = plans.values_list("pk", "status", "submitted_at", "review_check__status", "review_check__submitted_at")
-    return [pk for pk, status, submitted, *checked in rows if [status, submitted] != checked]
+    # Compared in the database: a national queue holds thousands of plans and only a few are ever stale.
+    same_submission = Q(review_check__submitted_at=F("submitted_at")) | Q(
+        review_check__submitted_at__isnull=True, submitted_at__isnull=True
+    )
+    current = Case(When(Q(review_check__status=F("status")) & same_submission, then=True), default=False)
+    return list(plans.alias(current=current).filter(current=False).values_list("pk", flat=True))
 
 
 def refresh_checks(plan_ids, *, at: datetime) -> int:

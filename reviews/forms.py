@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Certificate
+from core.forms import LongSelect
 from institutions.enums import InstitutionKind
 from institutions.models import Bureau, Institution
 from plans.enums import PlanStatus
@@ -18,11 +19,14 @@ SORTS = [("oldest", _("submitted first")), ("newest", _("submitted last"))]
 
 
 class QueueFilterForm(forms.Form):
-    bureau = forms.ModelChoiceField(Bureau.objects.none(), required=False, label=_("bureau"))
+    bureau = forms.ModelChoiceField(Bureau.objects.none(), required=False, label=_("bureau"), widget=LongSelect)
     kind = forms.ChoiceField(choices=[("", "—"), *InstitutionKind.choices], required=False, label=_("kind"))
     status = forms.ChoiceField(choices=[("", "—"), *PlanStatus.choices], required=False, label=_("status"))
     certificate = forms.ModelChoiceField(
-        Certificate.objects.only("id", "name").order_by("name"), required=False, label=_("certificate")
+        Certificate.objects.only("id", "name").order_by("name"),
+        required=False,
+        label=_("certificate"),
+        widget=LongSelect,
     )
     has_warnings = forms.BooleanField(required=False, label=_("has warnings"))
     sort = forms.ChoiceField(choices=SORTS, required=False, label=_("sort"))

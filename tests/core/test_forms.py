@@ -1,0 +1,52 @@
+"""core.forms.LongSelect: the options Django's own Select would render, built without a template per option."""
+
+import re
+
+from django import forms
+
+from core.forms import LongSelect
+
+CHOICES = [("", "—"), ("1", "合肥市教育局"), ("2", '<script>alert("x")</script> & co')]
+OPTION = re.compile(r'<option value="([^"]*)"( selected)?>(.*?)</option>', re.S)
+
+
+def options(html: str) -> list[tuple[str, bool, str]]:
+    return [(value, bool(selected), label) for value, selected, label in OPTION.findall(html)]
+
+
+def test_long_select_gives_the_same_options_and_selection_as_django_select():
+    attrs = {"class": "form-select form-select-sm", "id": "id_bureau"}
+    django_html = forms.Select(attrs=attrs, choices=CHOICES).render("bureau", "2")
+    long_html = LongSelect(attrs=attrs, choices=CHOICES).render("bureau", "2")
+
+    assert options(long_html) == options(django_html)
+    assert [selected for _value, selected, _label in options(long_html)] == [False, False, True]
+    assert long_html.startswith('<select name="bureau" class="form-select form-select-sm" id="id_bureau">')
+
+
+def test_long_select_escapes_labels():
+    html = LongSelect(choices=CHOICES).render("bureau", None)
+
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; co" in html
+
+
+def test_long_select_keeps_option_groups():
+    grouped = [("安徽", [("1", "合肥"), ("2", "芜湖")]), ("", "—")]
+    html = LongSelect(choices=grouped).render("city", "2")
+
+    assert (
+        '<optgroup label="安徽"><option value="1">合肥</option><option value="2" selected>芜湖</option></optgroup>'
+        in html
+    )
+
+
+def test_a_model_choice_field_renders_its_rows(cast):
+    from institutions.models import Bureau
+
+    field = forms.ModelChoiceField(Bureau.objects.order_by("pk"), widget=LongSelect)
+    bureau = Bureau.objects.order_by("pk").first()
+    html = field.widget.render("bureau", bureau.pk)
+
+    assert (str(bureau.pk), True, bureau.name) in options(html)
+    assert len(options(html)) == Bureau.objects.count() + 1  # the empty choice first
