@@ -64,18 +64,18 @@ class CheckedScan:
         return len(self.data)
 
 
-def too_big_message() -> str:
-    return _("The file is larger than %(size)s MB.") % {"size": MAX_SCAN_BYTES // (1024 * 1024)}
+def too_big_message(max_bytes: int = MAX_SCAN_BYTES) -> str:
+    return _("The file is larger than %(size)s MB.") % {"size": max_bytes // (1024 * 1024)}
 
 
-def read_limited(upload) -> bytes:
-    """The uploaded bytes, refusing before reading when the declared size is over the limit."""
-    if getattr(upload, "size", None) is not None and upload.size > MAX_SCAN_BYTES:
-        raise ScanRefused(too_big_message())
+def read_limited(upload, max_bytes: int = MAX_SCAN_BYTES) -> bytes:
+    """The uploaded bytes, refusing before reading when the declared size is over `max_bytes`."""
+    if getattr(upload, "size", None) is not None and upload.size > max_bytes:
+        raise ScanRefused(too_big_message(max_bytes))
     upload.seek(0)
-    data = upload.read(MAX_SCAN_BYTES + 1)
-    if len(data) > MAX_SCAN_BYTES:
-        raise ScanRefused(too_big_message())
+    data = upload.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise ScanRefused(too_big_message(max_bytes))
     return data
 
 

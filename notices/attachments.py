@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from documents.enums import ScanType
-from documents.scans import CheckedScan, ScanRefused, check
+from documents.scans import CheckedScan, ScanRefused, check, read_limited
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 
@@ -20,20 +20,10 @@ class AttachmentRefused(Exception):
         self.message = message
 
 
-def too_big_message() -> str:
-    return _("The file is larger than %(size)s MB.") % {"size": MAX_ATTACHMENT_BYTES // (1024 * 1024)}
-
-
 def read_checked(upload) -> CheckedScan:
     """The upload's bytes once every check has passed; raises AttachmentRefused with a message for the office."""
-    if getattr(upload, "size", None) is not None and upload.size > MAX_ATTACHMENT_BYTES:
-        raise AttachmentRefused(too_big_message())
-    upload.seek(0)
-    data = upload.read(MAX_ATTACHMENT_BYTES + 1)
-    if len(data) > MAX_ATTACHMENT_BYTES:
-        raise AttachmentRefused(too_big_message())
     try:
-        checked = check(data, upload.name or "")
+        checked = check(read_limited(upload, MAX_ATTACHMENT_BYTES), upload.name or "")
     except ScanRefused as refused:
         raise AttachmentRefused(refused.message) from refused
     if checked.scan_type != ScanType.PDF:
