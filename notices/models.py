@@ -34,7 +34,7 @@ class NoticeQuerySet(models.QuerySet):
         return self.published().filter(meant)
 
     def unconfirmed_by(self, user) -> NoticeQuerySet:
-        """Published notices for `user` that `user`'s institution or bureau has not confirmed yet."""
+        """Published notices for `user` that `user`'s institution or bureau has not confirmed yet (not withdrawn)."""
         if user.institution_id:
             confirmed = ReadReceipt.objects.filter(institution_id=user.institution_id)
         elif user.bureau_id:
@@ -42,7 +42,10 @@ class NoticeQuerySet(models.QuerySet):
         else:
             return self.none()
         return (
-            self.for_user(user).published().exclude(pk__in=confirmed.values("notice_id")).filter(expects_receipts=True)
+            self.for_user(user)
+            .published()
+            .filter(expects_receipts=True, withdrawn_at__isnull=True)
+            .exclude(pk__in=confirmed.values("notice_id"))
         )
 
 
@@ -98,6 +101,19 @@ class Notice(models.Model):
         verbose_name=_("published by"),
     )
 
+    # A published notice is never deleted or rewritten: the office withdraws it (撤回), with its reason, and its
+    # page stays at the same address saying so; a correction is a new notice.
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("withdrawn by"),
+    )
+    withdrawn_reason = models.CharField(_("reason for withdrawal"), max_length=500, blank=True)
+
     objects = NoticeQuerySet.as_manager()
 
     class Meta:
@@ -115,6 +131,11 @@ class Notice(models.Model):
                 name="notice_kind_only_for_kind_audience",
             ),
             models.UniqueConstraint(fields=["number"], condition=~Q(number=""), name="notice_number_unique"),
+            models.CheckConstraint(
+                condition=Q(withdrawn_at__isnull=True)
+                | (Q(published_at__isnull=False) & Q(withdrawn_by__isnull=False) & ~Q(withdrawn_reason="")),
+                name="notice_withdrawn_when_published_with_reason",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -126,6 +147,10 @@ class Notice(models.Model):
     @property
     def is_published(self) -> bool:
         return self.published_at is not None
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
 
     @property
     def is_public(self) -> bool:

@@ -1,4 +1,4 @@
-"""The steps of a notice: write, change, attach, publish, confirm read, remind. One function each, all audited.
+"""The steps of a notice: write, change, attach, publish, withdraw, confirm read, remind. One function each, audited.
 
 Views, the admin and the demo loader call these; nothing else writes notices or receipts.
 """
@@ -103,6 +103,28 @@ def publish_notice(*, actor, notice: Notice, at: datetime) -> Notice:
 
 
 @transaction.atomic
+def withdraw_notice(*, actor, notice: Notice, reason: str, at: datetime) -> Notice:
+    """Withdraw a published notice (撤回): it stays readable at its address, marked withdrawn with `reason`, and no
+    longer asks anyone to confirm it or can be reminded of.
+
+    Side effects: `withdrawn_at`, `withdrawn_by`, `withdrawn_reason`; audit `notice.withdraw`.
+    """
+    _require_writer(actor)
+    notice = Notice.objects.select_for_update().get(pk=notice.pk)
+    if not notice.is_published:
+        raise NoticeError(_("A draft is not withdrawn: change it, or leave it unpublished."))
+    if notice.is_withdrawn:
+        raise NoticeError(_("The notice was withdrawn already."))
+    reason = reason.strip()
+    if not reason:
+        raise NoticeError(_("Say why the notice is withdrawn: its readers see the reason."))
+    notice.withdrawn_at, notice.withdrawn_by, notice.withdrawn_reason = at, actor, reason
+    notice.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawn_reason"])
+    record(actor=actor, action="notice.withdraw", obj=notice, after={"withdrawn_at": at, "reason": reason})
+    return notice
+
+
+@transaction.atomic
 def add_attachment(*, actor, notice: Notice, title: str, upload, at: datetime) -> NoticeAttachment:
     """Attach a PDF to a draft after checking its bytes (raises AttachmentRefused).
 
@@ -161,7 +183,8 @@ def confirm_read(*, user, notice: Notice, at: datetime) -> tuple[ReadReceipt, bo
     `notice.confirm` then only.
     """
     reader = reader_of(user)
-    if not reader or not notice.is_published or not notice.expects_receipts:
+    notice = Notice.objects.get(pk=notice.pk)  # as it is now: it may have been withdrawn since it was read
+    if not reader or not notice.is_published or notice.is_withdrawn or not notice.expects_receipts:
         raise NoticeError(_("This notice asks no confirmation from you."))
     if not Notice.objects.for_user(user).filter(pk=notice.pk).exists():
         raise NoticeError(_("This notice is not addressed to you."))
@@ -202,7 +225,8 @@ def remind_unconfirmed(*, actor, notice: Notice, bureau: Bureau | None = None) -
     Side effects: one inbox message per person (and its e-mail job); audit `notice.remind`.
     """
     _require_writer(actor)
-    if not notice.is_published:
+    notice = Notice.objects.get(pk=notice.pk)  # as it is now: it may have been withdrawn since it was read
+    if not notice.is_published or notice.is_withdrawn:
         return 0
     institutions = expected_institutions(notice).exclude(
         pk__in=notice.receipts.filter(institution__isnull=False).values("institution_id")

@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:year>/<int:pk>/", views.notice_detail, name="notice_detail"),
     path("<int:year>/<int:pk>/edit/", views.notice_edit, name="notice_edit"),
     path("<int:year>/<int:pk>/publish/", views.notice_publish, name="notice_publish"),
+    path("<int:year>/<int:pk>/withdraw/", views.notice_withdraw, name="notice_withdraw"),
     path("<int:year>/<int:pk>/confirm/", views.notice_confirm, name="notice_confirm"),
     path("<int:year>/<int:pk>/receipts/", views.notice_receipts, name="notice_receipts"),
     path("<int:year>/<int:pk>/remind/", views.notice_remind, name="notice_remind"),

@@ -38,7 +38,16 @@ def _writer_required(request) -> None:
 @require_GET
 def notice_list(request):
     notices = Notice.objects.for_user(request.user).only(
-        "id", "year", "number", "date", "title", "audience", "institution_kind", "published_at", "expects_receipts"
+        "id",
+        "year",
+        "number",
+        "date",
+        "title",
+        "audience",
+        "institution_kind",
+        "published_at",
+        "expects_receipts",
+        "withdrawn_at",
     )
     if request.user.is_authenticated and request.user.sees_everything:
         # An aggregate drops Meta.ordering (GROUP BY): the order is spelled out again.
@@ -60,7 +69,7 @@ def notice_detail(request, year: int, pk: int):
     user = request.user
     receipt = None
     can_confirm = False
-    if user.is_authenticated and notice.is_published and notice.expects_receipts:
+    if user.is_authenticated and notice.is_published and not notice.is_withdrawn and notice.expects_receipts:
         reader = services.reader_of(user)
         if reader:
             receipt = notice.receipts.filter(**reader).select_related("confirmed_by").first()
@@ -125,6 +134,21 @@ def notice_publish(request, year: int, pk: int):
         services.publish_notice(actor=request.user, notice=notice, at=timezone.now())
     except services.NoticeError as error:
         messages.error(request, error.message)
+    return redirect(notice)
+
+
+@require_POST
+@login_required
+def notice_withdraw(request, year: int, pk: int):
+    notice = get_notice_for_user(request.user, year, pk, write=True)
+    try:
+        services.withdraw_notice(
+            actor=request.user, notice=notice, reason=request.POST.get("reason", "")[:500], at=timezone.now()
+        )
+    except services.NoticeError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The notice is withdrawn."))
     return redirect(notice)
 
 
