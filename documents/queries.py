@@ -11,7 +11,6 @@ from collections.abc import Iterable
 
 from django.db.models import Sum
 
-from plans.continuity import LastYear
 from plans.enums import Continuity, PlanStatus
 from plans.models import InstitutionYear, Plan, PlanLine
 
@@ -50,9 +49,3 @@ def year_total(plan: Plan) -> int:
     other = lines.aggregate(total=Sum("headcount"))["total"] or 0
     own = plan.lines.aggregate(total=Sum("headcount"))["total"] or 0
     return other + own
-
-
-def new_certificate_ids(plan: Plan, last_year: LastYear) -> list[int]:
-    """Certificates of `plan` that are new this year: each needs its application form (附件1)."""
-    ids = dict.fromkeys(plan.lines.order_by("id").values_list("certificate_id", flat=True))
-    return [cid for cid in ids if last_year.continuity(cid) == Continuity.NEW]

@@ -46,12 +46,6 @@ class Issue:
         return {"row": self.row, "kind": self.kind, "message": self.message}
 
 
-def dedupe_key(digest: bytes, certificate: int, level: str) -> bytes:
-    """One candidate, certificate and level, in a few bytes: 16 of the hash keep a million keys small
-    (a collision needs ~2^64 candidates)."""
-    return digest[:16] + bulk.dedupe_suffix(certificate, level)
-
-
 class Resolved(dict):
     """key → meaning, computed once per distinct key (an export repeats a few hundred names a
     million times). Only keys made of `kinds` are remembered (text by default): 1, 1.0 and True are

@@ -231,8 +231,6 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # Audit records are kept at least this long (the law wants ≥ 180 days).
 AUDIT_RETENTION_DAYS = envint("AUDIT_RETENTION_DAYS", 365)
 
-FORMAT_MODULE_PATH = ["onex.formats"]
-
 # API: requests per token in each window of API_RATE_WINDOW_SECONDS (429 with Retry-After past it).
 API_RATE_LIMIT = envint("API_RATE_LIMIT", 120)
 API_RATE_WINDOW_SECONDS = envint("API_RATE_WINDOW_SECONDS", 60)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from rounds.calendar import Window, end_of, local_today
+from rounds.calendar import Window, local_today
 from rounds.enums import Stage
 from rounds.models import Extension, Round
 
@@ -50,12 +50,6 @@ def calendar_entries(*, user, at: datetime) -> list[CalendarEntry]:
                 )
             )
     return sorted(entries, key=lambda e: (not e.is_open, e.window.start))
-
-
-def scan_deadline_days_left(rnd: Round, *, at: datetime) -> int:
-    if at >= end_of(rnd.scan_deadline):
-        return 0
-    return (rnd.scan_deadline - local_today(at)).days + 1
 
 
 def grant_extension(*, actor, round: Round, stage: str, until, reason: str, institution=None, bureau=None) -> Extension:
