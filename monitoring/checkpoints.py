@@ -56,11 +56,12 @@ def take_snapshot(*, year: int, month: int, actor) -> Checkpoint:
             "registered",
             "examined",
             "passed",
+            "counted",
         )
         .order_by("institution_id")
         .iterator(chunk_size=BATCH)
     ):
-        found = standing(examined=row["examined"], approved=row["approved"], target=target) or Standing.ON_TRACK
+        found = standing(examined=row["counted"], approved=row["approved"], target=target) or Standing.ON_TRACK
         counts[found] += 1
         rows.append(
             InstitutionSnapshot(
@@ -73,6 +74,7 @@ def take_snapshot(*, year: int, month: int, actor) -> Checkpoint:
                 registered=row["registered"],
                 examined=row["examined"],
                 passed=row["passed"],
+                counted=row["counted"],
                 standing=found,
             )
         )
@@ -87,6 +89,7 @@ def take_snapshot(*, year: int, month: int, actor) -> Checkpoint:
                 registered=row.registered,
                 examined=row.examined,
                 passed=row.passed,
+                counted=row.counted,
             )
             for row in CertificateProgress.objects.filter(year=year).order_by("certificate_id")
         ],

@@ -20,15 +20,16 @@ from institutions.enums import InstitutionKind
 from monitoring.enums import Standing
 from monitoring.models import CertificateProgress, InstitutionProgress, InstitutionSnapshot
 from monitoring.rates import Figures
-from monitoring.rollups import approved_lines
+from monitoring.rollups import COUNTED, approved_lines
 
-COUNTS = ("approved", "registered", "examined", "passed")
+COUNTS = ("approved", "registered", "examined", "passed", "counted")
 PLACEHOLDER = 987654321
 SUMS = {
     "approved_sum": Coalesce(Sum("approved"), 0),
     "registered_sum": Coalesce(Sum("registered"), 0),
     "examined_sum": Coalesce(Sum("examined"), 0),
     "passed_sum": Coalesce(Sum("passed"), 0),
+    "counted_sum": Coalesce(Sum("counted"), 0),
 }
 # The same keys from a row that is one institution already (a rollup or a snapshot row).
 FROZEN = {f"{name}_sum": F(name) for name in COUNTS}
@@ -37,6 +38,7 @@ LINE_SUMS = {
     "registered_sum": Coalesce(Sum("progress__registered"), 0),
     "examined_sum": Coalesce(Sum("progress__examined"), 0),
     "passed_sum": Coalesce(Sum("progress__passed"), 0),
+    "counted_sum": Coalesce(Sum(COUNTED), 0),
 }
 COUNT_COLUMNS = [
     ("approved", _("approved headcount")),
@@ -59,7 +61,9 @@ TITLES = {
 
 
 def summed(row: dict) -> Figures:
-    return Figures(row["approved_sum"], row["registered_sum"], row["examined_sum"], row["passed_sum"])
+    return Figures(
+        row["approved_sum"], row["registered_sum"], row["examined_sum"], row["passed_sum"], row["counted_sum"]
+    )
 
 
 def drill_url(year: int, **filters) -> str:
@@ -259,7 +263,7 @@ def institutions(user, year: int, *, target: Decimal, filters: dict, window: sli
             continue
         found.append((row, figures, standing))
     # Worst first; a float ratio sorts as the cut percentages do, without a Decimal per row.
-    found.sort(key=lambda item: (item[1].examined / item[1].approved if item[1].approved else -1.0, item[0]["name"]))
+    found.sort(key=lambda item: (_ratio(item[1]), item[0]["name"]))
     figure.total = len(found)
     kinds = {key: str(label) for key, label in InstitutionKind.choices}
     labels = {key: str(label) for key, label in Standing.choices}
@@ -278,6 +282,10 @@ def institutions(user, year: int, *, target: Decimal, filters: dict, window: sli
             standing_code=str(standing),
         )
     return figure
+
+
+def _ratio(figures: Figures) -> float:
+    return figures.toward_completion / figures.approved if figures.approved else -1.0
 
 
 def _filtered(rows, filters: dict, *, bureau: str, kind: str):

@@ -266,6 +266,8 @@ class Candidate(models.Model):
 
 class Rollup(Counts):
     approved = models.PositiveIntegerField(_("approved headcount"), default=0)
+    # Examined summed with each line capped at its approved headcount: what completion is computed from.
+    counted = models.PositiveIntegerField(_("examined counted toward completion"), default=0)
     year = models.PositiveSmallIntegerField(_("year"))
 
     class Meta:

@@ -9,7 +9,7 @@ threshold. Standings compare exact fractions, never the cut figures.
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_DOWN, Decimal
 
@@ -27,8 +27,16 @@ def rate(numerator: int, denominator: int) -> Decimal | None:
     return (Decimal(numerator) * HUNDRED / Decimal(denominator)).quantize(TENTH, rounding=ROUND_DOWN)
 
 
+def capped_examined(*, examined: int, approved: int) -> int:
+    """What a line's examined count adds to completion: at most its approved headcount, so that no line
+    counts more than 100 % (3,053 examined on a line approved for 60 count 60). Every completion used for
+    standings, warnings and caps sums this per line; rollups store the sum (`counted`, see rollups.COUNTED)."""
+    return max(0, min(examined, approved))
+
+
 def standing(*, examined: int, approved: int, target: Decimal) -> Standing | None:
-    """On track at or above the target, slow below it, serious below half of it; None without a plan."""
+    """On track at or above the target, slow below it, serious below half of it; None without a plan.
+    `examined` is the counted figure (see `capped_examined`)."""
     if approved <= 0:
         return None
     done = Decimal(examined) * HUNDRED
@@ -49,16 +57,24 @@ def expected_examined(*, approved: int, target: Decimal) -> int:
 
 @dataclass(frozen=True)
 class Figures:
-    """Approved (planned) headcount and progress of anything: a line, an institution, a bureau, the province."""
+    """Approved (planned) headcount and progress of anything: a line, an institution, a bureau, the province.
+
+    `counted` is the examined figure summed line by line with each line capped at its approved headcount
+    (`capped_examined`); None for one line, where it follows from the line's own figures."""
 
     approved: int = 0
     registered: int = 0
     examined: int = 0
     passed: int = 0
+    counted: int | None = field(default=None, compare=False)
+
+    @property
+    def toward_completion(self) -> int:
+        return capped_examined(examined=self.examined, approved=self.approved) if self.counted is None else self.counted
 
     @property
     def completion(self) -> Decimal | None:
-        return rate(self.examined, self.approved)
+        return rate(self.toward_completion, self.approved)
 
     @property
     def participation(self) -> Decimal | None:
@@ -69,7 +85,7 @@ class Figures:
         return rate(self.passed, self.examined)
 
     def standing(self, target: Decimal) -> Standing | None:
-        return standing(examined=self.examined, approved=self.approved, target=target)
+        return standing(examined=self.toward_completion, approved=self.approved, target=target)
 
     def __add__(self, other: Figures) -> Figures:
         return Figures(
@@ -77,13 +93,16 @@ class Figures:
             registered=self.registered + other.registered,
             examined=self.examined + other.examined,
             passed=self.passed + other.passed,
+            counted=self.toward_completion + other.toward_completion,
         )
 
     @classmethod
     def of(cls, row) -> Figures:
-        """From a dict or an object with the four counts (None counts as 0)."""
-        get = row.get if isinstance(row, dict) else lambda name: getattr(row, name)
-        return cls(*(int(get(name) or 0) for name in ("approved", "registered", "examined", "passed")))
+        """From a dict or an object with the four counts (None counts as 0) and, if it has it, `counted`."""
+        get = row.get if isinstance(row, dict) else lambda name: getattr(row, name, None)
+        counts = (int(get(name) or 0) for name in ("approved", "registered", "examined", "passed"))
+        found = get("counted")
+        return cls(*counts, counted=None if found is None else int(found))
 
 
 # ---------------------------------------------------------------- checkpoints

@@ -114,9 +114,9 @@ def build(checkpoint: Checkpoint, user, *, bureau: int | None = None, window: sl
         checkpoint__year=checkpoint.year,
         checkpoint__month__lt=checkpoint.month,
         institution_id__in=behind_rows.values("institution_id"),
-    ).values("institution_id", "checkpoint_id", "approved", "examined"):
+    ).values("institution_id", "checkpoint_id", "approved", "examined", "counted"):
         past[row["institution_id"]][row["checkpoint_id"]] = Figures(
-            approved=row["approved"], examined=row["examined"]
+            approved=row["approved"], examined=row["examined"], counted=row["counted"]
         ).completion
     for line in behind:
         line.trend = [past[line.institution_id].get(c.pk) for c in earlier]
@@ -182,7 +182,7 @@ def institution_standing(institution, year: int, *, today: date) -> InstitutionS
         next_date=checkpoint_date(next_year, next_month),
         next_target=next_target,
         expected=expected,
-        still_needed=max(expected - figures.examined, 0),
+        still_needed=max(expected - figures.toward_completion, 0),
         history=list(
             InstitutionSnapshot.objects.filter(institution=institution, checkpoint__year=year)
             .select_related("checkpoint")

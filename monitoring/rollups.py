@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from django.db import connection
 from django.db.models import F, Sum
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils import timezone
 
 from monitoring.enums import ProgressSource, Result
@@ -16,6 +16,9 @@ from plans.enums import PlanStatus
 from plans.models import PlanLine
 
 CHUNK = 500  # ids per IN (…): SQLite's host-parameter limit
+# rates.capped_examined in SQL, over approved lines joined to their progress: a line counts at most its
+# approved headcount toward completion.
+COUNTED = Greatest(Least(Coalesce(F("progress__examined"), 0), F("approved_headcount")), 0)
 
 
 def chunks(ids: Iterable[int]) -> Iterable[list[int]]:
@@ -73,6 +76,7 @@ def _summed(lines, group: str):
             registered_sum=Coalesce(Sum("progress__registered"), 0),
             examined_sum=Coalesce(Sum("progress__examined"), 0),
             passed_sum=Coalesce(Sum("progress__passed"), 0),
+            counted_sum=Coalesce(Sum(COUNTED), 0),
         )
         .order_by()
     )
@@ -103,6 +107,7 @@ def _refresh(model, field: str, group: str, year: int, ids: Iterable[int] | None
                 registered=row["registered_sum"],
                 examined=row["examined_sum"],
                 passed=row["passed_sum"],
+                counted=row["counted_sum"],
                 refreshed_at=now,
             )
             for row in _summed(lines, group)
@@ -111,7 +116,7 @@ def _refresh(model, field: str, group: str, year: int, ids: Iterable[int] | None
             rows,
             update_conflicts=True,
             unique_fields=[field, "year"],
-            update_fields=["approved", "registered", "examined", "passed", "refreshed_at"],
+            update_fields=["approved", "registered", "examined", "passed", "counted", "refreshed_at"],
             batch_size=1000,
         )
         # What was not written now has no approved line any more (a plan withdrawn, a line cut to 0).
