@@ -142,6 +142,8 @@ CSRF_COOKIE_SECURE = envbool("SECURE_COOKIES")
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Form inputs render dates as ISO in every language (an HTML5 date input reads nothing else): onex/formats/.
+FORMAT_MODULE_PATH = ["onex.formats"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
