@@ -29,7 +29,7 @@ def _store(*, user, round_: Round, upload, at: datetime | None, **owner) -> Scan
     checked = check(read_limited(upload), getattr(upload, "name", "") or "")
     at = at or timezone.now()
     name = f"scans/{round_.year}/{secrets.token_hex(16)}.{checked.scan_type.extension}"
-    stored = default_storage.save(name, ContentFile(checked.data))
+    stored = default_storage.save(name, ContentFile(checked.kept))
     try:
         with transaction.atomic():
             scan = Scan.objects.create(

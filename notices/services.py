@@ -142,7 +142,7 @@ def add_attachment(*, actor, notice: Notice, title: str, upload, at: datetime) -
         uploaded_by=actor,
         uploaded_at=at,
     )
-    attachment.file.save("attachment.pdf", ContentFile(checked.data), save=False)
+    attachment.file.save("attachment.pdf", ContentFile(checked.kept), save=False)
     attachment.save()
     record(
         actor=actor,

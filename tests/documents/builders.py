@@ -65,17 +65,18 @@ TINY_PDF = (
 
 
 def pdf_bytes(*, extra: bytes = b"") -> bytes:
-    """A one-page PDF written by pypdf; `extra` is appended as an object before the trailer."""
+    """A one-page PDF written by pypdf; with `extra` ("N 0 obj … endobj"), a hand-written one holding it too."""
     from pypdf import PdfWriter
 
+    if extra:
+        from tests.documents.hostile_pdfs import raw_pdf
+
+        return raw_pdf(extra + b"\n")
     writer = PdfWriter()
     writer.add_blank_page(width=595, height=842)
     out = io.BytesIO()
     writer.write(out)
-    data = out.getvalue()
-    if extra:
-        data = data.replace(b"trailer", extra + b"\ntrailer", 1)
-    return data
+    return out.getvalue()
 
 
 def png_bytes() -> bytes:

@@ -11,6 +11,7 @@ from pypdf.actions import JavaScript
 from documents.enums import ScanType
 from documents.scans import MAX_SCAN_BYTES, ScanRefused, check
 from tests.documents.builders import jpeg_bytes, pdf_bytes, pdf_with_js_in_object_stream, png_bytes
+from tests.documents.hostile_pdfs import open_action
 
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 200 + b"This program cannot be run in DOS mode"
 
@@ -64,7 +65,7 @@ def test_scan_check_refuses_javascript_hidden_in_a_compressed_object_stream():
 
     assert b"JavaScript" not in data
     assert refusal(data, "scan.pdf") == (
-        "The PDF carries active content (JS, JavaScript, OpenAction) and is refused; scan or print it to PDF again."
+        "The PDF carries active content (JavaScript code (/JavaScript)) and is refused; scan or print it to PDF again."
     )
 
 
@@ -83,9 +84,7 @@ def test_scan_check_refuses_pypdf_javascript_and_attachments():
 
 
 def test_scan_check_accepts_an_open_action_that_only_opens_a_page():
-    data = pdf_bytes(extra=b"9 0 obj<</S/GoTo/D[3 0 R/Fit]>>endobj").replace(
-        b"/Type /Catalog", b"/Type /Catalog /OpenAction 9 0 R", 1
-    )
+    data = open_action(b"/S/GoTo/D[3 0 R/Fit]")
 
     assert check(data, "scan.pdf").scan_type == ScanType.PDF
 

@@ -13,12 +13,16 @@ from django.urls import reverse
 from audit.models import AuditEvent
 from documents.enums import DocumentKind
 from documents.models import Scan
-from documents.scans import MAX_SCAN_BYTES, ScanRefused
+from documents.scans import MAX_SCAN_BYTES, ScanRefused, check
 from documents.services import upload_plan_scan
 from rounds.calendar import SHANGHAI
 from tests.documents.builders import pdf_bytes, png_bytes
 from tests.documents.conftest import stored_files
+from tests.documents.hostile_pdfs import object_stream_chain
 
+SCRIPT_REFUSED = (
+    "The PDF carries active content (JavaScript code (/JavaScript)) and is refused; scan or print it to PDF again."
+)
 BEFORE_DEADLINE = datetime(2027, 4, 12, 23, 59, 59, tzinfo=SHANGHAI)
 AFTER_DEADLINE = datetime(2027, 4, 13, 0, 0, 0, tzinfo=SHANGHAI)
 EXE = b"MZ\x90\x00" + b"\x00" * 500
@@ -68,7 +72,7 @@ def test_upload_stores_the_scan_under_a_random_private_name(client, cast, known,
     assert scan.stored_name.startswith("scans/2027/") and scan.stored_name.endswith(".pdf")
     assert len(scan.stored_name) == len("scans/2027/") + 32 + len(".pdf")
     assert stored_files(private_storage) == [scan.stored_name]
-    assert (private_storage / scan.stored_name).read_bytes() == pdf_bytes()
+    assert (private_storage / scan.stored_name).read_bytes() == check(pdf_bytes(), "x.pdf").kept  # pypdf's copy
     event = AuditEvent.objects.get(action="scan.upload")
     assert (event.actor, event.object_id, event.after["sha256"]) == (cast.staff, str(scan.pk), scan.sha256)
 
@@ -97,10 +101,15 @@ def test_upload_of_an_application_form_names_its_certificate(client, cast, known
         (
             pdf_bytes(extra=b"9 0 obj<</S/JavaScript/JS(app.alert(1))>>endobj"),
             "scan.pdf",
-            "The PDF carries active content (JS, JavaScript) and is refused; scan or print it to PDF again.",
+            SCRIPT_REFUSED,
+        ),
+        (
+            object_stream_chain(60),
+            "scan.pdf",
+            SCRIPT_REFUSED,
         ),
     ],
-    ids=["renamed-executable", "pdf-with-javascript"],
+    ids=["renamed-executable", "pdf-with-javascript", "script-after-60-actions-in-an-object-stream"],
 )
 def test_upload_refuses_bad_content_and_stores_nothing(client, cast, known, private_storage, data, name, message):
     client.force_login(cast.staff)

@@ -41,7 +41,7 @@ def test_attachment_pdf_is_stored_under_its_hash_and_audited(cast, private_stora
         (png_bytes(), "附件1.pdf", "附件1.pdf is named as a PDF file but its content is PNG."),
         (png_bytes(), "附件1.png", "Only PDF files can be attached to a notice."),
         (b"<html><script>alert(1)</script></html>", "附件1.pdf", "Only PDF, JPG or PNG files are accepted"),
-        (pdf_bytes(extra=JS_ACTION), "附件1.pdf", "The PDF carries active content (JS, JavaScript)"),
+        (pdf_bytes(extra=JS_ACTION), "附件1.pdf", "The PDF carries active content (JavaScript code (/JavaScript))"),
     ],
 )
 def test_attachment_refused_by_its_content(cast, private_storage, data, name, message):
