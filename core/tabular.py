@@ -9,17 +9,22 @@ NOTES.md). Everything a reader returns is text, stripped.
 from __future__ import annotations
 
 import csv
+import html
 import io
+import itertools
 import json
+import posixpath
 import re
+import unicodedata
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 
 import filetype
 import python_calamine
+from defusedxml.ElementTree import iterparse
 from django.conf import settings
 from django.utils.translation import gettext as _
 
@@ -34,8 +39,20 @@ MAX_ZIP_MEMBERS = 10_000
 DTD = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 PROLOG_BYTES = 64 * 1024
 CHUNK = 1024 * 1024
-# A cell with a formula (<f> is a cell's first child): imports take values, never formulas.
-FORMULA = re.compile(rb'<c r="([A-Z]{1,3}[0-9]{1,7})"[^>]*>\s*<f[\s>/]')
+# A formula cell that stores no cached value (<f> without a <v>, or an empty one): its text is kept
+# as plain text (never evaluated). One with a cached value is read as that value by the readers.
+FORMULA_START = re.compile(rb"<f[\s>/]")
+UNCACHED_FORMULA = re.compile(
+    rb'<c r="([A-Z]{1,3})([0-9]{1,7})"[^>]*>\s*<f(?:\s[^>]*)?>([^<]*)</f>\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>'
+)
+FORMULA_OVERLAP = 8192  # a formula cell cut in two by a read boundary is found whole in the next read
+# The header is looked for in the first rows: above it, national-platform downloads carry a merged
+# title, offices add a unit name, a date, blank rows.
+HEADER_SCAN_ROWS = 20
+SHEET_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+PKG_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+HEADER_NOISE = ("(必填)", "(选填)", "*", " ", "\u3000")
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Office 97-2003 (.xls, .doc)
 # Floats at or above this lost digits on the way into Excel (2**53 ≈ 9.0e15).
 MAX_EXACT_FLOAT = 10**15
@@ -231,16 +248,58 @@ def _describe(kind: str) -> str:
 # ---------------------------------------------------------------- tables
 
 
-def read_table(source, *, required: Sequence[str], name: str | None = None) -> Table:
-    """Rows of a CSV or XLSX file whose header (its first non-empty row) has the `required` columns.
+def read_table(source, *, required: Sequence[str], known: Sequence[str] = (), name: str | None = None) -> Table:
+    """Rows of a CSV or XLSX file under its header: the row among the first HEADER_SCAN_ROWS that names
+    the most of the `required` and `known` columns (a title, notes and blank rows above it are skipped).
 
-    Raises TabularError for the file as a whole. Cell-level problems (an ID-like number whose
-    digits Excel lost, too many cells) are left on `Row.problems` for the importer to report.
+    Raises TabularError for the file as a whole (also when it has more than IMPORT_MAX_ROWS rows under
+    its header, before they are read). Cell-level problems (an ID-like number whose digits Excel lost,
+    too many cells) are left on `Row.problems` for the importer to report. A formula cell gives its
+    cached value, or without one its text (see FormulaTexts).
     """
     data, name = read_bytes(source, name=name)
     fmt = check_format(data, name, (CSV, XLSX))
-    grid = _csv_grid(data) if fmt == CSV else _xlsx_grid(data)
-    return _table(grid, required=required, fmt=fmt)
+    names = [*required, *known]
+    if fmt == CSV:
+        grid = _csv_grid(data)
+        header_at = header_number(list(enumerate(grid[:HEADER_SCAN_ROWS], start=1)), names)
+        if header_at is not None:
+            check_rows(len(grid) - header_at)
+    else:
+        grid, header_at = _xlsx_grid(data, names)
+    return _table(grid, header_at, required=required, fmt=fmt)
+
+
+def header_key(value) -> str:
+    """'  身份证号码（必填）* ' → '身份证号码': what two spellings of one header name have in common."""
+    text = unicodedata.normalize("NFKC", cell_text(value)[0]).strip().lower()
+    for noise in HEADER_NOISE:
+        text = text.replace(noise, "")
+    return text
+
+
+def find_header(rows: Iterable[tuple[int, list]], names: Iterable[str]) -> int | None:
+    """The number of the row, among `rows` ((row number, cells) from the top of a sheet), that names the
+    most of `names` (compared by header_key; the first of equals), looking no further than row
+    HEADER_SCAN_ROWS. None when no row names any of them."""
+    wanted = {header_key(n) for n in names} - {""}
+    best, best_score = None, 0
+    for number, cells in rows:
+        if number > HEADER_SCAN_ROWS:
+            break
+        score = len({header_key(c) for c in cells} & wanted)
+        if score > best_score:
+            best, best_score = number, score
+    return best
+
+
+def header_number(rows: list[tuple[int, list]], names: Iterable[str]) -> int | None:
+    """find_header, or else the first row with something in it (its missing columns are then named);
+    None for an empty sheet."""
+    found = find_header(rows, names)
+    if found is not None:
+        return found
+    return next((number for number, cells in rows if any(cell_text(c)[0] for c in cells)), None)
 
 
 def _csv_grid(data: bytes) -> list[list]:
@@ -253,8 +312,9 @@ def _csv_grid(data: bytes) -> list[list]:
         raise TabularError(_("The CSV file is damaged: %(error)s") % {"error": exc}) from exc
 
 
-def check_zip(data: bytes) -> None:
-    """Refuse archives that expand too far (zip bombs), and archives whose sizes lie (CRC check)."""
+def check_zip(data: bytes) -> dict[str, FormulaTexts]:
+    """Refuse archives that expand too far (zip bombs), and archives whose sizes lie (CRC check); return
+    the formulas without a cached value, by worksheet part."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
@@ -270,50 +330,132 @@ def check_zip(data: bytes) -> None:
     for member in members:
         if member.file_size > 1024 * 1024 and member.file_size > MAX_COMPRESSION_RATIO * max(member.compress_size, 1):
             raise TabularError(_("The XLSX file is compressed suspiciously far (a zip bomb?)."))
+    formulas: dict[str, FormulaTexts] = {}
     try:
         for member in members:
-            _stream_member(archive, member)
+            _stream_member(archive, member, formulas)
     except (zipfile.BadZipFile, NotImplementedError, EOFError, ValueError) as exc:
         raise TabularError(_("The XLSX file is damaged.")) from exc
+    return formulas
 
 
-def _stream_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:
-    """Read one part to its end, bounded by its checked size (a lying size fails the CRC); refuse a DTD, and
-    a formula in a worksheet."""
-    sheet = member.filename.startswith("xl/worksheets/")
+def _stream_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, formulas: dict) -> None:
+    """Read one part to its end, bounded by its checked size (a lying size fails the CRC); refuse a DTD;
+    note the formulas without a cached value of a worksheet in `formulas` (its part name → FormulaTexts)."""
+    texts = FormulaTexts() if member.filename.startswith("xl/worksheets/") else None
     with archive.open(member) as handle:
         head = handle.read(PROLOG_BYTES)
         if DTD.search(head):
             raise TabularError(_("The XLSX file contains an XML document type declaration (an XML bomb?)."))
-        chunk, tail = head, b""
+        chunk = head
         while chunk:
-            if sheet and (found := FORMULA.search(tail + chunk)):
-                raise TabularError(
-                    _("Cell %(cell)s holds a formula. Imports take values only: copy the cells, paste them as values.")
-                    % {"cell": found[1].decode()}
-                )
-            tail = chunk[-256:]  # a cell cut in two by the chunk boundary is found whole next time
+            if texts is not None:
+                texts.feed(chunk)
             chunk = handle.read(CHUNK)
+    if texts and texts.cells:
+        formulas[member.filename] = texts
 
 
-def _xlsx_grid(data: bytes) -> list[list]:
-    check_zip(data)
+class FormulaTexts:
+    """The formula cells of a worksheet part (read in chunks) that store no cached value, as
+    {(row number, column index): "=…"}. Excel stores the value it last computed beside a formula and
+    the readers take that value; a file written by a program often stores none, and then the formula's
+    text is kept as plain text: never evaluated (see core.excel for why it never becomes a formula again)."""
+
+    def __init__(self):
+        self.cells: dict[tuple[int, int], str] = {}
+        self.tail = b""
+
+    def feed(self, chunk: bytes) -> None:
+        data = self.tail + chunk
+        self.tail = data[-FORMULA_OVERLAP:]
+        if b"<f" not in data:
+            return
+        for start in FORMULA_START.finditer(data):
+            found = UNCACHED_FORMULA.match(data, data.rfind(b"<c ", 0, start.start()))
+            if found is not None:
+                column = column_index(found[1].decode())
+                self.cells[(int(found[2]), column)] = "=" + html.unescape(found[3].decode("utf-8", "replace"))
+
+    def patch(self, number: int, cells: list, *, first_column: int = 0) -> list:
+        """`cells` of row `number` (a list from `first_column` on) with the formula texts put in empty cells."""
+        for (row, column), text in self.cells.items():
+            at = column - first_column
+            if row == number and at >= 0:
+                cells.extend([""] * (at + 1 - len(cells)))
+                if cells[at] in ("", None):
+                    cells[at] = text
+        return cells
+
+    def patched(self, rows: Iterable[tuple[int, list]], *, first_column: int = 0) -> Iterator[tuple[int, list]]:
+        """(row number, cells) pairs, the rows that hold such formulas patched."""
+        numbers = {row for row, _column in self.cells}
+        for number, cells in rows:
+            yield number, (self.patch(number, list(cells), first_column=first_column) if number in numbers else cells)
+
+
+def first_sheet_part(archive: zipfile.ZipFile) -> str:
+    """The part name of the workbook's first sheet (what the readers read), e.g. 'xl/worksheets/sheet1.xml'."""
+    rel_id = None
+    for _event, elem in xml_events(archive, "xl/workbook.xml"):
+        if elem.tag == f"{SHEET_NS}sheet":
+            rel_id = elem.get(f"{REL_NS}id")
+            break
+    for _event, elem in xml_events(archive, "xl/_rels/workbook.xml.rels"):
+        if elem.tag == f"{PKG_REL_NS}Relationship" and elem.get("Id") == rel_id:
+            target = elem.get("Target", "")
+            return target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+    raise KeyError("first sheet")
+
+
+def xml_events(archive: zipfile.ZipFile, name: str, events=("end",)):
+    """(event, element) of one part through defusedxml, closed as soon as the caller stops."""
+    with archive.open(name) as handle:
+        yield from iterparse(handle, events=events, forbid_dtd=True)
+
+
+def column_index(letters: str) -> int:
+    """'A' → 0, 'AB' → 27."""
+    index = 0
+    for ch in letters:
+        index = index * 26 + (ord(ch.upper()) - 64)
+    return index - 1
+
+
+def _xlsx_grid(data: bytes, names: Sequence[str]) -> tuple[list[list], int | None]:
+    """The first sheet from A1 (list positions are spreadsheet rows and columns) and its header's number."""
+    formulas = check_zip(data)
     try:
         workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheet = workbook.get_sheet_by_index(0)
+        # The header and the sheet's size are known before its cells are turned into Python objects.
+        header_at = header_number(
+            list(itertools.islice(enumerate(sheet.iter_rows(), start=1), HEADER_SCAN_ROWS)), names
+        )
+        if header_at is not None and sheet.end is not None:
+            check_rows(sheet.end[0] + 1 - header_at)
+        grid = sheet.to_python(skip_empty_area=False)
+    except TabularError:
+        raise
     except python_calamine.PasswordError as exc:
         raise TabularError(_("The XLSX file is protected by a password.")) from exc
     except Exception as exc:  # calamine raises its own types, and ValueError for broken XML
         raise TabularError(_("The XLSX file cannot be read: %(error)s") % {"error": exc}) from exc
-    # The sheet's size is known before its cells are turned into Python objects.
-    check_rows(sheet.height - 1)
+    texts = _first_sheet_formulas(data, formulas)
+    if texts is not None:
+        for number in {row for row, _column in texts.cells}:
+            grid.extend([] for _ in range(number - len(grid)))
+            grid[number - 1] = texts.patch(number, list(grid[number - 1]))
+    return grid, header_at
+
+
+def _first_sheet_formulas(data: bytes, formulas: dict[str, FormulaTexts]) -> FormulaTexts | None:
+    if not formulas:
+        return None
     try:
-        # The first sheet, from A1, so that list positions are spreadsheet row numbers.
-        return sheet.to_python(skip_empty_area=False)
-    except python_calamine.PasswordError as exc:
-        raise TabularError(_("The XLSX file is protected by a password.")) from exc
-    except Exception as exc:  # calamine raises its own types, and ValueError for broken XML
-        raise TabularError(_("The XLSX file cannot be read: %(error)s") % {"error": exc}) from exc
+        return formulas.get(first_sheet_part(zipfile.ZipFile(io.BytesIO(data))))
+    except (KeyError, ValueError, SyntaxError):  # ParseError is a SyntaxError; calamine read the sheet anyway
+        return None
 
 
 def cell_text(value) -> tuple[str, str | None]:
@@ -350,12 +492,11 @@ def check_rows(count: int) -> None:
         )
 
 
-def _table(grid: list[list], *, required: Sequence[str], fmt: str) -> Table:
-    header_at = next((i for i, cells in enumerate(grid) if any(cell_text(c)[0] for c in cells)), None)
-    if header_at is None:
+def _table(grid: list[list], header_number: int | None, *, required: Sequence[str], fmt: str) -> Table:
+    if header_number is None:
         raise TabularError(_("The file is empty."))
-    check_rows(len(grid) - header_at - 1)
-    header = [cell_text(c)[0].lower() for c in grid[header_at]]
+    header_at = header_number - 1
+    header = [header_key(c) for c in grid[header_at]]
     missing = [column for column in required if column not in header]
     if missing:
         raise TabularError(

@@ -75,7 +75,7 @@ def import_lines(*, actor, plan: Plan, upload) -> LineImport:
     """Check every row, then add all of them in one transaction — or none, with one message per bad row."""
     result = LineImport()
     try:
-        table = read_table(upload, required=REQUIRED)
+        table = read_table(upload, required=REQUIRED, known=COLUMNS)
     except TabularError as exc:
         result.errors.append(exc.message)
         return result

@@ -1,5 +1,5 @@
 """XLSX files are checked before any parser sees them: compressed size, part count, expanded size, a DTD (XML
-bomb), formulas; each limit passes at its value and refuses one past it."""
+bomb); each limit passes at its value and refuses one past it. Formulas without a cached value are found."""
 
 from __future__ import annotations
 
@@ -78,15 +78,17 @@ def test_a_document_type_declaration_is_refused_before_parsing():
     )
 
 
-def test_a_formula_is_found_across_a_read_boundary(monkeypatch):
+def test_a_formula_without_a_cached_value_is_found_across_a_read_boundary(monkeypatch):
     monkeypatch.setattr(tabular, "CHUNK", 64)
     monkeypatch.setattr(tabular, "PROLOG_BYTES", 64)
     padding = b'<c r="A1" t="s"><v>0</v></c>' * 10
-    sheet = (
-        b"<worksheet><sheetData><row>" + padding + b'<c r="B12"><f>1+1</f><v>2</v></c></row></sheetData></worksheet>'
-    )
+    cells = padding + b'<c r="B12"><f>1+1</f><v>2</v></c><c r="C12"><f>A1&amp;"x"</f><v></v></c><c r="AB3"><f>1</f></c>'
+    sheet = b"<worksheet><sheetData><row>" + cells + b"</row></sheetData></worksheet>"
 
-    assert refusal(archive(BASE | {"xl/worksheets/sheet1.xml": sheet})) == (
-        "Cell B12 holds a formula. Imports take values only: copy the cells, paste them as values."
-    )
-    assert refusal(archive(BASE | {"xl/worksheets/sheet1.xml": padding})) is None
+    found = check_zip(archive(BASE | {"xl/worksheets/sheet1.xml": sheet}))
+
+    # B12 stores its value (2): the readers take it; C12 and AB3 store none: their text is kept.
+    assert {name: texts.cells for name, texts in found.items()} == {
+        "xl/worksheets/sheet1.xml": {(12, 2): '=A1&"x"', (3, 27): "=1"}
+    }
+    assert check_zip(archive(BASE | {"xl/worksheets/sheet1.xml": padding})) == {}
