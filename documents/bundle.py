@@ -1,9 +1,15 @@
-"""The round bundle: one ZIP with every institution's papers and scans in folders by bureau.
+"""The round bundle: one ZIP with the papers and scans of every plan that reached the province.
 
+The folders follow who sends what (notice §四): higher-education institutions send to the province
+directly, secondary schools through their city's bureau. A plan still at bureau review is not in it.
 Layout (names made safe for every file system)::
 
     2027年春季1+X证书申报材料/
         安徽省2027年春季1+X证书申报汇总表.xlsx
+        高等院校/
+            示例芜湖应用技术学院/
+                示例芜湖应用技术学院2027年证书申报-附件2校级汇总表.xlsx
+                盖章扫描件/…
         合肥市/
             合肥市教育局2027年春季证书申报汇总表.xlsx      (bureaus with secondary schools)
             盖章扫描件/市级汇总表-1.pdf
@@ -31,11 +37,13 @@ from documents.institution_summary import InstitutionSummary
 from documents.papers import Paper, bureau_papers, bureaus_owing, papers_for_plans, submitted_plans
 from documents.pdf import render_pdf
 from documents.provincial_summary import ProvincialSummary
+from documents.queries import AT_PROVINCE
 from documents.word import render_docx
 from rounds.models import Round
 
 Progress = Callable[[int, int], None]
 SCAN_FOLDER = "盖章扫描件"
+HIGHER_FOLDER = "高等院校"
 
 
 def _add_scans(zf: zipfile.ZipFile, folder: str, paper: Paper) -> None:
@@ -49,7 +57,9 @@ def _add_scans(zf: zipfile.ZipFile, folder: str, paper: Paper) -> None:
 
 def _add_plan(zf: zipfile.ZipFile, root: str, plan_papers) -> None:
     plan = plan_papers.plan
-    folder = f"{root}/{safe_filename(plan.institution.bureau.name)}/{safe_filename(plan.institution.name)}"
+    institution = plan.institution
+    sender = institution.bureau.name if institution.is_secondary else HIGHER_FOLDER
+    folder = f"{root}/{safe_filename(sender)}/{safe_filename(institution.name)}"
     summary = InstitutionSummary(plan)
     zf.writestr(f"{folder}/{summary.filename()}", summary.render())
     for paper in plan_papers.papers:
@@ -63,8 +73,8 @@ def _add_plan(zf: zipfile.ZipFile, root: str, plan_papers) -> None:
 
 def write_bundle(round_: Round, target, *, progress: Progress) -> None:
     """Write the ZIP of `round_` to `target` (a binary file), calling `progress(done, total)` as it goes."""
-    plans = submitted_plans(round_)
-    owing = bureau_papers(round_, bureaus_owing(round_))
+    plans = submitted_plans(round_, statuses=AT_PROVINCE)
+    owing = bureau_papers(round_, bureaus_owing(round_, statuses=AT_PROVINCE))
     total = len(plans) + len(owing) + 1
     done = 0
     progress(done, total)

@@ -1,4 +1,8 @@
-"""A bureau's summary of its schools for one round (市级汇总表): one row per school, then every line."""
+"""A bureau's summary of its schools for one round (市级汇总表): one row per school, then every line.
+
+It counts the plans the bureau approved (now at the province, decided or not): a school still at
+bureau review is left out, and a note under the total says how many are.
+"""
 
 from __future__ import annotations
 
@@ -10,11 +14,11 @@ from core.downloads import safe_filename
 from core.excel import SafeWorkbook
 from documents import labels
 from documents.layout import SignBox, province_box
-from documents.queries import SUBMITTED, continuity, last_year_headcounts, last_year_rates
+from documents.queries import AT_PROVINCE, SUBMITTED, continuity, last_year_headcounts, last_year_rates
 from documents.sheets import XLSX, Column, Styles, header_row, print_setup, set_columns, stamp_boxes, title_rows
 from institutions.enums import InstitutionKind
 from institutions.models import Bureau
-from plans.enums import Continuity
+from plans.enums import Continuity, PlanStatus
 from plans.models import Plan, PlanLine
 from rounds.models import Round
 
@@ -44,14 +48,14 @@ LINE_COLUMNS = [
 ]
 
 
-def bureau_plans(bureau: Bureau, round_: Round):
+def bureau_plans(bureau: Bureau, round_: Round, *, statuses=SUBMITTED):
     """The plans a bureau reviews in a round: its secondary schools' plans that were submitted."""
     return (
         Plan.objects.filter(
             round=round_,
             institution__bureau=bureau,
             institution__kind__in=InstitutionKind.secondary(),
-            status__in=SUBMITTED,
+            status__in=statuses,
         )
         .select_related("institution")
         .order_by("institution__name")
@@ -74,7 +78,7 @@ class BureauSummary:
         return out.getvalue()
 
     def write(self, target) -> None:
-        plans = list(bureau_plans(self.bureau, self.round))
+        plans = list(bureau_plans(self.bureau, self.round, statuses=AT_PROVINCE))
         ids = [p.institution_id for p in plans]
         lines = list(
             PlanLine.objects.filter(plan__in=plans)
@@ -127,6 +131,10 @@ class BureauSummary:
             wb.text(sheet, row, col, "", st.total)
         for col, value in enumerate(sums, start=4):
             wb.number(sheet, row, col, value, st.total_number)
+        pending = bureau_plans(self.bureau, self.round, statuses=[PlanStatus.BUREAU_REVIEW]).count()
+        if pending:
+            row += 1
+            wb.text(sheet, row, 0, f"注：另有{pending}所学校的申报处于市级初审中，未计入本表。", st.plain)
         boxes = [SignBox("市教育局意见", ["负责人（签字）：", "（盖章）", "年    月    日"]), province_box()]
         row = stamp_boxes(wb, st, sheet, row + 2, boxes, last_col)
         print_setup(sheet, last_row=row - 1, last_col=last_col, header_row=first_header)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from functools import cache
+
+from django.utils import translation
+
 from catalog.enums import Level
 from institutions.enums import InstitutionKind
 from plans.enums import Continuity, PlanStatus
@@ -15,15 +19,6 @@ KIND = {
 }
 SEASON = {Season.SPRING: "春季", Season.AUTUMN: "秋季"}
 CONTINUITY = {Continuity.NEW: "新增", Continuity.CONTINUING: "已申报"}
-STATUS = {
-    PlanStatus.DRAFT: "草稿",
-    PlanStatus.AWAITING_SIGNOFF: "待校领导签批",
-    PlanStatus.BUREAU_REVIEW: "市级初审中",
-    PlanStatus.PROVINCIAL_REVIEW: "省级审核中",
-    PlanStatus.RETURNED_BY_BUREAU: "市级退回修改",
-    PlanStatus.RETURNED_BY_PROVINCE: "省级退回修改",
-    PlanStatus.PUBLISHED: "已公布",
-}
 BATCH = {1: "第一批", 2: "第二批", 3: "第三批", 4: "第四批"}
 
 
@@ -35,8 +30,15 @@ def kind(value: str) -> str:
     return KIND.get(value, value)
 
 
+@cache
+def statuses() -> dict[str, str]:
+    """A plan's status in the words the pages use (the Chinese catalogue): one vocabulary everywhere."""
+    with translation.override("zh-hans"):
+        return {value: str(label) for value, label in PlanStatus.choices}
+
+
 def status(value: str) -> str:
-    return STATUS.get(value, value)
+    return statuses().get(value, value)
 
 
 def round_label(round_) -> str:

@@ -93,17 +93,17 @@ def papers_for_plans(plans: list[Plan]) -> list[PlanPapers]:
     return result
 
 
-def submitted_plans(round_: Round, **filters) -> list[Plan]:
-    plans = Plan.objects.filter(round=round_, status__in=SUBMITTED, **filters)
+def submitted_plans(round_: Round, *, statuses=SUBMITTED, **filters) -> list[Plan]:
+    plans = Plan.objects.filter(round=round_, status__in=statuses, **filters)
     return list(
         plans.select_related("institution__bureau", "round").order_by("institution__bureau_id", "institution__name")
     )
 
 
-def bureaus_owing(round_: Round) -> list[Bureau]:
+def bureaus_owing(round_: Round, *, statuses=SUBMITTED) -> list[Bureau]:
     """Bureaus with at least one submitted secondary school in `round_`: each owes its stamped summary."""
     ids = Plan.objects.filter(
-        round=round_, status__in=SUBMITTED, institution__kind__in=InstitutionKind.secondary()
+        round=round_, status__in=statuses, institution__kind__in=InstitutionKind.secondary()
     ).values("institution__bureau_id")
     return list(Bureau.objects.filter(pk__in=ids).order_by("id"))
 

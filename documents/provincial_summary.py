@@ -3,6 +3,9 @@
 At national scale (300,000 lines) the last sheet dominates: it is streamed from one query with
 a server-side cursor into xlsxwriter's constant-memory mode, so memory stays flat whatever the
 size (see bench/bench_provincial_summary.py). The three summary sheets are one GROUP BY each.
+
+It counts the plans that reached the province (AT_PROVINCE): those still in provincial review are
+counted in their own column (审核中), and 核定人数 is the published plans' approved headcount only.
 """
 
 from __future__ import annotations
@@ -17,11 +20,11 @@ from django.utils import timezone
 from catalog.enums import Level
 from core.excel import SafeWorkbook
 from documents import labels
-from documents.queries import SUBMITTED, last_year_headcounts
+from documents.queries import AT_PROVINCE, last_year_headcounts
 from documents.sheets import XLSX, Column, Styles, header_row, print_setup, set_columns, title_rows
 from institutions.enums import InstitutionKind
 from institutions.models import Bureau
-from plans.enums import Continuity
+from plans.enums import Continuity, PlanStatus
 from plans.models import PlanLine
 from rounds.models import Round
 
@@ -34,6 +37,7 @@ BUREAU_COLUMNS = [
     Column("申报院校数", 11, number=True),
     Column("其中中职学校", 11, number=True),
     Column("其中高校", 10, number=True),
+    Column("其中省级审核中", 12, number=True),
     Column("申报条目数", 11, number=True),
     Column("申报人数", 11, number=True),
     Column("核定人数", 11, number=True),
@@ -41,6 +45,7 @@ BUREAU_COLUMNS = [
 KIND_COLUMNS = [
     Column("院校类型", 14),
     Column("申报院校数", 11, number=True),
+    Column("其中省级审核中", 12, number=True),
     Column("申报条目数", 11, number=True),
     Column("申报人数", 11, number=True),
     Column("核定人数", 11, number=True),
@@ -86,17 +91,19 @@ LINE_FIELDS = (
     "plan__institution_id",
     "certificate_id",
 )
+PUBLISHED = Q(plan__status=PlanStatus.PUBLISHED)
 COUNTS = {
     "institutions": Count("plan__institution_id", distinct=True),
+    "in_review": Count("plan__institution_id", distinct=True, filter=~PUBLISHED),
     "lines": Count("id"),
     "headcount": Sum("headcount"),
-    "approved": Sum("approved_headcount"),
+    "approved": Sum("approved_headcount", filter=PUBLISHED),
 }
 
 
 def round_lines(round_: Round):
-    """The lines a summary of `round_` counts: plans that left their institution."""
-    return PlanLine.objects.filter(plan__round=round_, plan__status__in=SUBMITTED)
+    """The lines a summary of `round_` counts: plans that reached the province (decided or not)."""
+    return PlanLine.objects.filter(plan__round=round_, plan__status__in=AT_PROVINCE)
 
 
 def all_lines(round_: Round):
@@ -159,11 +166,11 @@ class ProvincialSummary:
             )
             .order_by()
         }
-        totals = [0] * 6
+        totals = [0] * 7
         for number, bureau in enumerate(Bureau.objects.order_by("id"), start=1):
             c = counts.get(bureau.pk, {})
             institutions, secondary = c.get("institutions", 0), c.get("secondary", 0)
-            values = [institutions, secondary, institutions - secondary, c.get("lines", 0)]
+            values = [institutions, secondary, institutions - secondary, c.get("in_review", 0), c.get("lines", 0)]
             values += [c.get("headcount") or 0, c.get("approved") or 0]
             wb.number(sheet, row, 0, number, st.number)
             wb.text(sheet, row, 1, bureau.name, st.cell)
@@ -183,10 +190,11 @@ class ProvincialSummary:
             r["plan__institution__kind"]: r
             for r in round_lines(self.round).values("plan__institution__kind").annotate(**COUNTS).order_by()
         }
-        totals = [0] * 4
+        totals = [0] * 5
         for kind in InstitutionKind.values:
             c = counts.get(kind, {})
-            values = [c.get("institutions", 0), c.get("lines", 0), c.get("headcount") or 0, c.get("approved") or 0]
+            values = [c.get("institutions", 0), c.get("in_review", 0), c.get("lines", 0)]
+            values += [c.get("headcount") or 0, c.get("approved") or 0]
             wb.text(sheet, row, 0, labels.kind(kind), st.cell)
             self._numbers(wb, sheet, row, 1, values, st.number)
             totals = [a + b for a, b in zip(totals, values, strict=True)]
@@ -227,11 +235,12 @@ class ProvincialSummary:
         first_header = row
         row = header_row(wb, st, sheet, row, LINE_COLUMNS)
         headcounts = last_year_headcounts(self.round.year)
-        kinds, statuses, continuity = labels.KIND, labels.STATUS, labels.CONTINUITY
+        kinds, statuses, continuity = labels.KIND, labels.statuses(), labels.CONTINUITY
         levels = {value: labels.level(value) for value in Level.values}
         # 300,000 rows: cells without a format (a style on every cell costs ~15 % in xlsxwriter).
         text, number, cell, num = wb.text, wb.number, None, None
         total = approved_total = count = 0
+        published = PlanStatus.PUBLISHED
         for bureau, name, kind, status, cert, body, level, major, code, hc, approved, remark, iid, cid in all_lines(
             self.round
         ):
@@ -246,12 +255,12 @@ class ProvincialSummary:
             text(sheet, row, 7, major, cell)
             text(sheet, row, 8, code, cell)
             number(sheet, row, 9, hc, num)
-            number(sheet, row, 10, approved, num)
+            number(sheet, row, 10, approved if status == published else None, num)
             text(sheet, row, 11, continuity[Continuity.NEW if last is None else Continuity.CONTINUING], cell)
             number(sheet, row, 12, last or 0, num)
             text(sheet, row, 13, remark, cell)
             total += hc
-            approved_total += approved or 0
+            approved_total += (approved or 0) if status == published else 0
             count += 1
             row += 1
         text(sheet, row, 0, "合计", st.total)

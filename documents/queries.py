@@ -15,6 +15,9 @@ from plans.enums import Continuity, PlanStatus
 from plans.models import InstitutionYear, Plan, PlanLine
 
 SUBMITTED = sorted(PlanStatus.submitted())
+# What the province's papers count: plans the bureau approved (secondary) or that went straight to the
+# province (higher education), whether decided yet or not. A plan still at bureau review is not there yet.
+AT_PROVINCE = sorted({PlanStatus.PROVINCIAL_REVIEW, PlanStatus.PUBLISHED})
 
 
 def last_year_headcounts(year: int, institution_ids: Iterable[int] | None = None) -> dict[tuple[int, int], int]:

@@ -18,6 +18,7 @@ from documents.models import Bundle
 from documents.services import request_bundle, upload_bureau_scan, upload_plan_scan
 from documents.tasks import build_bundle, purge_expired
 from plans.enums import PlanStatus
+from plans.models import Plan
 from rounds.calendar import SHANGHAI
 from tests.conftest import make_certificate
 from tests.documents.builders import J, make_form, make_plan, pdf_bytes, png_bytes
@@ -30,11 +31,13 @@ NOW = datetime(2027, 4, 16, 9, 0, tzinfo=SHANGHAI)
 
 @pytest.fixture
 def round_with_papers(cast, spring, known, private_storage):
-    """school1 (secondary, bureau 1) with a scan; college2 (bureau 2) with a new certificate; bureau 1's scan."""
+    """school1 (secondary, bureau 1, approved by its bureau) with a scan; college2 (bureau 2) with a new
+    certificate; bureau 1's scan; school2 (bureau 2) still at bureau review."""
+    Plan.objects.filter(pk=known.plan.pk).update(status=PlanStatus.PROVINCIAL_REVIEW)
     bigdata = make_certificate("大数据应用开发（Python）职业技能等级证书")
     college_plan = make_plan(cast.college2, spring, [(bigdata, J, "软件技术", 40)], status=PlanStatus.PUBLISHED)
     make_form(college_plan, bigdata)
-    make_plan(cast.school2, spring, [(bigdata, J, "软件技术", 40)], status=PlanStatus.DRAFT)  # not in the bundle
+    make_plan(cast.school2, spring, [(bigdata, J, "软件技术", 40)], status=PlanStatus.BUREAU_REVIEW)  # not in it
     upload_plan_scan(
         user=cast.staff,
         plan=known.plan,
@@ -49,7 +52,7 @@ def round_with_papers(cast, spring, known, private_storage):
 
 @time_machine.travel(NOW, tick=False)
 @override_settings(TASKS=IMMEDIATE)
-def test_bundle_holds_every_institutions_papers_in_folders_by_bureau(cast, round_with_papers, private_storage):
+def test_bundle_holds_the_papers_in_folders_by_who_sends_them(cast, round_with_papers, private_storage):
     bundle = request_bundle(user=cast.provincial_reviewer, round_=round_with_papers)
 
     bundle.refresh_from_db()
@@ -66,9 +69,9 @@ def test_bundle_holds_every_institutions_papers_in_folders_by_bureau(cast, round
             f"{root}/合肥市/示例合肥职业学校/示例合肥职业学校2027年证书申报-附件1申报表-Web前端开发.docx",
             f"{root}/合肥市/示例合肥职业学校/示例合肥职业学校2027年证书申报-附件1申报表-Web前端开发.pdf",
             f"{root}/合肥市/示例合肥职业学校/盖章扫描件/校级汇总表（附件2）-1.pdf",
-            f"{root}/芜湖市/示例芜湖应用技术学院/示例芜湖应用技术学院2027年证书申报-附件2校级汇总表.xlsx",
-            f"{root}/芜湖市/示例芜湖应用技术学院/示例芜湖应用技术学院2027年证书申报-附件1申报表-大数据应用开发（Python）.docx",
-            f"{root}/芜湖市/示例芜湖应用技术学院/示例芜湖应用技术学院2027年证书申报-附件1申报表-大数据应用开发（Python）.pdf",
+            f"{root}/高等院校/示例芜湖应用技术学院/示例芜湖应用技术学院2027年证书申报-附件2校级汇总表.xlsx",
+            f"{root}/高等院校/示例芜湖应用技术学院/示例芜湖应用技术学院2027年证书申报-附件1申报表-大数据应用开发（Python）.docx",
+            f"{root}/高等院校/示例芜湖应用技术学院/示例芜湖应用技术学院2027年证书申报-附件1申报表-大数据应用开发（Python）.pdf",
         ]
     )
     assert archive.read(f"{root}/合肥市/示例合肥职业学校/盖章扫描件/校级汇总表（附件2）-1.pdf") == pdf_bytes()

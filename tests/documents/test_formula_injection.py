@@ -11,7 +11,8 @@ from core.excel import clean_text
 from documents.bureau_summary import BureauSummary
 from documents.institution_summary import InstitutionSummary
 from documents.provincial_summary import ProvincialSummary
-from plans.models import PlanLine
+from plans.enums import PlanStatus
+from plans.models import Plan, PlanLine
 from tests.documents.readers import formulas, workbook
 
 # PostgreSQL text cannot hold NUL, and surrogates cannot be encoded: everything else may be typed.
@@ -51,6 +52,8 @@ def texts(data: bytes) -> set[str]:
 @given(major=ATTACKS, remark=ATTACKS, code=ATTACKS, contact=ATTACKS)
 def test_formula_injection_no_export_holds_a_formula(cast, spring, known, major, remark, code, contact):
     # The three lines have different certificate/level pairs, so one major name for all keeps them unique.
+    # Approved by its bureau: counted in the bureau's and the province's summaries.
+    Plan.objects.filter(pk=known.plan.pk).update(status=PlanStatus.PROVINCIAL_REVIEW)
     PlanLine.objects.filter(plan=known.plan).update(major_name=major[:100], remark=remark, major_code=code[:20])
     cast.school1.contact_name = contact[:50]
     cast.school1.save()
