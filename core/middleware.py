@@ -1,10 +1,12 @@
-"""Refusing a request body that is too large by its declared length, before anything reads it."""
+"""Refusing a request body that is too large by its declared length, before anything reads it; private answers
+stay out of caches."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
 
@@ -50,3 +52,29 @@ def too_large(request, limit: int):
         status=413,
         content_type="application/problem+json",
     )
+
+
+class PrivateCacheMiddleware:
+    """`Cache-Control: private, no-store` on every answer to a signed-in user (a page, JSON, a redirect).
+
+    A school's shared computer keeps nothing a signed-in person saw in its browser cache, and no proxy keeps it
+    either. Answers that already say `no-store` (downloads) keep their header. Sits after the authentication
+    middleware; the API's token sets request.user inside the view, which is over when this looks at it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            if not response.has_header("Cache-Control"):
+                response["Cache-Control"] = "private, no-store"
+            elif "no-store" not in cc_directives(response["Cache-Control"]):
+                patch_cache_control(response, private=True, no_store=True)
+        return response
+
+
+def cc_directives(header: str) -> set[str]:
+    return {part.split("=")[0].strip().lower() for part in header.split(",")}

@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.middleware.PrivateCacheMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.AbsoluteSessionLimitMiddleware",
     "accounts.middleware.SecondFactorMiddleware",

@@ -3,9 +3,10 @@
 The URL resolver is walked; each pattern's parameters are filled from a cast of real objects (PARAMETERS by name,
 PK_BY_ROUTE for the ambiguous `pk`, the admin's object ids by model). A pattern whose parameters cannot be filled
 fails the test with the list of what to add, so a new URL is never skipped silently. Every URL is asked for
-anonymously, by school staff and by the provincial admin. On HTML pages, every inline <script>/<style> must carry
-the nonce of the response's policy, and no element may carry a style attribute, an on* handler or a javascript:
-URL (the policy would refuse them in the browser).
+anonymously, by school staff and by the provincial admin; every answer to a signed-in user carries
+`Cache-Control: private, no-store` (downloads at least `no-store`). On HTML pages, every inline <script>/<style>
+must carry the nonce of the response's policy, and no element may carry a style attribute, an on* handler or a
+javascript: URL (the policy would refuse them in the browser).
 """
 
 from __future__ import annotations
@@ -219,8 +220,19 @@ def policy(header: str) -> dict[str, list[str]]:
     return {part.split()[0]: part.split()[1:] for part in header.split(";") if part.strip()}
 
 
-def problems(url: str, response) -> list[str]:
-    found = []
+def cache_problems(response) -> list[str]:
+    """A signed-in user's answer stays out of every cache: pages and JSON say `private, no-store`, downloads
+    at least `no-store`."""
+    directives = {part.strip() for part in response.get("Cache-Control", "").split(",")}
+    content_type = response.get("Content-Type", "")
+    wanted = {"private", "no-store"} if "html" in content_type or "json" in content_type else {"no-store"}
+    if not wanted <= directives:
+        return [f"Cache-Control is {response.get('Cache-Control')!r} ({content_type})"]
+    return []
+
+
+def problems(url: str, response, *, signed_in: bool = False) -> list[str]:
+    found = cache_problems(response) if signed_in else []
     expected = {
         "X-Content-Type-Options": "nosniff",
         "Referrer-Policy": "same-origin",
@@ -273,7 +285,7 @@ def test_every_url_answers_with_the_security_headers(client, world):
         for url in urls:
             response = client.get(url)
             statuses.add(response.status_code)
-            found += problems(url, response)
+            found += problems(url, response, signed_in=user is not None)
             if response.streaming:
                 b"".join(response.streaming_content)
 
@@ -357,7 +369,7 @@ def test_every_url_refuses_a_post_without_csrf_token_with_the_headers(world):
     for url in urls:
         response = forger.post(url, {"reason": "forged"})
         statuses.add(response.status_code)
-        found += problems(url, response)
+        found += problems(url, response, signed_in=True)
 
     assert found == []
     assert 403 in statuses
