@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from adjustments.models import AdjustmentRequest
+from core.dates import local_today
 from documents import adjustment_request as attachment3
 from documents import labels
-from rounds.calendar import local_today
 
 AGREED = "同意"
 

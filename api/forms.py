@@ -5,7 +5,7 @@ from datetime import datetime, time
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from rounds.calendar import SHANGHAI
+from core.dates import SHANGHAI
 
 
 class TokenForm(forms.Form):

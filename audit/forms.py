@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.enums import Role
-from rounds.calendar import start_of
+from core.dates import start_of
 
 
 class AuditSearchForm(forms.Form):

@@ -35,6 +35,7 @@ from accounts.enums import Role  # noqa: E402
 from accounts.models import User  # noqa: E402
 from catalog.enums import Level  # noqa: E402
 from catalog.models import AwardingBody, Certificate, CertificateLevel  # noqa: E402
+from core.dates import SHANGHAI  # noqa: E402
 from institutions.enums import InstitutionKind  # noqa: E402
 from institutions.models import Bureau, Institution  # noqa: E402
 from plans.enums import PlanStatus  # noqa: E402
@@ -42,7 +43,6 @@ from plans.models import Plan, PlanLine  # noqa: E402
 from reviews import services  # noqa: E402
 from reviews.checks import refresh_checks  # noqa: E402
 from reviews.reminders import due_reminders  # noqa: E402
-from rounds.calendar import SHANGHAI  # noqa: E402
 from rounds.models import Round  # noqa: E402
 
 AT = datetime(2027, 4, 13, 10, 0, tzinfo=SHANGHAI)

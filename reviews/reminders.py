@@ -26,11 +26,12 @@ from django.urls import reverse
 
 from accounts.enums import Role
 from accounts.models import User
+from core.dates import local_today
 from core.models import ProvinceSettings
 from notifications.services import notify
 from plans.enums import PlanStatus, ReviewLevel
 from plans.models import Plan
-from rounds.calendar import Window, local_today
+from rounds.calendar import Window
 from rounds.enums import Stage
 from rounds.models import Round
 

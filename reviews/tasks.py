@@ -9,10 +9,10 @@ from django.db import IntegrityError, transaction
 from django.tasks import task
 from django.utils import timezone
 
+from core.dates import SHANGHAI, local_today
 from reviews.checks import refresh_checks
 from reviews.models import ReminderRun
 from reviews.reminders import send_due_reminders
-from rounds.calendar import SHANGHAI, local_today
 
 RUN_AT = time(8, 0)  # Asia/Shanghai: reminders arrive at the start of the working day.
 

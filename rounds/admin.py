@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.utils import timezone
 
+from core.dates import local_today
 from institutions.admin import AuditedAdmin
-from rounds.calendar import local_today
 from rounds.enums import Season
 from rounds.models import Extension, Round
 

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+from core.dates import end_of, local_today, start_of
 
 # The notice's dates (month, day) per season: filing, bureau review, provincial review, scans due.
 NOTICE_DEFAULTS = {
@@ -24,19 +23,6 @@ NOTICE_DEFAULTS = {
     },
 }
 ADJUSTMENT_END = (11, 30)
-
-
-def start_of(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=SHANGHAI)
-
-
-def end_of(day: date) -> datetime:
-    """The first instant *after* `day` in Shanghai: a window is open while now < end_of(last day)."""
-    return start_of(day + timedelta(days=1))
-
-
-def local_today(at: datetime) -> date:
-    return at.astimezone(SHANGHAI).date()
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import end_of
 from rounds import calendar
 from rounds.enums import Season, Stage
 
@@ -95,7 +96,7 @@ class Round(models.Model):
         return [self.window_for(stage) for stage in (Stage.FILING, Stage.BUREAU_REVIEW, Stage.PROVINCIAL_REVIEW)]
 
     def scan_deadline_passed(self, *, at: datetime) -> bool:
-        return at >= calendar.end_of(self.scan_deadline)
+        return at >= end_of(self.scan_deadline)
 
 
 def _matches(extension, institution, bureau) -> bool:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from rounds.calendar import Window, local_today
+from core.dates import local_today
+from rounds.calendar import Window
 from rounds.enums import Stage
 from rounds.models import Extension, Round
 

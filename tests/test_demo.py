@@ -9,11 +9,11 @@ from django.core.management import call_command
 from accounts.enums import Role
 from accounts.models import User
 from catalog.models import Certificate, CertificateLevel
+from core.dates import SHANGHAI
 from institutions.enums import InstitutionKind
 from institutions.models import Bureau, Institution
 from plans.enums import PlanStatus
 from plans.models import InstitutionYear, Plan, PlanLine
-from rounds.calendar import SHANGHAI
 from rounds.models import Round
 from tests.institutions.helpers import table_counts
 

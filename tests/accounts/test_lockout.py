@@ -12,7 +12,7 @@ from django.urls import reverse
 from accounts import services
 from accounts.models import LoginThrottle
 from audit.models import AuditEvent
-from rounds.calendar import SHANGHAI
+from core.dates import SHANGHAI
 from tests.conftest import PASSWORD
 
 START = datetime(2027, 4, 3, 8, 0, 0, tzinfo=SHANGHAI)

@@ -15,7 +15,7 @@ from django.test import RequestFactory
 from accounts import services
 from accounts.models import LoginThrottle
 from audit.models import AuditEvent
-from rounds.calendar import SHANGHAI
+from core.dates import SHANGHAI
 from tests.conftest import make_user
 
 pytestmark = [

@@ -15,8 +15,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.enums import Role
 from accounts.second_factor import key_base32
 from audit.models import AuditEvent
+from core.dates import SHANGHAI
 from institutions.management.commands.load_demo import ACCOUNTS
-from rounds.calendar import SHANGHAI
 from tests.conftest import PASSWORD, password_only_login
 
 START = datetime(2027, 4, 3, 8, 0, 10, tzinfo=SHANGHAI)

@@ -14,7 +14,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit.models import AuditEvent
-from rounds.calendar import SHANGHAI
+from core.dates import SHANGHAI
 from tests.conftest import PASSWORD
 
 NEW_PASSWORD = "a-much-longer-passphrase-2027"  # noqa: S105

@@ -8,9 +8,9 @@ from decimal import Decimal
 from adjustments import services
 from adjustments.rules import Change
 from catalog.enums import Level
+from core.dates import SHANGHAI
 from plans.enums import PlanStatus
 from plans.models import InstitutionYear, Plan, PlanLine
-from rounds.calendar import SHANGHAI
 
 PUBLISHED = datetime(2027, 4, 15, 12, 0, tzinfo=SHANGHAI)
 DAY = datetime(2027, 5, 10, 10, 0, tzinfo=SHANGHAI)  # inside the spring round's adjustment window

@@ -17,9 +17,9 @@ from adjustments.enums import AdjustmentStatus, Outcome
 from adjustments.guards import AdjustmentError
 from adjustments.models import AdjustmentItem, AdjustmentRequest
 from adjustments.rules import Checker
+from core.dates import SHANGHAI
 from plans.models import PlanLine
 from plans.services import RuleError
-from rounds.calendar import SHANGHAI
 from tests.adjustments.factories import J, capped, published, raise_line, signed
 from tests.conftest import make_certificate, make_round
 from tests.plans.factories import published_plan

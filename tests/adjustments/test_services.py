@@ -12,10 +12,10 @@ from adjustments.enums import AdjustmentStatus, Outcome
 from adjustments.models import AdjustmentRequest
 from adjustments.rules import Change
 from audit.models import AuditEvent
+from core.dates import SHANGHAI
 from notifications.models import Notification
 from plans.models import PlanLine
 from plans.services import RuleError
-from rounds.calendar import SHANGHAI
 from tests.adjustments.factories import DAY, J, M, capped, draft, line, published, raise_line, signed
 from tests.plans.factories import published_plan
 

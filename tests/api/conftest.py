@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone, translation
 
 from api.services import create_token
-from rounds.calendar import SHANGHAI
+from core.dates import SHANGHAI
 
 FILING_DAY = datetime(2027, 4, 3, 10, 0, tzinfo=SHANGHAI)
 BUREAU_DAY = datetime(2027, 4, 9, 10, 0, tzinfo=SHANGHAI)

@@ -9,7 +9,7 @@ import time_machine
 
 from api.models import RateCounter
 from api.services import create_token
-from rounds.calendar import SHANGHAI
+from core.dates import SHANGHAI
 from tests.conftest import make_certificate
 from tests.reviews.factories import J
 

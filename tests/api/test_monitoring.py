@@ -9,9 +9,9 @@ import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from core.dates import SHANGHAI
 from monitoring.exports import template_xlsx
 from monitoring.models import ProgressImport
-from rounds.calendar import SHANGHAI
 from tests.adjustments.factories import J, published
 from tests.conftest import make_certificate
 

@@ -14,7 +14,7 @@ from django.db import connection, connections
 from api import ratelimit
 from api.models import RateCounter
 from api.services import create_token
-from rounds.calendar import SHANGHAI
+from core.dates import SHANGHAI
 from tests.conftest import make_user
 
 pytestmark = [

@@ -38,13 +38,13 @@ from accounts.models import User
 from adjustments.models import AdjustmentRequest
 from api.services import create_token
 from catalog.models import Certificate
+from core.dates import SHANGHAI
 from documents.models import Scan
 from institutions.models import Bureau, Institution
 from monitoring.models import Checkpoint, ProgressImport
 from onex.wsgi import application
 from plans import services as plan_services
 from plans.models import Plan, PlanLine
-from rounds.calendar import SHANGHAI
 from rounds.models import Round
 
 MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "25"))  # per operation and run

@@ -11,7 +11,7 @@ from django.urls import reverse
 from api.models import ApiToken
 from api.services import create_token, revoke_token
 from audit.models import AuditEvent
-from rounds.calendar import SHANGHAI
+from core.dates import SHANGHAI
 from tests.conftest import PASSWORD
 
 NOW = datetime(2027, 4, 3, 10, 0, tzinfo=SHANGHAI)

@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 
 from audit.models import AuditEvent
 from audit.services import record
-from rounds.calendar import SHANGHAI
+from core.dates import SHANGHAI
 
 DAY1 = datetime(2027, 4, 3, 23, 30, tzinfo=SHANGHAI)
 DAY2 = datetime(2027, 4, 4, 0, 30, tzinfo=SHANGHAI)

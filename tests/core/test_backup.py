@@ -26,9 +26,9 @@ from audit.models import AuditEvent
 from catalog.enums import Level
 from core import backup_engines
 from core.backup import BackupError, create_backup, restore_backup
+from core.dates import SHANGHAI
 from plans.models import PlanLine
 from plans.services import add_line, open_plan
-from rounds.calendar import SHANGHAI
 from tests.conftest import make_certificate
 
 pytestmark = pytest.mark.django_db(transaction=True)  # pg_dump reads committed rows only

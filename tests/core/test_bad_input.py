@@ -15,9 +15,9 @@ from django.test.client import MULTIPART_CONTENT, encode_multipart
 from django.urls import reverse
 
 from audit.models import AuditEvent
+from core.dates import SHANGHAI
 from plans.excel import COLUMNS
 from plans.models import PlanLine
-from rounds.calendar import SHANGHAI
 from tests.conftest import make_certificate
 from tests.plans.factories import J, M, draft
 

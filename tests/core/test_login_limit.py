@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from rounds.calendar import SHANGHAI
+from core.dates import SHANGHAI
 
 # 10:00:45 — 15 seconds before a one-minute window ends.
 NOW = datetime(2027, 4, 3, 10, 0, 45, tzinfo=SHANGHAI)

@@ -10,7 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from audit.models import AuditEvent
 from core import ratelimit
-from rounds.calendar import SHANGHAI
+from core.dates import SHANGHAI
 
 # 10:00:45 — 15 seconds before a one-minute window ends.
 NOW = datetime(2027, 4, 3, 10, 0, 45, tzinfo=SHANGHAI)

@@ -13,7 +13,7 @@ import pytest
 from django.core.cache import caches
 
 from core import ratelimit
-from rounds.calendar import SHANGHAI
+from core.dates import SHANGHAI
 
 NOW = datetime(2027, 4, 3, 10, 0, 45, tzinfo=SHANGHAI).timestamp()
 REDIS = shutil.which("redis-server") or "/usr/bin/redis-server"

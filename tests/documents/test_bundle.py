@@ -13,13 +13,13 @@ from django.test import override_settings
 from django.urls import reverse
 
 from audit.models import AuditEvent
+from core.dates import SHANGHAI
 from documents.enums import BundleStatus, DocumentKind
 from documents.models import Bundle
 from documents.services import request_bundle, upload_bureau_scan, upload_plan_scan
 from documents.tasks import build_bundle, purge_expired
 from plans.enums import PlanStatus
 from plans.models import Plan
-from rounds.calendar import SHANGHAI
 from tests.conftest import make_certificate
 from tests.documents.builders import J, make_form, make_plan, pdf_bytes, png_bytes
 from tests.documents.conftest import stored_files

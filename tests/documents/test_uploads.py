@@ -11,11 +11,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from audit.models import AuditEvent
+from core.dates import SHANGHAI
 from documents.enums import DocumentKind
 from documents.models import Scan
 from documents.scans import MAX_SCAN_BYTES, ScanRefused, check
 from documents.services import upload_plan_scan
-from rounds.calendar import SHANGHAI
 from tests.documents.builders import pdf_bytes, png_bytes
 from tests.documents.conftest import stored_files
 from tests.documents.hostile_pdfs import object_stream_chain

@@ -9,10 +9,10 @@ import pytest
 from django.test import Client
 
 from audit.models import AuditEvent
+from core.dates import SHANGHAI
 from plans import services as plan_services
 from plans.enums import PlanStatus
 from plans.models import Plan
-from rounds.calendar import SHANGHAI
 from tests.conftest import make_certificate
 from tests.plans.factories import J, complete_form, draft
 

@@ -5,10 +5,10 @@ from datetime import datetime
 import pytest
 from django.utils import translation
 
+from core.dates import SHANGHAI
 from notices import services
 from notices.enums import Audience
 from notices.models import Notice
-from rounds.calendar import SHANGHAI
 
 AT = datetime(2027, 3, 20, 9, 0, tzinfo=SHANGHAI)
 

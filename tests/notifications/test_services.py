@@ -5,9 +5,9 @@ from datetime import datetime
 import pytest
 from django.core import mail
 
+from core.dates import SHANGHAI
 from notifications import emails, services
 from notifications.models import Notification
-from rounds.calendar import SHANGHAI
 
 AT = datetime(2027, 4, 9, 9, 0, tzinfo=SHANGHAI)
 

@@ -28,8 +28,8 @@ from django.urls import reverse
 
 from catalog.enums import Level
 from core.backup_engines import libpq_params
+from core.dates import SHANGHAI
 from plans.models import PlanLine
-from rounds.calendar import SHANGHAI
 from tests.conftest import make_certificate
 from tests.plans.factories import draft
 

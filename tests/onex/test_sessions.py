@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 import pytest
 import time_machine
 
-from rounds.calendar import SHANGHAI
+from core.dates import SHANGHAI
 from tests.conftest import PASSWORD
 
 START = datetime(2027, 4, 3, 8, 0, 0, tzinfo=SHANGHAI)

@@ -9,10 +9,10 @@ from datetime import datetime
 import pytest
 from django.db import connection, connections
 
+from core.dates import SHANGHAI
 from plans import services
 from plans.enums import PlanStatus
 from plans.models import Plan, PlanLine
-from rounds.calendar import SHANGHAI
 from tests.conftest import make_certificate, make_round
 from tests.plans.factories import J, completion, draft, published_plan
 

@@ -5,6 +5,7 @@ from datetime import datetime
 import pytest
 from django.utils import translation
 
+from core.dates import SHANGHAI
 from core.models import ProvinceSettings
 from plans.enums import PlanStatus, Severity
 from plans.models import InstitutionYear
@@ -21,7 +22,6 @@ from plans.rules import (
     r6_major,
     r8_registration,
 )
-from rounds.calendar import SHANGHAI
 from rounds.models import Extension
 from tests.conftest import make_certificate
 from tests.plans.factories import J, M, complete_form, completion, draft, published_plan

@@ -6,10 +6,10 @@ import pytest
 from django.utils import translation
 
 from audit.models import AuditEvent
+from core.dates import SHANGHAI
 from plans import services
 from plans.enums import PlanStatus, ReviewLevel
 from plans.models import Plan, PlanLine
-from rounds.calendar import SHANGHAI
 from tests.conftest import make_certificate
 from tests.plans.factories import J, M, complete_form, completion, draft, published_plan
 

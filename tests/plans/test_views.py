@@ -8,9 +8,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from core.dates import SHANGHAI
 from plans.enums import PlanStatus
 from plans.models import Plan, PlanLine
-from rounds.calendar import SHANGHAI
 from tests.conftest import make_certificate
 from tests.plans.factories import J, M, draft
 

@@ -6,9 +6,9 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from catalog.enums import Level
+from core.dates import SHANGHAI
 from plans.enums import PlanStatus
 from plans.models import ApplicationForm, Plan, PlanLine
-from rounds.calendar import SHANGHAI
 
 FILED = datetime(2027, 4, 6, 16, 0, tzinfo=SHANGHAI)
 BUREAU_DAY = datetime(2027, 4, 9, 10, 0, tzinfo=SHANGHAI)  # both review windows open (bureau 8–12, province 8–15)

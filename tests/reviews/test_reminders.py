@@ -8,12 +8,12 @@ import time_machine
 from django.core import mail
 from django.core.management import call_command
 
+from core.dates import SHANGHAI
 from core.models import ProvinceSettings
 from plans.enums import PlanStatus, ReviewLevel
 from reviews.models import ReminderRun, ReminderSent
 from reviews.reminders import send_due_reminders
 from reviews.tasks import next_run_after, send_reminders
-from rounds.calendar import SHANGHAI
 from rounds.enums import Stage
 from rounds.services import grant_extension
 from tests.reviews.factories import J, plan_in

@@ -15,13 +15,13 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 
 from accounts.enums import Role
 from audit.models import AuditEvent
+from core.dates import SHANGHAI
 from plans import services as plan_services
 from plans.enums import PlanStatus, ReviewLevel
 from plans.models import Plan
 from plans.services import PlanError
 from reviews import services
 from reviews.models import LineDecision
-from rounds.calendar import SHANGHAI
 from tests.conftest import make_certificate, make_round
 from tests.reviews.factories import J, M, complete_form
 

@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from rounds.calendar import SHANGHAI
+from core.dates import SHANGHAI
 from rounds.enums import Stage
 from rounds.services import grant_extension
 

@@ -25,6 +25,7 @@ from audit.services import record
 from catalog.enums import Level
 from catalog.importers import import_certificates
 from catalog.models import Certificate, Major
+from core.dates import local_today, start_of
 from core.models import ProvinceSettings
 from institutions.enums import InstitutionKind
 from institutions.importers import import_bureaus, import_institutions
@@ -33,7 +34,6 @@ from institutions.models import Bureau, Institution
 from notices.demo import load_contacts, load_notice
 from plans.enums import PlanStatus
 from plans.models import InstitutionYear, Plan, PlanLine
-from rounds.calendar import local_today, start_of
 from rounds.enums import Season, Stage
 from rounds.models import Extension, Round
 from rounds.services import create_round, grant_extension
