@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
-
-@dataclass(frozen=True)
-class Todo:
-    text: str
-    url: str
-    due: str = ""
+from core.todos import Todo
+from plans.todos import plan_todos
 
 
 def todos_for(user, *, at: datetime) -> list[Todo]:
-    from plans.todos import plan_todos
-
     return plan_todos(user, at=at)

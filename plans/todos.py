@@ -6,13 +6,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.enums import Role
+from core.todos import Todo
 from plans.enums import PlanStatus
 from plans.models import Plan
 
 
-def plan_todos(user, *, at: datetime) -> list:
-    from onex.todos import Todo
-
+def plan_todos(user, *, at: datetime) -> list[Todo]:
     plans = Plan.objects.for_user(user).select_related("institution", "round")
     if user.role == Role.INSTITUTION_STAFF:
         wanted = PlanStatus.editable()
