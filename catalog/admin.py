@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from audit.admin import AuditedAdmin
 from catalog.models import AwardingBody, Certificate, CertificateLevel, Major
-from institutions.admin import AuditedAdmin
 
 
 @admin.register(AwardingBody)

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from institutions.admin import AuditedAdmin
+from audit.admin import AuditedAdmin
 from notices.models import Contact
 
 

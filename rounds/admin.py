@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.utils import timezone
 
+from audit.admin import AuditedAdmin
 from core.dates import local_today
-from institutions.admin import AuditedAdmin
 from rounds.enums import Season
 from rounds.models import Extension, Round
 
