@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "adjustments",
     "notices",
     "api",
+    "onex.apps.OneXConfig",  # the top of the house: its commands use every room
 ]
 
 MIDDLEWARE = [

@@ -22,7 +22,7 @@ scripts/setup.sh
 
 mkdir -p var
 rm -f var/demo_accounts.txt  # load_demo writes it afresh
-if [[ -f institutions/management/commands/load_demo.py ]] || $PY manage.py help load_demo >/dev/null 2>&1; then
+if [[ -f onex/management/commands/load_demo.py ]] || $PY manage.py help load_demo >/dev/null 2>&1; then
     echo "demo: loading the demo data (load_demo; its report goes to var/load_demo.log)"
     if ! $PY manage.py load_demo >var/load_demo.log 2>&1; then
         cat var/load_demo.log >&2

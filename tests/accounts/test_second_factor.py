@@ -16,7 +16,7 @@ from accounts.enums import Role
 from accounts.second_factor import key_base32
 from audit.models import AuditEvent
 from core.dates import SHANGHAI
-from institutions.management.commands.load_demo import ACCOUNTS
+from onex.management.commands.load_demo import ACCOUNTS
 from tests.conftest import PASSWORD, password_only_login
 
 START = datetime(2027, 4, 3, 8, 0, 10, tzinfo=SHANGHAI)

@@ -29,9 +29,9 @@ from core.dates import local_today, start_of
 from core.models import ProvinceSettings
 from institutions.enums import InstitutionKind
 from institutions.importers import import_bureaus, import_institutions
-from institutions.management.commands._base import write_report
 from institutions.models import Bureau, Institution
 from notices.demo import load_contacts, load_notice
+from onex.management.commands._base import write_report
 from plans.enums import PlanStatus
 from plans.models import InstitutionYear, Plan, PlanLine
 from rounds.enums import Season, Stage

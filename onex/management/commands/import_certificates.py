@@ -1,5 +1,5 @@
 from catalog.importers import import_certificates
-from institutions.management.commands._base import ImportCommand
+from onex.management.commands._base import ImportCommand
 
 
 class Command(ImportCommand):

@@ -1,5 +1,5 @@
 from institutions.importers import import_institutions
-from institutions.management.commands._base import ImportCommand
+from onex.management.commands._base import ImportCommand
 
 
 class Command(ImportCommand):

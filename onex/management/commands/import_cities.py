@@ -1,7 +1,7 @@
 from django.conf import settings
 
 from institutions.importers import import_bureaus
-from institutions.management.commands._base import ImportCommand
+from onex.management.commands._base import ImportCommand
 
 
 class Command(ImportCommand):
