@@ -8,14 +8,14 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from accounts.enums import Role
+from audit.models import role_labels
 from core.dates import start_of
 
 
 class AuditSearchForm(forms.Form):
     actor = forms.CharField(max_length=150, required=False, label=_("who"))
     role = forms.ChoiceField(
-        choices=[("", "—"), *Role.choices, ("system", _("system"))], required=False, label=_("role")
+        choices=lambda: [("", "—"), *role_labels().items(), ("system", _("system"))], required=False, label=_("role")
     )
     action = forms.CharField(
         max_length=60, required=False, label=_("action"), help_text=_("e.g. review. or plan.sign_off")

@@ -10,17 +10,16 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.access import role_required
-from accounts.enums import Role
 from audit.exporters import AuditExcelExporter
 from audit.forms import AuditSearchForm
 from audit.models import AuditEvent
 from audit.services import record
+from core.access import user_passes
 from core.downloads import attach
 from core.ratelimit import export_limit
 
 
-@role_required(Role.PROVINCIAL_ADMIN)
+@user_passes(lambda user: user.is_provincial_admin)
 def search(request):
     form = AuditSearchForm(request.GET or None)
     events = form.apply(AuditEvent.objects.all())
@@ -30,7 +29,7 @@ def search(request):
     return render(request, "audit/search.html", {"form": form, "page": page, "query": query.urlencode()})
 
 
-@role_required(Role.PROVINCIAL_ADMIN)
+@user_passes(lambda user: user.is_provincial_admin)
 @export_limit
 def export(request):
     form = AuditSearchForm(request.GET or None)
