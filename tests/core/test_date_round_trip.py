@@ -21,10 +21,10 @@ from django.conf import settings
 from django.http import QueryDict
 from django.utils import translation
 
+from core.dates import SHANGHAI
 from notices.models import Notice
 from plans.forms import ApplicationFormForm
 from plans.models import ApplicationForm
-from rounds.calendar import SHANGHAI
 from tests.conftest import make_certificate, make_round
 from tests.plans.factories import complete_form, draft
 
