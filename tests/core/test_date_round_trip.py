@@ -40,7 +40,8 @@ def _project_modules():
             continue
         yield config.module
         for info in pkgutil.walk_packages(config.module.__path__, prefix=f"{config.name}."):
-            if ".migrations" not in info.name and ".management" not in info.name:
+            # onex is an app too (its commands); its production settings refuse to load without their secrets.
+            if ".migrations" not in info.name and ".management" not in info.name and ".settings" not in info.name:
                 yield importlib.import_module(info.name)
 
 
