@@ -2,7 +2,9 @@
 
 The notice names the e-mails "单位名称+2022年证书申报" and "单位名称+2022年证书调整申请"; the
 files carry the same stem, plus which attachment they are. `Content-Disposition` carries the
-name twice (RFC 6266): an ASCII `filename=` for old clients and the UTF-8 `filename*=`.
+name twice (RFC 6266): an ASCII `filename=` for old clients and the UTF-8 `filename*=`. Clients that
+read only `filename=` (curl -J, some mail gateways and download managers) get the name in pinyin
+(ShiLiXueXiao2027NianZhengShuShenBao.xlsx), never a bare year or "document".
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from urllib.parse import quote
+
+from pypinyin import Style, lazy_pinyin
 
 MAX_NAME_CHARS = 120
 # Control characters, path separators and what Windows refuses in a file name.
@@ -45,9 +49,14 @@ def adjustment_filename(institution_name: str, year: int, ext: str, *, part: str
     return safe_filename(f"{_stem(institution_name, year, '证书调整申请', part)}.{ext}")
 
 
+def pinyin(text: str) -> str:
+    """Chinese characters as capitalised pinyin syllables (示例学校 → ShiLiXueXiao); other text unchanged."""
+    return "".join(part[:1].upper() + part[1:] for part in lazy_pinyin(text, style=Style.NORMAL))
+
+
 def ascii_fallback(filename: str) -> str:
-    """An ASCII stand-in for clients that ignore `filename*`: unsafe runs become "_"."""
-    ascii_name = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode("ascii")
+    """An ASCII stand-in for clients that ignore `filename*`: Chinese in pinyin, unsafe runs become "_"."""
+    ascii_name = unicodedata.normalize("NFKD", pinyin(filename)).encode("ascii", "ignore").decode("ascii")
     stem, dot, ext = ascii_name.rpartition(".")
     if not dot:
         stem, ext = ascii_name, ""

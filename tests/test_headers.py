@@ -175,20 +175,20 @@ def admin_object_id(route: str, world: World):
     return found.pk if found else MISSING
 
 
-def fill(route: str, world: World) -> str | None:
+def fill(route: str, world: World, *, parameters=PARAMETERS, pks=PK_BY_ROUTE) -> str | None:
     """The route with its parameters filled in, or None when one of them is unknown here."""
     names = [a or b for a, b in PARAMETER.findall(route)]
     values = {}
     for name in names:
         if name == "pk":
-            starts = [start for start in PK_BY_ROUTE if route.startswith(start)]
+            starts = [start for start in pks if route.startswith(start)]
             if not starts:
                 return None
-            values[name] = PK_BY_ROUTE[max(starts, key=len)](world)
+            values[name] = pks[max(starts, key=len)](world)
         elif name == "object_id" and route.startswith("admin/"):
             values[name] = admin_object_id(route, world)
-        elif name in PARAMETERS:
-            values[name] = PARAMETERS[name](world)
+        elif name in parameters:
+            values[name] = parameters[name](world)
         else:
             return None
     path = PARAMETER.sub(lambda m: str(values[m.group(1) or m.group(2)]), route)

@@ -44,12 +44,13 @@ def test_content_disposition_carries_an_ascii_fallback_and_the_utf8_name():
 
     kind, fallback, encoded = header.split("; ")
     assert kind == "attachment"
-    assert fallback == 'filename="A_B_2_2027.xlsx"'
+    assert fallback == 'filename="AnHui_ShengShiLi_ZhiYe_XueYuan_A_B_FenXiao_2Hao_2027NianZhengShuShenBao.xlsx"'
     assert encoded.startswith("filename*=UTF-8''")
     assert unquote(encoded.removeprefix("filename*=UTF-8''")) == name
     assert header.isascii()
 
 
 def test_ascii_fallback_of_a_chinese_only_name_is_still_a_name():
-    assert ascii_fallback("示例学校.xlsx") == "document.xlsx"
+    assert ascii_fallback("示例学校.xlsx") == "ShiLiXueXiao.xlsx"
+    assert ascii_fallback("示例学校2026年证书申报.xlsx") == "ShiLiXueXiao2026NianZhengShuShenBao.xlsx"
     assert ascii_fallback("Report 2027 (final).pdf") == "Report_2027_final.pdf"
