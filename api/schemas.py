@@ -178,7 +178,7 @@ class EventOut(Schema):
     at: datetime
     actor: str
     role: str
-    ip: str
+    ip: str | None = Field(description="The IP address the action came from; shown to provincial roles only.")
     action: str
     object_type: str
     object_id: str

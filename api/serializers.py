@@ -12,7 +12,7 @@ from institutions.models import Institution
 from plans.models import Plan
 from plans.pages import plan_page
 from reviews.models import LineDecision
-from reviews.timeline import plan_timeline
+from reviews.timeline import plan_timeline, sees_addresses
 from rounds.enums import Stage
 from rounds.models import Round
 
@@ -104,12 +104,12 @@ def decision(d: LineDecision) -> dict:
     }
 
 
-def event(e: AuditEvent) -> dict:
+def event(e: AuditEvent, *, with_ip: bool) -> dict:
     return {
         "at": e.at,
         "actor": e.actor_name,
         "role": e.actor_role,
-        "ip": e.ip,
+        "ip": e.ip if with_ip else None,
         "action": e.action,
         "object_type": e.object_type,
         "object_id": e.object_id,
@@ -165,7 +165,7 @@ def plan(plan: Plan, *, user, at: datetime) -> dict:
         "violations": [violation_out(v) for v in page.violations],
         "blockers": [violation_out(v) for v in page.blockers],
         "forms": forms,
-        "history": [event(e) for e in plan_timeline(plan, user=user)],
+        "history": [event(e, with_ip=sees_addresses(user)) for e in plan_timeline(plan, user=user)],
     }
 
 

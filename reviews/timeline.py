@@ -4,10 +4,16 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
+from accounts.enums import Role
 from audit.models import AuditEvent
 from plans.models import Plan
 from reviews.models import LineDecision
 from rounds.models import Extension
+
+
+def sees_addresses(user) -> bool:
+    """Only the province sees the IP addresses actions came from: an official's address is not a school's business."""
+    return user.role in Role.provincial_roles()
 
 
 def _ids(queryset) -> list[str]:

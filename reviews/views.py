@@ -24,7 +24,7 @@ from reviews.checks import NOT_IN_REVIEW, refresh_check, stale_plan_ids
 from reviews.forms import ApproveForm, DecisionForm, QueueFilterForm, ReturnForm, plan_ids
 from reviews.models import LineDecision
 from reviews.tasks import refresh_plan_checks
-from reviews.timeline import plan_timeline
+from reviews.timeline import plan_timeline, sees_addresses
 from rounds.models import Extension
 
 QUEUE_ROLES = (Role.BUREAU_REVIEWER, Role.PROVINCIAL_REVIEWER, Role.PROVINCIAL_ADMIN, Role.OBSERVER)
@@ -172,7 +172,8 @@ def decisions(request, pk: int):
 def timeline(request, pk: int):
     plan = get_plan_for_user(request.user, pk)
     events = plan_timeline(plan, user=request.user)
-    return render(request, "reviews/timeline.html", {"plan": plan, "events": events})
+    context = {"plan": plan, "events": events, "hide_ip": not sees_addresses(request.user)}
+    return render(request, "reviews/timeline.html", context)
 
 
 # --- actions ------------------------------------------------------------------------------------------------------
