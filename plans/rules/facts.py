@@ -1,0 +1,128 @@
+"""What every rule reads and returns: the facts of one plan, read once, and the violations with their numbers."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Case, F, Sum, Value, When
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+
+from catalog.enums import Level
+from catalog.models import CertificateLevel
+from core.models import ProvinceSettings
+from plans.continuity import LastYear, last_year_for
+from plans.enums import PlanStatus, Severity
+from plans.models import ApplicationForm, InstitutionYear, Plan, PlanLine
+
+
+@dataclass(frozen=True)
+class Violation:
+    code: str  # R1 … R8, FORM (application form incomplete), REMARK (increase without remark)
+    severity: str  # Severity
+    message: str
+    line_ids: tuple[int, ...] = ()
+    needs_justification: bool = False
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == Severity.ERROR
+
+    @property
+    def label(self) -> str:
+        """The code as shown: R1…R8 as the notice's rules are known, the two form checks by name."""
+        return {"FORM": _("Application form"), "REMARK": _("Remark")}.get(self.code, self.code)
+
+    @property
+    def line_id(self) -> int | None:
+        return self.line_ids[0] if self.line_ids else None
+
+
+@dataclass
+class PlanFacts:
+    """Everything the rules need about one plan, read once."""
+
+    plan: Plan
+    lines: list[PlanLine]
+    last_year: LastYear
+    settings: ProvinceSettings
+    other_rounds_headcount: int
+    cap_lifted: bool
+    forms: dict[int, ApplicationForm] = field(default_factory=dict)
+    min_headcounts: dict[tuple[int, str], int | None] = field(default_factory=dict)
+
+    def continuity(self, certificate_id: int) -> str:
+        return self.last_year.continuity(certificate_id)
+
+    @property
+    def this_plan_headcount(self) -> int:
+        return sum(line.headcount for line in self.lines)
+
+    @property
+    def year_headcount(self) -> int:
+        return self.this_plan_headcount + self.other_rounds_headcount
+
+    @property
+    def cap(self) -> int | None:
+        """Y−1's approved headcount when Y−1's completion rate was below the threshold (R3), else None."""
+        rate = self.last_year.completion_rate
+        if not self.last_year.has_plan or rate is None or self.cap_lifted:
+            return None
+        if Decimal(str(rate)) >= self.settings.cap_completion_threshold:
+            return None
+        return self.last_year.approved_total
+
+    def min_headcount(self, certificate_id: int, level: str) -> int:
+        value = self.min_headcounts.get((certificate_id, level))
+        return value if value is not None else self.settings.default_min_headcount
+
+
+def gather_facts(plan: Plan, *, lines: list[PlanLine] | None = None) -> PlanFacts:
+    """Read the facts for `plan`; `lines` replaces its saved lines (to preview a change before saving it)."""
+    if lines is None:
+        lines = list(plan.lines.select_related("certificate__awarding_body").prefetch_related("certificate__majors"))
+    institution_id, year = plan.institution_id, plan.round.year
+    certificate_ids = {line.certificate_id for line in lines}
+    other = year_headcount(institution_id, year, exclude_plan_id=plan.pk)
+    lifted = InstitutionYear.objects.filter(institution_id=institution_id, year=year - 1, cap_lifted=True).exists()
+    return PlanFacts(
+        plan=plan,
+        lines=lines,
+        last_year=last_year_for(institution_id, year),
+        settings=ProvinceSettings.current(),
+        other_rounds_headcount=other,
+        cap_lifted=lifted,
+        forms={form.certificate_id: form for form in plan.forms.all()} if plan.pk else {},
+        min_headcounts={
+            (cl.certificate_id, cl.level): cl.min_headcount
+            for cl in CertificateLevel.objects.filter(certificate_id__in=certificate_ids)
+        },
+    )
+
+
+def year_headcount(institution_id: int, year: int, *, exclude_plan_id: int | None = None) -> int:
+    """The institution's planned headcount for `year` in plans that left it: the plan of record (approved
+    headcount, raised by approved adjustments) for published plans, the asked headcount for plans in review."""
+    figure = Case(
+        When(plan__status=PlanStatus.PUBLISHED, then=Coalesce("approved_headcount", Value(0))),
+        default=F("headcount"),
+    )
+    lines = PlanLine.objects.filter(
+        plan__institution_id=institution_id, plan__round__year=year, plan__status__in=PlanStatus.submitted()
+    )
+    if exclude_plan_id is not None:
+        lines = lines.exclude(plan_id=exclude_plan_id)
+    return lines.aggregate(total=Sum(figure))["total"] or 0
+
+
+def by_certificate(lines: list[PlanLine]) -> dict[int, list[PlanLine]]:
+    grouped: dict[int, list[PlanLine]] = defaultdict(list)
+    for line in lines:
+        grouped[line.certificate_id].append(line)
+    return grouped
+
+
+def level_name(level: str) -> str:
+    return Level(level).chinese
