@@ -11,6 +11,7 @@ from adjustments.enums import AdjustmentStatus
 from adjustments.models import AdjustmentRequest
 from plans.enums import PlanStatus
 from plans.models import Plan
+from plans.rules.r1_window import outside_the_window
 from plans.services import PlanError
 from rounds.calendar import Window
 from rounds.enums import Stage
@@ -35,7 +36,7 @@ def window_problem(plan: Plan, at: datetime) -> str | None:
         return _("Adjustments open once the provincial decisions on the plan are published.")
     window = adjustment_window(plan)
     if not window.is_open(at=at):
-        return _("Outside the window: %(window)s.") % {"window": window.describe()}
+        return outside_the_window(window)
     return None
 
 

@@ -20,6 +20,7 @@ from plans.continuity import approved_lines
 from plans.enums import Continuity, PlanStatus, ReviewLevel
 from plans.models import ApplicationForm, InstitutionYear, Plan, PlanLine
 from plans.rules import Violation, blocking, check_plan, filing_window, gather_facts
+from plans.rules.r1_window import r1_violation
 from rounds.enums import Stage
 from rounds.models import Round
 
@@ -62,9 +63,7 @@ def _require_editable(plan: Plan) -> None:
 def _require_window(plan: Plan, at: datetime) -> None:
     window = filing_window(plan)
     if not window.is_open(at=at):
-        raise RuleError(
-            [Violation("R1", "error", _("Outside the window: %(window)s.") % {"window": window.describe()})]
-        )
+        raise RuleError([r1_violation(window)])
 
 
 def _set_status(*, actor, plan: Plan, to: str, action: str, reason: str = "", **fields) -> None:
@@ -113,9 +112,7 @@ def open_plan(*, actor, round: Round, at: datetime) -> Plan:
         return existing
     window = round.window_for(Stage.FILING, institution=actor.institution)
     if not window.is_open(at=at):
-        raise RuleError(
-            [Violation("R1", "error", _("Outside the window: %(window)s.") % {"window": window.describe()})]
-        )
+        raise RuleError([r1_violation(window)])
     plan = Plan.objects.create(institution=actor.institution, round=round)
     record(actor=actor, action="plan.create", obj=plan, after={"status": plan.status, "round": str(round)})
     return plan

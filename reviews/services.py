@@ -20,6 +20,7 @@ from audit.services import record
 from notifications.services import notify
 from plans.enums import PlanStatus, ReviewLevel
 from plans.models import Plan, PlanLine
+from plans.rules.r1_window import outside_the_window
 from plans.services import PlanError, RuleError
 from reviews.bulk import BulkItem, BulkLine, BulkPreview
 from reviews.checks import decided_lines, errors_of, refresh_check, review_violations
@@ -79,7 +80,7 @@ def _require_stage(plan: Plan, level: str, at: datetime) -> None:
         )
     window = review_window(plan, level)
     if not window.is_open(at=at):
-        raise ReviewError(_("Outside the window: %(window)s.") % {"window": window.describe()})
+        raise ReviewError(outside_the_window(window))
 
 
 def _lock(plan: Plan) -> Plan:

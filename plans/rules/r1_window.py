@@ -21,8 +21,17 @@ def filing_window(plan: Plan) -> Window:
     return plan.round.window_for(stage, institution=plan.institution)
 
 
+def outside_the_window(window: Window) -> str:
+    """R1's message wherever a step is refused for its date (filing, review, adjustment): the window, its dates."""
+    return _("Outside the window: %(window)s.") % {"window": window.describe()}
+
+
+def r1_violation(window: Window) -> Violation:
+    return Violation("R1", Severity.ERROR, outside_the_window(window))
+
+
 def r1_window(facts: PlanFacts, *, at: datetime) -> list[Violation]:
     window = filing_window(facts.plan)
     if window.is_open(at=at):
         return []
-    return [Violation("R1", Severity.ERROR, _("Outside the window: %(window)s.") % {"window": window.describe()})]
+    return [r1_violation(window)]
