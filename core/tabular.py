@@ -372,7 +372,8 @@ class FormulaTexts:
         if b"<f" not in data:
             return
         for start in FORMULA_START.finditer(data):
-            found = UNCACHED_FORMULA.match(data, data.rfind(b"<c ", 0, start.start()))
+            cell = data.rfind(b"<c ", 0, start.start())
+            found = UNCACHED_FORMULA.match(data, cell) if cell >= 0 else None
             if found is not None:
                 column = column_index(found[1].decode())
                 self.cells[(int(found[2]), column)] = "=" + html.unescape(found[3].decode("utf-8", "replace"))

@@ -4,12 +4,12 @@ and the mapping from a file's headers to fields (guessed, or remembered per layo
 from __future__ import annotations
 
 import hashlib
-import unicodedata
 from dataclasses import dataclass
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from core.tabular import header_key
 from monitoring.enums import ImportKind
 
 
@@ -69,10 +69,12 @@ def fields_for(kind: str) -> tuple[Field, ...]:
 
 def normalize(header) -> str:
     """'  身份证号码（必填）* ' → '身份证号码': what two spellings of one header have in common."""
-    text = unicodedata.normalize("NFKC", str(header or "")).strip().lower()
-    for noise in ("(必填)", "(选填)", "*", " ", "\u3000"):
-        text = text.replace(noise, "")
-    return text
+    return header_key(header)
+
+
+def header_names(kind: str) -> list[str]:
+    """Every header name (and synonym) of the fields of `kind`: what finds the header row."""
+    return [name for field in fields_for(kind) for name in field.names]
 
 
 def signature(headers: list) -> str:

@@ -13,6 +13,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from audit.services import record
+from core import tabular
+from core.tabular import FormulaTexts
 from monitoring import bulk, columns, xlsx
 from monitoring.checking import DUPLICATE, CandidateChecker, Issue, TotalsChecker
 from monitoring.enums import ImportKind, ImportMode, ImportStatus
@@ -82,7 +84,7 @@ def run(job_id: int) -> str:
     with translation.override(settings.LANGUAGE_CODE):
         try:
             _run(job)
-        except xlsx.UnreadableFile as exc:
+        except (xlsx.UnreadableFile, tabular.TabularError) as exc:
             _finish(job, ImportStatus.REFUSED, exc.message)
         except Exception:
             # The traceback names no candidate: what reaches the database (and its messages) is hashed,
@@ -96,22 +98,30 @@ def run(job_id: int) -> str:
     return job.status
 
 
+@dataclass(frozen=True)
+class Source:
+    """The uploaded workbook and its first sheet's formulas without a cached value (kept as text)."""
+
+    path: Path
+    formulas: FormulaTexts | None
+
+
 def _run(job: ProgressImport) -> None:
     path = Path(job.file.path)
-    xlsx.check(path)
+    source = Source(path, xlsx.check(path))
     lookups = Lookups.load(year=job.year, institution_id=job.institution_id)
     if job.kind == ImportKind.TOTALS:
-        _import_totals(job, path, lookups)
+        _import_totals(job, source, lookups)
         return
     certificates = {certificate for _institution, certificate, _level in lookups.lines}
     direct = connection.vendor == "postgresql" and not bulk.year_has_candidates(job.year, certificates)
     if direct:
         try:
-            _import_candidates(job, path, lookups, direct=True)
+            _import_candidates(job, source, lookups, direct=True)
             return
         except bulk.Conflict:
             logger.info("progress import %s meets existing candidates: writing it again by upsert", job.pk)
-    _import_candidates(job, path, lookups, direct=False)
+    _import_candidates(job, source, lookups, direct=False)
 
 
 def _checker(job: ProgressImport, headers: list, lookups: Lookups):
@@ -121,14 +131,16 @@ def _checker(job: ProgressImport, headers: list, lookups: Lookups):
     return TotalsChecker(lookups, positions, width=len(headers))
 
 
-def _read(job: ProgressImport, path: Path, lookups: Lookups, sink, report: Reporter) -> Tally:
-    """Every row through the checker: good ones to `sink.add`, bad ones to the tally."""
+def _read(job: ProgressImport, source: Source, lookups: Lookups, sink, report: Reporter) -> Tally:
+    """Every row under the header row through the checker: good ones to `sink.add`, bad ones to the
+    tally. Refuses (TabularError) more rows than IMPORT_MAX_ROWS before reading them."""
     tally = Tally()
-    height, rows = xlsx.rows(path)
-    report(tally, rows_total=max(height - 1, 0))
+    last, rows = xlsx.rows(source.path, source.formulas)
+    tabular.check_rows(last - job.header_row)
+    report(tally, rows_total=max(last - job.header_row, 0))
     rows = iter(rows)
-    for _number, cells in rows:
-        if any(c not in ("", None) for c in cells):  # the header: the first row with something in it
+    for number, cells in rows:
+        if number == job.header_row:
             checker = _checker(job, cells, lookups)
             break
     else:
@@ -143,7 +155,7 @@ def _read(job: ProgressImport, path: Path, lookups: Lookups, sink, report: Repor
     return tally
 
 
-def _import_candidates(job: ProgressImport, path: Path, lookups: Lookups, *, direct: bool) -> None:
+def _import_candidates(job: ProgressImport, source: Source, lookups: Lookups, *, direct: bool) -> None:
     report = Reporter(job, separate=direct)
     tally = Tally()
     try:
@@ -152,7 +164,7 @@ def _import_candidates(job: ProgressImport, path: Path, lookups: Lookups, *, dir
             with transaction.atomic():
                 sink = bulk.DirectSink(job.pk)
                 try:
-                    tally = _read(job, path, lookups, sink, report)
+                    tally = _read(job, source, lookups, sink, report)
                     _refuse_if_bad(job, tally)
                     report(tally, status=ImportStatus.WRITING)
                     written, deltas = sink.finish()
@@ -162,7 +174,7 @@ def _import_candidates(job: ProgressImport, path: Path, lookups: Lookups, *, dir
         else:
             sink = bulk.SpoolSink(job.pk)
             try:
-                tally = _read(job, path, lookups, sink, report)
+                tally = _read(job, source, lookups, sink, report)
                 _refuse_if_bad(job, tally)
                 ProgressImport.objects.filter(pk=job.pk).update(status=ImportStatus.WRITING)
                 with transaction.atomic():
@@ -202,7 +214,7 @@ def _write_up(job: ProgressImport, tally: Tally, written: int, deltas: dict) -> 
     )
 
 
-def _import_totals(job: ProgressImport, path: Path, lookups: Lookups) -> None:
+def _import_totals(job: ProgressImport, source: Source, lookups: Lookups) -> None:
     records: list[tuple] = []
 
     class Collect:
@@ -210,7 +222,7 @@ def _import_totals(job: ProgressImport, path: Path, lookups: Lookups) -> None:
 
     report = Reporter(job, separate=False)
     try:
-        tally = _read(job, path, lookups, Collect, report)
+        tally = _read(job, source, lookups, Collect, report)
     finally:
         report.close()
     if tally.errors and job.mode == ImportMode.ALL_OR_NOTHING:

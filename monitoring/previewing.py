@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from core import tabular
 from monitoring import columns, idnumbers, xlsx
 from monitoring.checking import DUPLICATE, CandidateChecker, TotalsChecker
 from monitoring.enums import ImportKind
@@ -39,12 +41,50 @@ def shown(field: str, value) -> str:
     return text_of(value)[:80]
 
 
+def unmapped(job: ProgressImport, mapping: dict[str, str]) -> str:
+    """The error the mapping page shows while a required field has no column ('' when none lacks one)."""
+    lacking = columns.missing(job.kind, mapping, job.headers, needs_institution=job.institution_id is None)
+    if not lacking:
+        return ""
+    return _("Map a column to: %(fields)s.") % {"fields": "、".join(str(f.label) for f in lacking)}
+
+
+def top_rows(job: ProgressImport) -> list[tuple[int, list]]:
+    """The non-empty rows among the sheet's first HEADER_SCAN_ROWS: where the header can be."""
+    found = xlsx.preview(Path(job.file.path), limit=tabular.HEADER_SCAN_ROWS)
+    return [(number, cells) for number, cells in found if number <= tabular.HEADER_SCAN_ROWS]
+
+
+def header_choices(job: ProgressImport) -> list[tuple[int, str]]:
+    """The rows the header may be, each told by the column names it holds. Only recognised names are
+    shown: the other cells of these rows may be a candidate's name or ID number."""
+    known = {tabular.header_key(name) for name in columns.header_names(job.kind)}
+    choices = []
+    for number, cells in top_rows(job):
+        filled = [c for c in cells if c not in ("", None)]
+        names = [text_of(c)[:20] for c in filled if tabular.header_key(c) in known]
+        choices.append((number, _describe_row(names, len(filled))))
+    return choices
+
+
+def _describe_row(names: list[str], cells: int) -> str:
+    if not names:
+        return _("%(cells)s cells, no column name recognised") % {"cells": cells}
+    return _("%(names)s (%(found)s of %(cells)s cells are column names)") % {
+        "names": "｜".join(names)[:100],
+        "found": len(names),
+        "cells": cells,
+    }
+
+
 def preview(job: ProgressImport, mapping: dict[str, str]) -> tuple[list[columns.Field], list[PreviewRow]]:
-    """The mapped fields and the first PREVIEW_ROWS data rows, each with what the import would say of it."""
-    rows = xlsx.preview(Path(job.file.path), limit=PREVIEW_ROWS + 1)
-    if not rows:
-        return [], []
-    headers = rows[0][1]
+    """The mapped fields and the first PREVIEW_ROWS data rows under the header, each with what the
+    import would say of it. While a required field is unmapped, that is every row's problem: no row
+    passes a check that cannot be made."""
+    found = xlsx.preview(Path(job.file.path), limit=job.header_row + PREVIEW_ROWS)
+    rows = [(number, cells) for number, cells in found if number > job.header_row][:PREVIEW_ROWS]
+    headers = job.headers
+    lacking = unmapped(job, mapping)
     positions = columns.positions(job.kind, mapping, headers)
     lookups = Lookups.load(year=job.year, institution_id=job.institution_id)
     if job.kind == ImportKind.CANDIDATES:
@@ -53,15 +93,15 @@ def preview(job: ProgressImport, mapping: dict[str, str]) -> tuple[list[columns.
         checker = TotalsChecker(lookups, positions, width=len(headers))
     fields = [f for f in columns.fields_for(job.kind) if f.key in positions]
     out = []
-    for number, cells in rows[1:]:
-        _record, issue = checker.check(number, cells)
+    for number, cells in rows:
+        _record, issue = checker.check(number, list(cells))
         values = [shown(f.key, cells[positions[f.key]] if positions[f.key] < len(cells) else "") for f in fields]
         out.append(
             PreviewRow(
                 number=number,
                 values=values,
-                problem=issue.message if issue else "",
-                duplicate=bool(issue and issue.kind == DUPLICATE),
+                problem=lacking or (issue.message if issue else ""),
+                duplicate=not lacking and bool(issue and issue.kind == DUPLICATE),
             )
         )
     return fields, out

@@ -12,11 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import record, snapshot
+from core import tabular
 from core.models import ProvinceSettings
 from monitoring import columns, xlsx
 from monitoring.checkpoints import take_snapshot
 from monitoring.enums import ImportMode, ImportStatus, ProgressSource
 from monitoring.models import Checkpoint, ColumnLayout, LineProgress, ProgressImport, YearEndClose
+from monitoring.previewing import top_rows
 from monitoring.rates import CHECKPOINT_MONTHS
 from monitoring.rollups import refresh_certificates, refresh_institutions, refresh_year, year_lock
 from monitoring.warnings import send_warnings
@@ -24,7 +26,6 @@ from monitoring.yearend import fingerprint, review
 from plans.models import InstitutionYear
 
 DEFAULT_MAX_BYTES = 200 * 1024 * 1024
-HEADER_SCAN_ROWS = 20
 
 
 class Refused(Exception):
@@ -103,24 +104,65 @@ def create_import(*, actor, upload, kind: str, year: int, institution=None) -> P
     job.save()
     try:
         xlsx.check(job.file.path)
-        number, headers = _header(xlsx.preview(job.file.path, limit=1))
-    except xlsx.UnreadableFile as exc:
+        top = top_rows(job)
+        number = tabular.header_number(top, columns.header_names(kind))
+        if number is None:
+            raise xlsx.UnreadableFile(_("The first sheet of the workbook is empty."))
+        last = xlsx.declared_last_row(job.file.path)
+        if last is not None:
+            tabular.check_rows(last - number)
+    except (xlsx.UnreadableFile, tabular.TabularError) as exc:
         job.file.delete(save=False)
         return _refuse_upload(job, exc.message)
-    job.header_row, job.headers = number, headers
-    layout = ColumnLayout.objects.filter(kind=kind, signature=columns.signature(headers)).first()
-    job.layout = layout
-    job.mapping = dict(layout.mapping) if layout else columns.guess(kind, headers)
+    _set_header(job, number, dict(top)[number])
     job.save()
-    record(actor=actor, action="monitoring.import.upload", obj=job, after={"kind": kind, "year": year})
+    record(
+        actor=actor,
+        action="monitoring.import.upload",
+        obj=job,
+        after={"kind": kind, "year": year, "header_row": number},
+    )
     return job
 
 
-def _header(rows: list[tuple[int, list]]) -> tuple[int, list[str]]:
-    if not rows:
-        raise xlsx.UnreadableFile(_("The first sheet of the workbook is empty."))
-    number, cells = rows[0]
-    return number, ["" if c is None else str(c).strip() for c in cells]
+def _set_header(job: ProgressImport, number: int, cells: list) -> None:
+    """Take row `number` as the header: its names, and the mapping a saved layout or a guess gives them."""
+    headers = [tabular.cell_text(c)[0] for c in cells]
+    job.header_row, job.headers = number, headers
+    job.layout = ColumnLayout.objects.filter(kind=job.kind, signature=columns.signature(headers)).first()
+    job.mapping = dict(job.layout.mapping) if job.layout else columns.guess(job.kind, headers)
+
+
+def choose_header_row(*, actor, job: ProgressImport, number: int) -> ProgressImport:
+    """The user says which row is the header (the one found is shown on the mapping page).
+
+    Side effects: sets the import's header row, headers and guessed mapping; one audit event.
+    """
+    if job.status != ImportStatus.UPLOADED:
+        raise Refused(_("This import was confirmed already."))
+    found = dict(top_rows(job))
+    if number not in found:
+        raise Refused(
+            _("Row %(row)s is not among the first %(rows)s rows with something in them.")
+            % {"row": number, "rows": tabular.HEADER_SCAN_ROWS}
+        )
+    last = xlsx.declared_last_row(job.file.path)
+    before = job.header_row
+    if last is not None:
+        try:
+            tabular.check_rows(last - number)
+        except tabular.TabularError as exc:
+            raise Refused(exc.message) from exc
+    _set_header(job, number, found[number])
+    job.save(update_fields=["header_row", "headers", "layout", "mapping"])
+    record(
+        actor=actor,
+        action="monitoring.import.header",
+        obj=job,
+        before={"header_row": before},
+        after={"header_row": number, "mapping": job.mapping},
+    )
+    return job
 
 
 def _refuse_upload(job: ProgressImport, message: str):

@@ -21,6 +21,7 @@ urlpatterns = [
     path("imports/template/<slug:kind>.xlsx", imports.import_template, name="import_template"),
     path("imports/<int:pk>/", imports.import_detail, name="import_detail"),
     path("imports/<int:pk>/map/", imports.import_map, name="import_map"),
+    path("imports/<int:pk>/header/", imports.import_header, name="import_header"),
     path("imports/<int:pk>/issues.xlsx", imports.import_issues, name="import_issues"),
     path("checkpoints/", checkpoints.checkpoint_list, name="checkpoints"),
     path("checkpoints/take/", checkpoints.checkpoint_take, name="checkpoint_take"),

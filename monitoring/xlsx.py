@@ -3,14 +3,15 @@
 `check(path)` refuses, before any parser sees the file, what is not an .xlsx workbook, zip
 bombs (declared sizes and compression ratios) and XML bombs (a DTD anywhere in a part's
 prolog); it then streams every part once, bounded by its declared size, so a part whose
-sizes lie fails its CRC instead of expanding. `preview()` streams the first rows through
-defusedxml (for the mapping page: the whole sheet is not loaded for ten rows); `rows()`
-reads the whole first sheet with python-calamine for the import itself.
+sizes lie fails its CRC instead of expanding, and notes the first sheet's formulas that store
+no cached value. `preview()` streams the first rows through defusedxml (for the mapping page:
+the whole sheet is not loaded for ten rows); `rows()` reads the whole first sheet with
+python-calamine for the import itself. Both give a formula cell its cached value, or its text
+(core.tabular.FormulaTexts).
 """
 
 from __future__ import annotations
 
-import posixpath
 import re
 import zipfile
 from collections.abc import Iterator
@@ -19,8 +20,10 @@ from pathlib import Path
 
 import python_calamine
 from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import ParseError, iterparse
+from defusedxml.ElementTree import ParseError
 from django.utils.translation import gettext as _
+
+from core.tabular import FormulaTexts, column_index, first_sheet_part, xml_events
 
 MAX_MEMBERS = 2_000
 MAX_MEMBER_BYTES = 1_536 * 1024 * 1024
@@ -31,8 +34,6 @@ PROLOG_BYTES = 64 * 1024
 CHUNK = 1024 * 1024
 DTD = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-PKG_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 EXCEL_EPOCH = date(1899, 12, 30)
 # Built-in number formats that are dates (ECMA-376 18.8.30, with the CJK ones 27–36, 50–58).
 DATE_FORMAT_IDS = frozenset({*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59)})
@@ -46,8 +47,9 @@ class UnreadableFile(Exception):
         self.message = message
 
 
-def check(path: Path) -> None:
-    """Refuse anything but a sane .xlsx workbook. Cheap checks first: a bomb is refused in milliseconds."""
+def check(path: Path) -> FormulaTexts | None:
+    """Refuse anything but a sane .xlsx workbook. Cheap checks first: a bomb is refused in milliseconds.
+    Returns the first sheet's formulas without a cached value (None: it has none)."""
     if not zipfile.is_zipfile(path):
         raise UnreadableFile(_("The file is not an Excel workbook (.xlsx). Save it as .xlsx and upload it again."))
     try:
@@ -59,10 +61,26 @@ def check(path: Path) -> None:
                 raise UnreadableFile(
                     _("The file is a zip archive but not an Excel workbook (.xlsx). Save it as .xlsx.")
                 )
+            found = {}
             for member in members:
-                _stream_member(archive, member)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError, ValueError, OSError) as exc:
+                texts = _stream_member(archive, member, formulas=member.filename.startswith("xl/worksheets/"))
+                if texts is not None:
+                    found[member.filename] = texts
+            formulas = found.get(first_sheet_part(archive)) if found else None
+    except KeyError as exc:
+        raise UnreadableFile(_("The workbook cannot be read.")) from exc
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        EOFError,
+        NotImplementedError,
+        ValueError,
+        OSError,
+        ParseError,
+        DefusedXmlException,
+    ) as exc:
         raise UnreadableFile(_("The workbook is damaged and cannot be read.")) from exc
+    return formulas
 
 
 def _check_declared_sizes(members: list[zipfile.ZipInfo]) -> None:
@@ -79,30 +97,39 @@ def _check_declared_sizes(members: list[zipfile.ZipInfo]) -> None:
             raise UnreadableFile(_("The workbook is compressed suspiciously far (a zip bomb): refused."))
 
 
-def _stream_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:
-    """Read one part to its end (zipfile stops at the declared size and checks the CRC); refuse a DTD."""
+def _stream_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, *, formulas: bool) -> FormulaTexts | None:
+    """Read one part to its end (zipfile stops at the declared size and checks the CRC); refuse a DTD;
+    with `formulas`, the part's formula cells without a cached value."""
+    texts = FormulaTexts() if formulas else None
     with archive.open(member) as handle:
-        head = handle.read(PROLOG_BYTES)
-        if member.filename.endswith((".xml", ".rels")) and DTD.search(head):
+        chunk = handle.read(PROLOG_BYTES)
+        if member.filename.endswith((".xml", ".rels")) and DTD.search(chunk):
             raise UnreadableFile(_("The workbook contains an XML document type declaration (an XML bomb?): refused."))
-        while handle.read(CHUNK):
-            pass
+        while chunk:
+            if texts is not None:
+                texts.feed(chunk)
+            chunk = handle.read(CHUNK)
+    return texts if texts and texts.cells else None
 
 
 # ---------------------------------------------------------------- whole sheet (python-calamine)
 
 
-def rows(path: Path) -> tuple[int, Iterator[tuple[int, list]]]:
-    """The first sheet's height and its rows as (spreadsheet row number, cells), empty cells as ''.
-    Call check() first."""
+def rows(path: Path, formulas: FormulaTexts | None = None) -> tuple[int, Iterator[tuple[int, list]]]:
+    """The first sheet's last row number and its rows as (spreadsheet row number, cells), empty cells
+    as '', the formulas without a cached value (from check()) as their text. Call check() first."""
     try:
         sheet = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
     except python_calamine.PasswordError as exc:
         raise UnreadableFile(_("The workbook is protected by a password.")) from exc
     except Exception as exc:  # calamine raises its own error types, and ValueError for broken XML
         raise UnreadableFile(_("The workbook cannot be read.")) from exc
-    # iter_rows starts at the sheet's first row (row 1), whatever is empty above the data.
-    return sheet.height, enumerate(sheet.iter_rows(), start=1)
+    # iter_rows starts at the sheet's first row (row 1), whatever is empty above the data, and at its
+    # first used column.
+    found = enumerate(sheet.iter_rows(), start=1)
+    if formulas is not None:
+        found = formulas.patched(found, first_column=sheet.start[1] if sheet.start else 0)
+    return (sheet.end[0] + 1 if sheet.end else 0), found
 
 
 # ---------------------------------------------------------------- first rows (streamed, defused)
@@ -112,7 +139,7 @@ def preview(path: Path, *, limit: int) -> list[tuple[int, list]]:
     """The first `limit` non-empty rows of the first sheet, as (row number, cells) like `rows()`."""
     try:
         with zipfile.ZipFile(path) as archive:
-            sheet_path = _first_sheet_path(archive)
+            sheet_path = first_sheet_part(archive)
             date_styles = _date_styles(archive)
             raw = _first_rows(archive, sheet_path, limit)
             wanted = {value for _n, cells in raw for kind, value, _s in cells.values() if kind == "s"}
@@ -129,23 +156,21 @@ def preview(path: Path, *, limit: int) -> list[tuple[int, list]]:
     return out
 
 
-def _parse(archive: zipfile.ZipFile, name: str, events=("end",)):
-    """(event, element) of one part, closed as soon as the caller stops (a break closes it too)."""
-    with archive.open(name) as handle:
-        yield from iterparse(handle, events=events, forbid_dtd=True)
-
-
-def _first_sheet_path(archive: zipfile.ZipFile) -> str:
-    rel_id = None
-    for _event, elem in _parse(archive, "xl/workbook.xml"):
-        if elem.tag == f"{NS}sheet":
-            rel_id = elem.get(f"{REL_NS}id")
-            break
-    for _event, elem in _parse(archive, "xl/_rels/workbook.xml.rels"):
-        if elem.tag == f"{PKG_REL_NS}Relationship" and elem.get("Id") == rel_id:
-            target = elem.get("Target", "")
-            return target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
-    raise KeyError("first sheet")
+def declared_last_row(path: Path) -> int | None:
+    """The last row number the first sheet declares (its <dimension>), read without reading its rows;
+    None when it declares none. A lying declaration is caught by the job, which counts the rows."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for _event, elem in xml_events(archive, first_sheet_part(archive)):
+                if elem.tag == f"{NS}dimension":
+                    last = elem.get("ref", "").split(":")[-1]
+                    digits = "".join(ch for ch in last if ch.isdigit())
+                    return int(digits) if digits else None
+                if elem.tag in (f"{NS}row", f"{NS}sheetData"):
+                    return None
+    except (KeyError, ParseError, DefusedXmlException, zipfile.BadZipFile, ValueError) as exc:
+        raise UnreadableFile(_("The workbook cannot be read.")) from exc
+    return None
 
 
 def _date_styles(archive: zipfile.ZipFile) -> frozenset[int]:
@@ -154,7 +179,7 @@ def _date_styles(archive: zipfile.ZipFile) -> frozenset[int]:
     custom: dict[int, str] = {}
     xfs: list[int] = []
     in_cell_xfs = False
-    for event, elem in _parse(archive, "xl/styles.xml", events=("start", "end")):
+    for event, elem in xml_events(archive, "xl/styles.xml", events=("start", "end")):
         if elem.tag == f"{NS}numFmt" and event == "end":
             custom[int(elem.get("numFmtId", "0"))] = elem.get("formatCode", "")
         elif elem.tag == f"{NS}cellXfs":
@@ -174,7 +199,7 @@ def _is_date_format(fmt_id: int, code: str | None) -> bool:
 def _first_rows(archive: zipfile.ZipFile, sheet_path: str, limit: int) -> list[tuple[int, dict]]:
     found: list[tuple[int, dict]] = []
     first_col = None
-    for _event, elem in _parse(archive, sheet_path):
+    for _event, elem in xml_events(archive, sheet_path):
         if elem.tag == f"{NS}dimension":
             first_col = _column_index(elem.get("ref", "A1").split(":")[0])
         if elem.tag != f"{NS}row":
@@ -189,6 +214,9 @@ def _first_rows(archive: zipfile.ZipFile, sheet_path: str, limit: int) -> list[t
             else:
                 v = cell.find(f"{NS}v")
                 value = v.text if v is not None and v.text is not None else ""
+                formula = cell.find(f"{NS}f")
+                if value == "" and formula is not None and formula.text:
+                    kind, value = "str", "=" + formula.text  # no cached value: the formula's text, as text
             if value != "":
                 cells[col] = (kind, value, int(cell.get("s", "0")))
         elem.clear()
@@ -205,19 +233,14 @@ def _first_rows(archive: zipfile.ZipFile, sheet_path: str, limit: int) -> list[t
 
 
 def _column_index(ref: str) -> int:
-    index = 0
-    for ch in ref:
-        if not ch.isalpha():
-            break
-        index = index * 26 + (ord(ch.upper()) - 64)
-    return index - 1
+    return column_index("".join(ch for ch in ref if ch.isalpha()))
 
 
 def _shared_strings(archive: zipfile.ZipFile, up_to: int) -> list[str]:
     strings: list[str] = []
     if up_to < 0 or "xl/sharedStrings.xml" not in archive.namelist():
         return strings
-    for _event, elem in _parse(archive, "xl/sharedStrings.xml"):
+    for _event, elem in xml_events(archive, "xl/sharedStrings.xml"):
         if elem.tag == f"{NS}si":
             strings.append("".join(t.text or "" for t in elem.iter(f"{NS}t")))
             elem.clear()

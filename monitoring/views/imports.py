@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import role_required
 from core.ratelimit import export_limit
@@ -15,7 +15,7 @@ from monitoring.access import IMPORT_ROLES, get_import_for_user
 from monitoring.enums import ImportKind, ImportStatus
 from monitoring.forms import MappingForm, UploadForm
 from monitoring.models import ProgressImport
-from monitoring.previewing import preview
+from monitoring.previewing import header_choices, preview, unmapped
 from monitoring.views.common import download
 
 RECENT = 30
@@ -67,10 +67,35 @@ def import_map(request, pk: int):
                 return redirect("monitoring:import_detail", job.pk)
     try:
         fields, rows = preview(job, mapping)
+        choices = header_choices(job)
     except xlsx.UnreadableFile as exc:
         messages.error(request, exc.message)
-        fields, rows = [], []
-    return render(request, "monitoring/import_map.html", {"job": job, "form": form, "fields": fields, "rows": rows})
+        fields, rows, choices = [], [], []
+    context = {
+        "job": job,
+        "form": form,
+        "fields": fields,
+        "rows": rows,
+        "header_choices": choices,
+        "unmapped": unmapped(job, mapping),
+    }
+    return render(request, "monitoring/import_map.html", context)
+
+
+@role_required(*IMPORT_ROLES)
+@require_POST
+def import_header(request, pk: int):
+    """Another row is the header: the mapping is guessed again from its names."""
+    job = get_import_for_user(request.user, pk)
+    try:
+        number = int(request.POST.get("header_row", ""))
+    except ValueError:
+        number = 0
+    try:
+        services.choose_header_row(actor=request.user, job=job, number=number)
+    except services.Refused as exc:
+        messages.error(request, exc.message)
+    return redirect("monitoring:import_map", job.pk)
 
 
 @role_required(*IMPORT_ROLES)
