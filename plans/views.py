@@ -252,20 +252,62 @@ def lines_template(request, pk: int):
     return template_response(plan)
 
 
+def _upload_key(plan: Plan) -> str:
+    return f"plans.upload.{plan.pk}"
+
+
 @require_POST
 @login_required
 def lines_upload(request, pk: int):
-    from plans.excel import import_lines
+    """Read the uploaded template and show what it would change; nothing is written before the confirmation."""
+    from plans.line_import import compare, lines_for_session, read_lines
 
     plan = get_plan_for_user(request.user, pk, write=True)
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, _("Choose an Excel file to upload."))
         return redirect("plan_detail", pk=plan.pk)
-    result = import_lines(actor=request.user, plan=plan, upload=form.cleaned_data["file"])
-    if result.errors:
-        for error in result.errors[:50]:
-            messages.error(request, error)
-    else:
-        messages.success(request, _("%(count)d lines imported.") % {"count": result.added})
+    read = read_lines(form.cleaned_data["file"])
+    for error in read.errors[:50]:
+        messages.error(request, error)
+    if read.errors:
+        return redirect("plan_detail", pk=plan.pk)
+    diff = compare(plan, read.lines)
+    if diff.is_empty:
+        messages.info(request, _("The file matches the plan: nothing to change."))
+        return redirect("plan_detail", pk=plan.pk)
+    request.session[_upload_key(plan)] = lines_for_session(read.lines)
+    names = dict(Certificate.objects.filter(pk__in=[n.certificate_id for n in diff.added]).values_list("pk", "name"))
+    added = [(new, names[new.certificate_id], Level(new.level).label) for new in diff.added]
+    return render(request, "plans/lines_preview.html", {"plan": plan, "diff": diff, "added": added})
+
+
+@require_POST
+@login_required
+def lines_upload_confirm(request, pk: int):
+    from plans.line_import import apply_lines, lines_from_session
+
+    plan = get_plan_for_user(request.user, pk, write=True)
+    stored = request.session.get(_upload_key(plan))
+    if stored is None:
+        messages.error(request, _("The preview has expired: upload the file again."))
+        return redirect("plan_detail", pk=plan.pk)
+    remove = {int(value) for value in request.POST.getlist("remove") if value.isdigit()}
+    try:
+        applied = apply_lines(
+            actor=request.user,
+            plan=plan,
+            lines=lines_from_session(stored),
+            digest=request.POST.get("digest", ""),
+            remove=remove,
+        )
+    except services.PlanError as exc:
+        messages.error(request, str(exc))
+        return redirect("plan_detail", pk=plan.pk)
+    del request.session[_upload_key(plan)]
+    messages.success(
+        request,
+        _("From the file: %(added)d lines added, %(changed)d changed, %(removed)d removed.")
+        % {"added": applied.added, "changed": applied.changed, "removed": applied.removed},
+    )
     return redirect("plan_detail", pk=plan.pk)

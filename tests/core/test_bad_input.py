@@ -47,6 +47,9 @@ def upload(client, cast, plan, file):
     client.force_login(cast.staff)
     before = (PlanLine.objects.count(), AuditEvent.objects.count())
     response = client.post(reverse("lines_upload", args=[plan.pk]), {"file": file})
+    if response.status_code == 200:  # the preview: confirm it as shown
+        digest = response.context["diff"].digest
+        response = client.post(reverse("lines_upload_confirm", args=[plan.pk]), {"digest": digest})
     after = (PlanLine.objects.count(), AuditEvent.objects.count())
     return response, [str(m) for m in get_messages(response.wsgi_request)], after == before
 
@@ -54,7 +57,11 @@ def upload(client, cast, plan, file):
 def test_a_good_workbook_is_imported(client, cast, plan):
     response, messages, unchanged = upload(client, cast, plan, workbook([ROW, [*ROW[:2], "电子商务", "", 40, "", ""]]))
 
-    assert (response.status_code, messages, unchanged) == (302, ["2 lines imported."], False)
+    assert (response.status_code, messages, unchanged) == (
+        302,
+        ["From the file: 2 lines added, 0 changed, 0 removed."],
+        False,
+    )
 
 
 def test_a_pdf_named_xlsx_is_refused(client, cast, plan):
@@ -97,7 +104,7 @@ def test_rows_up_to_the_limit_are_imported_and_one_more_is_refused(client, cast,
     _, at_limit, changed = upload(client, cast, plan, workbook(rows[:2]))
     _, over, unchanged = upload(client, cast, plan, workbook(rows))
 
-    assert (at_limit, changed) == (["2 lines imported."], False)
+    assert (at_limit, changed) == (["From the file: 2 lines added, 0 changed, 0 removed."], False)
     # (the first upload's message is still waiting to be shown: its redirect was not followed)
     assert over[-1] == "The file has 3 rows; at most 2 rows can be imported at once. Split it into smaller files."
     assert unchanged is True
@@ -142,9 +149,10 @@ def test_the_body_limit_boundary(client, cast, plan, settings):
     settings.REQUEST_MAX_BYTES = len(body) - 1
     over = client.post(url, body, content_type="multipart/form-data; boundary=BoUnDaRy")
 
-    assert (at_limit.status_code, over.status_code) == (302, 413)
+    assert (at_limit.status_code, over.status_code) == (200, 413)
+    assert len(at_limit.context["diff"].added) == 1  # read and previewed; applied once confirmed
     assert over.json()["detail"].startswith("A request may carry at most")  # no text/html asked: problem+json
-    assert PlanLine.objects.count() == 1
+    assert PlanLine.objects.count() == 0
 
 
 def test_a_form_body_over_the_memory_limit_is_refused(client, cast, plan, settings):
