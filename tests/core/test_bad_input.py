@@ -91,7 +91,7 @@ def test_a_formula_text_kept_as_text_is_exported_as_text_not_as_a_formula(client
     exported = openpyxl.load_workbook(io.BytesIO(client.get(reverse("lines_template", args=[plan.pk])).content))
     cells = [cell for row in exported["申报条目"].iter_rows() for cell in row]
 
-    assert messages == ["2 lines imported."]
+    assert messages == ["From the file: 2 lines added, 0 changed, 0 removed."]
     assert sorted(PlanLine.objects.values_list("major_name", flat=True)) == ['=CONCATENATE("电子","商务")', "物流管理"]
     assert [c.data_type for c in cells if str(c.value).startswith("=")] == ["s"]
     assert [c.quotePrefix for c in cells if str(c.value).startswith("=")] == [True]

@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from audit.models import AuditEvent
-from rounds.calendar import SHANGHAI
+from core.dates import SHANGHAI
 from tests.conftest import make_certificate
 from tests.plans.factories import J, M, S, draft
 
