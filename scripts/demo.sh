@@ -16,6 +16,8 @@ export DEBUG=false
 PORT=${PORT:-8000}
 HOST=127.0.0.1
 URL="http://$HOST:$PORT/"
+# Links in e-mails and in the inbox point where this demo really runs, whatever its port.
+export SITE_URL="http://$HOST:$PORT"
 PY=.venv/bin/python
 
 scripts/setup.sh

@@ -34,6 +34,19 @@ def test_notify_puts_one_message_in_each_inbox_and_mails_those_with_an_address(c
     assert Notification.objects.get(recipient=cast.leader).emailed_at is None
 
 
+def test_notify_links_come_from_the_site_url(cast, settings):
+    settings.SITE_URL = "http://127.0.0.1:8765"
+    cast.staff.email = "staff@example.org"
+    cast.staff.save()
+
+    row = services.notify(recipients=[cast.staff], name="plan_sent_back", context={"plan": "p"}, url="/plans/7/")[0]
+
+    assert "http://127.0.0.1:8765/plans/7/" in row.body
+    assert 'href="http://127.0.0.1:8765/plans/7/"' in row.html
+    assert "http://127.0.0.1:8765/plans/7/" in mail.outbox[0].body
+    assert "8000" not in row.body + row.html + mail.outbox[0].body
+
+
 def test_notify_skips_inactive_people(cast):
     cast.leader.is_active = False
     cast.leader.save()
