@@ -56,7 +56,7 @@ class Record:
 
     plan: Plan
     lines: dict[int, PlanLine]
-    levels: dict[int, set[str]] = field(default_factory=dict)
+    levels: dict[int, list[str]] = field(default_factory=dict)
 
     @property
     def certificate_ids(self) -> set[int]:
@@ -75,11 +75,7 @@ def read_record(plan: Plan) -> Record:
         line.pk: line
         for line in plan.lines.filter(approved_headcount__gt=0).select_related("certificate").order_by("id")
     }
-    levels: dict[int, set[str]] = {}
-    for certificate_id, level in CertificateLevel.objects.filter(
-        certificate_id__in={line.certificate_id for line in lines.values()}
-    ).values_list("certificate_id", "level"):
-        levels.setdefault(certificate_id, set()).add(level)
+    levels = CertificateLevel.objects.offered({line.certificate_id for line in lines.values()})
     return Record(plan=plan, lines=lines, levels=levels)
 
 
@@ -179,8 +175,8 @@ def r7_level_offered(record: Record, changes: list[Change]) -> list[Violation]:
     for change in changes:
         if not change.is_new or change.certificate_id not in record.certificate_ids:
             continue
-        if change.level not in record.levels.get(change.certificate_id, set()):
-            offered = sorted(record.levels.get(change.certificate_id, set()), key=Level.values.index)
+        offered = record.levels.get(change.certificate_id, [])
+        if change.level not in offered:
             violations.append(
                 Violation(
                     "R7",

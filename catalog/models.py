@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -101,6 +103,17 @@ class Certificate(models.Model):
         return self.name.removesuffix("职业技能等级证书")
 
 
+class CertificateLevelQuerySet(models.QuerySet):
+    def offered(self, certificate_ids: Iterable[int] | None = None) -> dict[int, list[str]]:
+        """The levels each certificate offers (of `certificate_ids`, or of all), junior first: the one answer to
+        "does this certificate offer this level" for the plan page, the Excel upload, the API and adjustments."""
+        rows = self if certificate_ids is None else self.filter(certificate_id__in=list(certificate_ids))
+        offered: dict[int, list[str]] = {}
+        for certificate_id, level in rows.values_list("certificate_id", "level"):
+            offered.setdefault(certificate_id, []).append(level)
+        return {pk: sorted(levels, key=Level.values.index) for pk, levels in offered.items()}
+
+
 class CertificateLevel(models.Model):
     """One level a certificate offers, with its minimum headcount (None: the province's default)."""
 
@@ -108,6 +121,8 @@ class CertificateLevel(models.Model):
     level = models.CharField(_("level"), max_length=20, choices=Level.choices)
     min_headcount = models.PositiveIntegerField(_("minimum headcount"), null=True, blank=True)
     platform_id = models.CharField(_("national platform id"), max_length=64, blank=True)
+
+    objects = CertificateLevelQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("certificate level")

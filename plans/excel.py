@@ -55,15 +55,12 @@ def _catalogue_sheet(book: SafeWorkbook, bold) -> int:
     catalogue = book.add_sheet(CATALOGUE)
     for col, title in enumerate(["证书名称", "培训评价组织", "可选等级"]):
         book.text(catalogue, 0, col, title, bold)
-    levels: dict[int, list[str]] = {}
-    for cl in CertificateLevel.objects.order_by("certificate_id", "level"):
-        levels.setdefault(cl.certificate_id, []).append(cl.level)
+    levels = CertificateLevel.objects.offered()
     row = 0
     for row, cert in enumerate(Certificate.objects.select_related("awarding_body").order_by("name"), start=1):
         book.text(catalogue, row, 0, cert.name)
         book.text(catalogue, row, 1, cert.awarding_body.name if cert.awarding_body else "")
-        chosen = sorted(levels.get(cert.pk, []), key=Level.values.index)
-        book.text(catalogue, row, 2, "、".join(Level(lv).chinese for lv in chosen))
+        book.text(catalogue, row, 2, "、".join(Level(lv).chinese for lv in levels.get(cert.pk, [])))
     catalogue.set_column(0, 1, 40)
     return row
 

@@ -97,7 +97,7 @@ def _check_row(row, certificates, offered) -> tuple[list[str], Certificate | Non
         problems.append(_("unknown certificate “%(name)s”") % {"name": row["证书名称"]})
     if level is None:
         problems.append(_("unknown level “%(level)s” (初级, 中级 or 高级)") % {"level": row["等级"]})
-    elif cert is not None and (cert.pk, level) not in offered:
+    elif cert is not None and level not in offered.get(cert.pk, []):
         problems.append(
             _("%(certificate)s does not offer %(level)s") % {"certificate": cert.short_name, "level": row["等级"]}
         )
@@ -121,7 +121,7 @@ def read_lines(upload) -> FileRead:
         result.errors.append(_("The file has no data rows."))
         return result
     certificates = _certificate_index()
-    offered = set(CertificateLevel.objects.values_list("certificate_id", "level"))
+    offered = CertificateLevel.objects.offered()
     seen = set()
     for row in table.rows:
         problems, cert, level = _check_row(row, certificates, offered)

@@ -119,14 +119,12 @@ def open_plan(*, actor, round: Round, at: datetime) -> Plan:
 
 
 def _check_level(certificate: Certificate, level: str) -> None:
-    if not CertificateLevel.objects.filter(certificate=certificate, level=level).exists():
-        levels = CertificateLevel.objects.filter(certificate=certificate)
-        offered = "、".join(
-            cl.get_level_display() for cl in sorted(levels, key=lambda cl: Level.values.index(cl.level))
-        )
+    offered = CertificateLevel.objects.offered([certificate.pk]).get(certificate.pk, [])
+    if level not in offered:
+        names = "、".join(str(Level(lv).label) for lv in offered)
         raise PlanError(
             _("%(certificate)s does not offer this level; it offers: %(levels)s.")
-            % {"certificate": certificate.short_name, "levels": offered or _("none")}
+            % {"certificate": certificate.short_name, "levels": names or _("none")}
         )
 
 
