@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from core.downloads import safe_filename
 from core.excel import SafeWorkbook
 from documents import labels
+from documents.institution_summary import remarks
 from documents.layout import SignBox, province_box
 from documents.queries import AT_PROVINCE, SUBMITTED, continuity, last_year_headcounts, last_year_rates
-from documents.sheets import XLSX, Column, Styles, header_row, print_setup, set_columns, stamp_boxes, title_rows
+from documents.sheets import XLSX, Column, PrintedSheet, Styles
 from institutions.enums import InstitutionKind
 from institutions.models import Bureau
 from plans.enums import Continuity, PlanStatus
@@ -97,12 +98,10 @@ class BureauSummary:
         return f"{self.bureau.display_name}{labels.round_label(self.round)}1+X证书申报汇总表"
 
     def _schools(self, wb, st, plans, lines, headcounts, rates) -> None:
-        sheet = wb.add_sheet("学校汇总")
-        set_columns(sheet, SCHOOL_COLUMNS)
-        last_col = len(SCHOOL_COLUMNS) - 1
-        row = title_rows(wb, st, sheet, attachment="", title=self._title(), last_col=last_col)
+        sheet = PrintedSheet(wb, st, "学校汇总", SCHOOL_COLUMNS)
+        row = sheet.title_rows(attachment="", title=self._title())
         first_header = row
-        row = header_row(wb, st, sheet, row, SCHOOL_COLUMNS)
+        row = sheet.header_row(row)
         by_plan = defaultdict(list)
         for line in lines:
             by_plan[line.plan_id].append(line)
@@ -116,51 +115,50 @@ class BureauSummary:
             new = {c for c in certificates if continuity(headcounts, plan.institution_id, c) == Continuity.NEW}
             values = [len(own), len(certificates), len(new), sum(ln.headcount for ln in own)]
             values.append(last_totals[plan.institution_id])
-            wb.number(sheet, row, 0, number, st.number)
-            wb.text(sheet, row, 1, plan.institution.name, st.cell)
-            wb.text(sheet, row, 2, labels.kind(plan.institution.kind), st.cell)
-            wb.text(sheet, row, 3, labels.status(plan.status), st.cell)
+            sheet.number(row, 0, number, st.number)
+            sheet.text(row, 1, plan.institution.name, st.cell)
+            sheet.text(row, 2, labels.kind(plan.institution.kind), st.cell)
+            sheet.text(row, 3, labels.status(plan.status), st.cell)
             for col, value in enumerate(values, start=4):
-                wb.number(sheet, row, col, value, st.number)
-            wb.number(sheet, row, 9, rates.get(plan.institution_id), st.percent)
+                sheet.number(row, col, value, st.number)
+            sheet.number(row, 9, rates.get(plan.institution_id), st.percent)
             sums = [a + b for a, b in zip(sums, values, strict=True)]
             row += 1
-        wb.text(sheet, row, 0, "合计", st.total)
-        wb.text(sheet, row, 1, f"{len(plans)}所学校", st.total)
+        sheet.text(row, 0, "合计", st.total)
+        sheet.text(row, 1, f"{len(plans)}所学校", st.total)
         for col in (2, 3, 9):
-            wb.text(sheet, row, col, "", st.total)
+            sheet.text(row, col, "", st.total)
         for col, value in enumerate(sums, start=4):
-            wb.number(sheet, row, col, value, st.total_number)
+            sheet.number(row, col, value, st.total_number)
         pending = bureau_plans(self.bureau, self.round, statuses=[PlanStatus.BUREAU_REVIEW]).count()
         if pending:
             row += 1
-            wb.text(sheet, row, 0, f"注：另有{pending}所学校的申报处于市级初审中，未计入本表。", st.plain)
+            note = f"注：另有{pending}所学校的申报处于市级初审中，未计入本表。"
+            sheet.text(row, 0, note, st.plain, last_col=sheet.last_col)
         boxes = [SignBox("市教育局意见", ["负责人（签字）：", "（盖章）", "年    月    日"]), province_box()]
-        row = stamp_boxes(wb, st, sheet, row + 2, boxes, last_col)
-        print_setup(sheet, last_row=row - 1, last_col=last_col, header_row=first_header)
+        sheet.stamp_boxes(row + 2, boxes)
+        sheet.finish(header_row=first_header, owner=self.bureau.display_name)
 
     def _lines(self, wb, st, lines, headcounts) -> None:
-        sheet = wb.add_sheet("申报明细")
-        set_columns(sheet, LINE_COLUMNS)
-        last_col = len(LINE_COLUMNS) - 1
-        row = title_rows(wb, st, sheet, attachment="", title=f"{self._title()}（明细）", last_col=last_col)
+        sheet = PrintedSheet(wb, st, "申报明细", LINE_COLUMNS)
+        row = sheet.title_rows(attachment="", title=f"{self._title()}（明细）")
         first_header = row
-        row = header_row(wb, st, sheet, row, LINE_COLUMNS)
+        row = sheet.header_row(row)
         for line in lines:
             institution_id, certificate = line.plan.institution_id, line.certificate
-            wb.text(sheet, row, 0, line.plan.institution.name, st.cell)
-            wb.text(sheet, row, 1, certificate.name, st.cell)
-            wb.text(sheet, row, 2, certificate.awarding_body.name if certificate.awarding_body else "", st.cell)
-            wb.text(sheet, row, 3, labels.level(line.level), st.cell)
-            wb.text(sheet, row, 4, line.major_name, st.cell)
-            wb.text(sheet, row, 5, line.major_code, st.cell)
-            wb.number(sheet, row, 6, line.headcount, st.number)
-            wb.text(sheet, row, 7, labels.CONTINUITY[continuity(headcounts, institution_id, certificate.pk)], st.cell)
-            wb.number(sheet, row, 8, headcounts.get((institution_id, certificate.pk), 0), st.number)
-            wb.text(sheet, row, 9, line.remark, st.cell)
+            sheet.text(row, 0, line.plan.institution.name, st.cell)
+            sheet.text(row, 1, certificate.name, st.cell)
+            sheet.text(row, 2, certificate.awarding_body.name if certificate.awarding_body else "", st.cell)
+            sheet.text(row, 3, labels.level(line.level), st.cell)
+            sheet.text(row, 4, line.major_name, st.cell)
+            sheet.text(row, 5, line.major_code, st.cell)
+            sheet.number(row, 6, line.headcount, st.number)
+            sheet.text(row, 7, labels.CONTINUITY[continuity(headcounts, institution_id, certificate.pk)], st.cell)
+            sheet.number(row, 8, headcounts.get((institution_id, certificate.pk), 0), st.number)
+            sheet.text(row, 9, remarks(line), st.cell)
             row += 1
-        wb.text(sheet, row, 0, "合计", st.total)
+        sheet.text(row, 0, "合计", st.total)
         for col in (1, 2, 3, 4, 5, 7, 8, 9):
-            wb.text(sheet, row, col, "", st.total)
-        wb.number(sheet, row, 6, sum(ln.headcount for ln in lines), st.total_number)
-        print_setup(sheet, last_row=row, last_col=last_col, header_row=first_header)
+            sheet.text(row, col, "", st.total)
+        sheet.number(row, 6, sum(ln.headcount for ln in lines), st.total_number)
+        sheet.finish(header_row=first_header, owner=self.bureau.display_name)

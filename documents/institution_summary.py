@@ -1,26 +1,23 @@
-"""附件2 安徽省1+X职业技能等级证书申报指标校级汇总表: one plan as an Excel sheet, A4 landscape."""
+"""附件2 安徽省1+X职业技能等级证书申报指标校级汇总表: one plan as an Excel sheet, A4 landscape.
+
+Lines are grouped by certificate and level; last year's applied and approved headcounts are per
+certificate-level, so they are shown once per group (one cell merged over its majors) and their
+column adds up to the total. 备注 carries the line's remark and the justification of any warning.
+"""
 
 from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from itertools import groupby
 
+from catalog.enums import Level
 from core.downloads import application_filename
 from core.excel import SafeWorkbook
 from documents import labels
 from documents.layout import bureau_box, school_box
-from documents.queries import year_total
-from documents.sheets import (
-    XLSX,
-    Column,
-    Styles,
-    header_row,
-    label_value_row,
-    print_setup,
-    set_columns,
-    stamp_boxes,
-    title_rows,
-)
+from documents.queries import last_year_by_level, year_total
+from documents.sheets import XLSX, Column, PrintedSheet, Styles
 from plans.continuity import LastYear, last_year_for
 from plans.models import Plan, PlanLine
 
@@ -29,16 +26,25 @@ TITLE = "安徽省1+X职业技能等级证书申报指标校级汇总表"
 COLUMNS = [
     Column("序号", 6),
     Column("证书名称", 30),
-    Column("培训评价组织", 24),
-    Column("等级", 7),
-    Column("考核专业", 18),
+    Column("培训评价组织", 30),
+    Column("等级", 6),
+    Column("考核专业", 20),
     Column("专业代码", 10),
-    Column("申报人数", 10, number=True),
-    Column("新增/已申报", 11),
-    Column("上年度该证书申报人数", 13, number=True),
-    Column("备注", 30),
+    Column("申报人数", 8, number=True),
+    Column("新增/已申报", 8),
+    Column("上年申报人数", 8, number=True),
+    Column("上年核定人数", 8, number=True),
+    Column("备注", 36),
 ]
 LAST_COL = len(COLUMNS) - 1
+# The header block: three label / value pairs a row, over the table's columns.
+FIELD_SPANS = [(0, 1), (2, 3), (4, 5), (6, 7), (8, 9), (10, 10)]
+LEVEL_ORDER = {level: i for i, level in enumerate(Level.values)}
+
+
+def remarks(line: PlanLine) -> str:
+    """The line's remark, then the justification given for a warning (R5, R6)."""
+    return "\n".join(text for text in (line.remark, line.justification and f"说明：{line.justification}") if text)
 
 
 @dataclass
@@ -55,7 +61,12 @@ class InstitutionSummary:
         )
 
     def lines(self) -> list[PlanLine]:
-        return list(self.plan.lines.select_related("certificate__awarding_body").order_by("id"))
+        """The plan's lines, each certificate-level's majors together, in the order certificates were entered."""
+        lines = list(self.plan.lines.select_related("certificate__awarding_body").order_by("id"))
+        first_seen: dict[int, int] = {}
+        for i, line in enumerate(lines):
+            first_seen.setdefault(line.certificate_id, i)
+        return sorted(lines, key=lambda ln: (first_seen[ln.certificate_id], LEVEL_ORDER.get(ln.level, 9), ln.pk))
 
     def render(self) -> bytes:
         out = io.BytesIO()
@@ -65,74 +76,83 @@ class InstitutionSummary:
     def write(self, target) -> None:
         plan, institution = self.plan, self.plan.institution
         last_year = last_year_for(institution.pk, plan.round.year)
+        by_level = last_year_by_level(institution.pk, plan.round.year)
         lines = self.lines()
         wb = SafeWorkbook(target)
-        st = Styles(wb)
-        sheet = wb.add_sheet("校级汇总表")
-        set_columns(sheet, COLUMNS)
-        row = title_rows(wb, st, sheet, attachment=ATTACHMENT, title=TITLE, last_col=LAST_COL)
-        row = self._header(wb, st, sheet, row, last_year, lines)
+        sheet = PrintedSheet(wb, Styles(wb), "校级汇总表", COLUMNS)
+        row = sheet.title_rows(attachment=ATTACHMENT, title=TITLE)
+        row = self._header(sheet, row, last_year, lines)
         first_header = row
-        row = header_row(wb, st, sheet, row, COLUMNS)
-        for number, line in enumerate(lines, start=1):
-            self._line(wb, st, sheet, row, number, line, last_year)
-            row += 1
-        row = self._totals(wb, st, sheet, row, lines, last_year)
+        row = sheet.header_row(row)
+        row = self._lines(sheet, row, lines, last_year, by_level)
+        row = self._totals(sheet, row, lines, by_level)
         boxes = [school_box()] + ([bureau_box()] if institution.is_secondary else [])
-        row = stamp_boxes(wb, st, sheet, row + 1, boxes, LAST_COL)
-        print_setup(sheet, last_row=row - 1, last_col=LAST_COL, header_row=first_header)
+        sheet.stamp_boxes(row + 1, boxes)
+        sheet.finish(header_row=first_header, owner=f"{institution.name}　{labels.round_label(plan.round)}")
         wb.close()
 
-    def _header(self, wb, st, sheet, row: int, last_year: LastYear, lines: list[PlanLine]) -> int:
+    def _header(self, sheet: PrintedSheet, row: int, last_year: LastYear, lines: list[PlanLine]) -> int:
         plan, institution = self.plan, self.plan.institution
-        contact = " ".join(x for x in (institution.contact_name, institution.contact_phone) if x)
-        row = label_value_row(
-            wb,
-            st,
-            sheet,
-            row,
+        rows = [
             [
                 ("填报单位（盖章）", institution.name),
                 ("单位类型", labels.kind(institution.kind)),
                 ("所在市", institution.bureau.name),
-                ("联系人及电话", contact),
-                ("申报批次", labels.round_label(plan.round)),
             ],
-        )
-        return label_value_row(
-            wb,
-            st,
-            sheet,
-            row,
             [
-                (f"{last_year.year}年申报规模（人）", last_year.approved_total),
-                (f"{last_year.year}年考核完成率", labels.rate(last_year.completion_rate)),
+                ("院校代码", institution.ministry_code or "—"),
+                ("联系人", institution.contact_name),
+                ("联系电话", institution.contact_phone),
+            ],
+            [
+                ("申报批次", labels.round_label(plan.round)),
                 ("本次申报人数", sum(line.headcount for line in lines)),
                 (f"{plan.round.year}年申报规模（人）", year_total(plan)),
             ],
-        )
+            [
+                (f"{last_year.year}年申报规模（人）", last_year.approved_total),
+                (f"{last_year.year}年考核完成率", labels.rate(last_year.completion_rate)),
+                ("平台注册账号", institution.platform_account or "—"),
+            ],
+        ]
+        for pairs in rows:
+            row = sheet.fields(row, pairs, FIELD_SPANS)
+        return row
 
     @staticmethod
-    def _line(wb, st, sheet, row: int, number: int, line: PlanLine, last_year: LastYear) -> None:
-        certificate = line.certificate
-        wb.number(sheet, row, 0, number, st.number)
-        wb.text(sheet, row, 1, certificate.name, st.cell)
-        wb.text(sheet, row, 2, certificate.awarding_body.name if certificate.awarding_body else "", st.cell)
-        wb.text(sheet, row, 3, labels.level(line.level), st.cell)
-        wb.text(sheet, row, 4, line.major_name, st.cell)
-        wb.text(sheet, row, 5, line.major_code, st.cell)
-        wb.number(sheet, row, 6, line.headcount, st.number)
-        wb.text(sheet, row, 7, labels.CONTINUITY[last_year.continuity(certificate.pk)], st.cell)
-        wb.number(sheet, row, 8, last_year.headcount_for(certificate.pk), st.number)
-        wb.text(sheet, row, 9, line.remark, st.cell)
+    def _lines(sheet: PrintedSheet, row: int, lines: list[PlanLine], last_year: LastYear, by_level) -> int:
+        st = sheet.st
+        number = 0
+        for key, group in groupby(lines, key=lambda ln: (ln.certificate_id, ln.level)):
+            group = list(group)
+            applied, approved = by_level.get(key, (0, 0))
+            last = row + len(group) - 1
+            sheet.number(row, 8, applied, st.number, last_row=last)
+            sheet.number(row, 9, approved, st.number, last_row=last)
+            for line in group:
+                number += 1
+                certificate = line.certificate
+                sheet.number(row, 0, number, st.number)
+                sheet.text(row, 1, certificate.name, st.cell)
+                sheet.text(row, 2, certificate.awarding_body.name if certificate.awarding_body else "", st.cell)
+                sheet.text(row, 3, labels.level(line.level), st.cell)
+                sheet.text(row, 4, line.major_name, st.cell)
+                sheet.text(row, 5, line.major_code, st.cell)
+                sheet.number(row, 6, line.headcount, st.number)
+                sheet.text(row, 7, labels.CONTINUITY[last_year.continuity(certificate.pk)], st.cell)
+                sheet.text(row, 10, remarks(line), st.cell)
+                row += 1
+        return row
 
     @staticmethod
-    def _totals(wb, st, sheet, row: int, lines: list[PlanLine], last_year: LastYear) -> int:
-        certificates = {line.certificate_id for line in lines}
-        wb.text(sheet, row, 0, "合计", st.total)
-        wb.text(sheet, row, 1, f"{len(certificates)}个证书，{len(lines)}条", st.total)
-        for col in (2, 3, 4, 5, 7, 9):
-            wb.text(sheet, row, col, "", st.total)
-        wb.number(sheet, row, 6, sum(line.headcount for line in lines), st.total_number)
-        wb.number(sheet, row, 8, sum(last_year.headcount_for(c) for c in certificates), st.total_number)
+    def _totals(sheet: PrintedSheet, row: int, lines: list[PlanLine], by_level) -> int:
+        st = sheet.st
+        levels = {(line.certificate_id, line.level) for line in lines}
+        sheet.text(row, 0, "合计", st.total)
+        sheet.text(row, 1, f"{len({key[0] for key in levels})}个证书，{len(lines)}条", st.total)
+        for col in (2, 3, 4, 5, 7, 10):
+            sheet.text(row, col, "", st.total)
+        sheet.number(row, 6, sum(line.headcount for line in lines), st.total_number)
+        sheet.number(row, 8, sum(by_level.get(key, (0, 0))[0] for key in levels), st.total_number)
+        sheet.number(row, 9, sum(by_level.get(key, (0, 0))[1] for key in levels), st.total_number)
         return row + 1

@@ -21,7 +21,7 @@ from catalog.enums import Level
 from core.excel import SafeWorkbook
 from documents import labels
 from documents.queries import AT_PROVINCE, last_year_headcounts
-from documents.sheets import XLSX, Column, Styles, header_row, print_setup, set_columns, title_rows
+from documents.sheets import XLSX, Column, PrintedSheet, Styles, row_height, stream_text
 from institutions.enums import InstitutionKind
 from institutions.models import Bureau
 from plans.enums import Continuity, PlanStatus
@@ -29,6 +29,7 @@ from plans.models import PlanLine
 from rounds.models import Round
 
 SECONDARY = sorted(InstitutionKind.secondary())
+OWNER = "安徽省1+X证书试点工作办公室"
 LEVEL_ORDER = {level: i for i, level in enumerate(Level.values)}
 
 BUREAU_COLUMNS = [
@@ -142,20 +143,19 @@ class ProvincialSummary:
         return count
 
     def _start(self, wb, st, name: str, columns: list[Column], subtitle: str, stamp: str):
-        sheet = wb.add_sheet(name)
-        set_columns(sheet, columns)
-        row = title_rows(wb, st, sheet, attachment="", title=f"{self.title()}（{subtitle}）", last_col=len(columns) - 1)
-        wb.text(sheet, row, 0, stamp, st.plain)
+        sheet = PrintedSheet(wb, st, name, columns)
+        row = sheet.title_rows(attachment="", title=f"{self.title()}（{subtitle}）")
+        sheet.text(row, 0, stamp, st.plain, last_col=sheet.last_col)
         return sheet, row + 1
 
-    def _numbers(self, wb, sheet, row: int, col: int, values, fmt) -> None:
+    def _numbers(self, sheet: PrintedSheet, row: int, col: int, values, fmt) -> None:
         for offset, value in enumerate(values):
-            wb.number(sheet, row, col + offset, value, fmt)
+            sheet.number(row, col + offset, value, fmt)
 
     def _by_bureau(self, wb, st, stamp: str) -> None:
         sheet, row = self._start(wb, st, "按市汇总", BUREAU_COLUMNS, "按市", stamp)
         first_header = row
-        row = header_row(wb, st, sheet, row, BUREAU_COLUMNS)
+        row = sheet.header_row(row)
         counts = {
             r["plan__institution__bureau_id"]: r
             for r in round_lines(self.round)
@@ -172,20 +172,20 @@ class ProvincialSummary:
             institutions, secondary = c.get("institutions", 0), c.get("secondary", 0)
             values = [institutions, secondary, institutions - secondary, c.get("in_review", 0), c.get("lines", 0)]
             values += [c.get("headcount") or 0, c.get("approved") or 0]
-            wb.number(sheet, row, 0, number, st.number)
-            wb.text(sheet, row, 1, bureau.name, st.cell)
-            self._numbers(wb, sheet, row, 2, values, st.number)
+            sheet.number(row, 0, number, st.number)
+            sheet.text(row, 1, bureau.name, st.cell)
+            self._numbers(sheet, row, 2, values, st.number)
             totals = [a + b for a, b in zip(totals, values, strict=True)]
             row += 1
-        wb.text(sheet, row, 0, "合计", st.total)
-        wb.text(sheet, row, 1, "", st.total)
-        self._numbers(wb, sheet, row, 2, totals, st.total_number)
-        print_setup(sheet, last_row=row, last_col=len(BUREAU_COLUMNS) - 1, header_row=first_header)
+        sheet.text(row, 0, "合计", st.total)
+        sheet.text(row, 1, "", st.total)
+        self._numbers(sheet, row, 2, totals, st.total_number)
+        sheet.finish(header_row=first_header, owner=OWNER)
 
     def _by_kind(self, wb, st, stamp: str) -> None:
         sheet, row = self._start(wb, st, "按院校类型", KIND_COLUMNS, "按院校类型", stamp)
         first_header = row
-        row = header_row(wb, st, sheet, row, KIND_COLUMNS)
+        row = sheet.header_row(row)
         counts = {
             r["plan__institution__kind"]: r
             for r in round_lines(self.round).values("plan__institution__kind").annotate(**COUNTS).order_by()
@@ -195,18 +195,18 @@ class ProvincialSummary:
             c = counts.get(kind, {})
             values = [c.get("institutions", 0), c.get("in_review", 0), c.get("lines", 0)]
             values += [c.get("headcount") or 0, c.get("approved") or 0]
-            wb.text(sheet, row, 0, labels.kind(kind), st.cell)
-            self._numbers(wb, sheet, row, 1, values, st.number)
+            sheet.text(row, 0, labels.kind(kind), st.cell)
+            self._numbers(sheet, row, 1, values, st.number)
             totals = [a + b for a, b in zip(totals, values, strict=True)]
             row += 1
-        wb.text(sheet, row, 0, "合计", st.total)
-        self._numbers(wb, sheet, row, 1, totals, st.total_number)
-        print_setup(sheet, last_row=row, last_col=len(KIND_COLUMNS) - 1, header_row=first_header, landscape=False)
+        sheet.text(row, 0, "合计", st.total)
+        self._numbers(sheet, row, 1, totals, st.total_number)
+        sheet.finish(header_row=first_header, owner=OWNER, landscape=False)
 
     def _by_certificate(self, wb, st, stamp: str) -> None:
         sheet, row = self._start(wb, st, "按证书", CERTIFICATE_COLUMNS, "按证书", stamp)
         first_header = row
-        row = header_row(wb, st, sheet, row, CERTIFICATE_COLUMNS)
+        row = sheet.header_row(row)
         rows = (
             round_lines(self.round)
             .values("certificate_id", "certificate__name", "certificate__awarding_body__name", "level")
@@ -216,56 +216,52 @@ class ProvincialSummary:
         rows = sorted(rows, key=lambda r: (r["certificate__name"], LEVEL_ORDER[r["level"]]))
         totals = [0] * 3
         for r in rows:
-            wb.text(sheet, row, 0, r["certificate__name"], st.cell)
-            wb.text(sheet, row, 1, r["certificate__awarding_body__name"] or "", st.cell)
-            wb.text(sheet, row, 2, labels.level(r["level"]), st.cell)
+            sheet.text(row, 0, r["certificate__name"], st.cell)
+            sheet.text(row, 1, r["certificate__awarding_body__name"] or "", st.cell)
+            sheet.text(row, 2, labels.level(r["level"]), st.cell)
             values = [r["lines"], r["headcount"] or 0, r["approved"] or 0]
-            self._numbers(wb, sheet, row, 3, [r["institutions"], *values], st.number)
+            self._numbers(sheet, row, 3, [r["institutions"], *values], st.number)
             totals = [a + b for a, b in zip(totals, values, strict=True)]
             row += 1
-        wb.text(sheet, row, 0, "合计", st.total)
-        wb.text(sheet, row, 1, "", st.total)
-        wb.text(sheet, row, 2, "", st.total)
-        wb.text(sheet, row, 3, "", st.total)
-        self._numbers(wb, sheet, row, 4, totals, st.total_number)
-        print_setup(sheet, last_row=row, last_col=len(CERTIFICATE_COLUMNS) - 1, header_row=first_header)
+        for col, text in enumerate(["合计", "", "", ""]):
+            sheet.text(row, col, text, st.total)
+        self._numbers(sheet, row, 4, totals, st.total_number)
+        sheet.finish(header_row=first_header, owner=OWNER)
 
     def _lines(self, wb, st, stamp: str) -> int:
         sheet, row = self._start(wb, st, "全部条目", LINE_COLUMNS, "全部条目", stamp)
         first_header = row
-        row = header_row(wb, st, sheet, row, LINE_COLUMNS)
+        row = sheet.header_row(row)
+        widths = sheet.flush(fixed=True)
         headcounts = last_year_headcounts(self.round.year)
         kinds, statuses, continuity = labels.KIND, labels.statuses(), labels.CONTINUITY
         levels = {value: labels.level(value) for value in Level.values}
-        # 300,000 rows: cells without a format (a style on every cell costs ~15 % in xlsxwriter).
-        text, number, cell, num = wb.text, wb.number, None, None
+        # 300,000 rows: cells without a format (a style on every cell costs ~15 % in xlsxwriter); only a
+        # text wider than its column gets the wrapping format, and its row the height it needs.
+        out, number, num = sheet.sheet, wb.number, None
         total = approved_total = count = 0
         published = PlanStatus.PUBLISHED
         for bureau, name, kind, status, cert, body, level, major, code, hc, approved, remark, iid, cid in all_lines(
             self.round
         ):
             last = headcounts.get((iid, cid))
-            text(sheet, row, 0, bureau, cell)
-            text(sheet, row, 1, name, cell)
-            text(sheet, row, 2, kinds[kind], cell)
-            text(sheet, row, 3, statuses[status], cell)
-            text(sheet, row, 4, cert, cell)
-            text(sheet, row, 5, body, cell)
-            text(sheet, row, 6, levels[level], cell)
-            text(sheet, row, 7, major, cell)
-            text(sheet, row, 8, code, cell)
-            number(sheet, row, 9, hc, num)
-            number(sheet, row, 10, approved if status == published else None, num)
-            text(sheet, row, 11, continuity[Continuity.NEW if last is None else Continuity.CONTINUING], cell)
-            number(sheet, row, 12, last or 0, num)
-            text(sheet, row, 13, remark, cell)
+            texts = (bureau, name, kinds[kind], statuses[status], cert, body, levels[level], major, code)
+            lines = max(stream_text(wb, st, out, row, col, text, widths[col]) for col, text in enumerate(texts))
+            number(out, row, 9, hc, num)
+            number(out, row, 10, approved if status == published else None, num)
+            kind_of = continuity[Continuity.NEW if last is None else Continuity.CONTINUING]
+            lines = max(lines, stream_text(wb, st, out, row, 11, kind_of, widths[11]))
+            number(out, row, 12, last or 0, num)
+            lines = max(lines, stream_text(wb, st, out, row, 13, remark, widths[13]))
+            if lines > 1:
+                out.set_row(row, row_height(lines))
             total += hc
             approved_total += (approved or 0) if status == published else 0
             count += 1
             row += 1
-        text(sheet, row, 0, "合计", st.total)
-        text(sheet, row, 1, f"{count}条", st.total)
-        number(sheet, row, 9, total, st.total_number)
-        number(sheet, row, 10, approved_total, st.total_number)
-        print_setup(sheet, last_row=row, last_col=len(LINE_COLUMNS) - 1, header_row=first_header)
+        wb.text(out, row, 0, "合计", st.total)
+        wb.text(out, row, 1, f"{count}条", st.total)
+        number(out, row, 9, total, st.total_number)
+        number(out, row, 10, approved_total, st.total_number)
+        sheet.print_setup(last_row=row, header_row=first_header, owner=OWNER)
         return count

@@ -52,3 +52,16 @@ def year_total(plan: Plan) -> int:
     other = lines.aggregate(total=Sum("headcount"))["total"] or 0
     own = plan.lines.aggregate(total=Sum("headcount"))["total"] or 0
     return other + own
+
+
+def last_year_by_level(institution_id: int, year: int) -> dict[tuple[int, str], tuple[int, int]]:
+    """(certificate id, level) → (applied, approved) headcount of the institution's published plans of `year` − 1."""
+    rows = (
+        PlanLine.objects.filter(
+            plan__institution_id=institution_id, plan__round__year=year - 1, plan__status=PlanStatus.PUBLISHED
+        )
+        .values_list("certificate_id", "level")
+        .annotate(applied=Sum("headcount"), approved=Sum("approved_headcount"))
+        .order_by()
+    )
+    return {(certificate_id, level): (applied or 0, approved or 0) for certificate_id, level, applied, approved in rows}

@@ -16,10 +16,10 @@ from django.core.cache import cache
 from catalog.models import Certificate
 from core.downloads import safe_filename
 from documents import adjustment_request, application_form, institution_summary
-from documents.institution_summary import COLUMNS, LAST_COL, InstitutionSummary
+from documents.institution_summary import COLUMNS, FIELD_SPANS, LAST_COL, InstitutionSummary
 from documents.layout import Document, Fields, Table, TextBox
 from documents.pdf import render_pdf
-from documents.sheets import XLSX, label_value_row
+from documents.sheets import XLSX
 from documents.word import render_docx
 from institutions.enums import InstitutionKind
 from institutions.models import Bureau, Institution
@@ -71,25 +71,33 @@ class BlankSummary(InstitutionSummary):
     """附件2 with its header labels and column titles, and empty bordered rows in place of plan lines."""
 
     def lines(self):
-        return [None] * BLANK_ROWS
+        return []
 
-    def _header(self, wb, st, sheet, row, last_year, lines):
-        labels = ["填报单位（盖章）", "单位类型", "所在市", "联系人及电话", "申报批次"]
-        row = label_value_row(wb, st, sheet, row, [(label, "") for label in labels])
-        figures = ["上年度申报规模（人）", "上年度考核完成率", "本次申报人数", "本年度申报规模（人）"]
-        return label_value_row(wb, st, sheet, row, [(label, "") for label in figures])
+    def _header(self, sheet, row, last_year, lines):
+        rows = [
+            ["填报单位（盖章）", "单位类型", "所在市"],
+            ["院校代码", "联系人", "联系电话"],
+            ["申报批次", "本次申报人数", "本年度申报规模（人）"],
+            ["上年度申报规模（人）", "上年度考核完成率", "平台注册账号"],
+        ]
+        for labels in rows:
+            row = sheet.fields(row, [(label, "") for label in labels], FIELD_SPANS)
+        return row
 
     @staticmethod
-    def _line(wb, st, sheet, row, number, line, last_year):
-        wb.number(sheet, row, 0, number, st.number)
-        for col in range(1, len(COLUMNS)):
-            wb.text(sheet, row, col, "", st.cell)
+    def _lines(sheet, row, lines, last_year, by_level):
+        for number in range(1, BLANK_ROWS + 1):
+            sheet.number(row, 0, number, sheet.st.number)
+            for col in range(1, len(COLUMNS)):
+                sheet.text(row, col, "", sheet.st.cell)
+            row += 1
+        return row
 
     @staticmethod
-    def _totals(wb, st, sheet, row, lines, last_year):
-        wb.text(sheet, row, 0, "合计", st.total)
+    def _totals(sheet, row, lines, by_level):
+        sheet.text(row, 0, "合计", sheet.st.total)
         for col in range(1, LAST_COL + 1):
-            wb.text(sheet, row, col, "", st.total)
+            sheet.text(row, col, "", sheet.st.total)
         return row + 1
 
 

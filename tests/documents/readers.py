@@ -74,3 +74,58 @@ def pdf_fonts(data: bytes) -> set[str]:
             )
             fonts.add(f"{font['/BaseFont']}{' embedded' if has_file else ''}")
     return fonts
+
+
+def east_asian_width(text: str) -> int:
+    """The widest line of `text`, a wide or full-width character counting 2 (as in Excel's column unit)."""
+    import unicodedata
+
+    return max(sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line) for line in text.split("\n"))
+
+
+def column_widths(sheet) -> dict[int, float]:
+    """1-based column → width, from the sheet's <col> ranges (8.43, Excel's default, where none is set)."""
+    from openpyxl.utils import column_index_from_string
+
+    widths: dict[int, float] = {}
+    for key, dimension in sheet.column_dimensions.items():
+        first = dimension.min or column_index_from_string(key)
+        for col in range(first, (dimension.max or first) + 1):
+            widths[col] = dimension.width
+    return widths
+
+
+def unfit_cells(sheet) -> list[str]:
+    """Cells whose text does not fit: wider than its column (or merged columns) and not wrapped into rows tall
+    enough for every line (13 pt a line of 10 pt text)."""
+    import math
+
+    widths = column_widths(sheet)
+    spans = {(r.min_row, r.min_col): (r.max_row, r.max_col) for r in sheet.merged_cells.ranges}
+    found = []
+    for row in sheet.iter_rows():
+        for cell in row:
+            if cell.value is None or cell.value == "":
+                continue
+            last_row, last_col = spans.get((cell.row, cell.column), (cell.row, cell.column))
+            width = sum(widths.get(c, 8.43) for c in range(cell.column, last_col + 1))
+            text = str(cell.value)
+            if "\n" not in text and east_asian_width(text) <= width - 1:
+                continue
+            lines = sum(max(1, math.ceil(east_asian_width(part) / (width - 2))) for part in text.split("\n"))
+            height = sum(sheet.row_dimensions[r].height or 15 for r in range(cell.row, last_row + 1))
+            if not cell.alignment.wrap_text or height < lines * 13:
+                found.append(f"{sheet.title}!{cell.coordinate} {text!r}: width {width:.0f}, height {height}")
+    return found
+
+
+def print_layout(sheet) -> dict:
+    """What a printer is told: paper, fit, print area and titles, page header and footer."""
+    setup = sheet.page_setup
+    return {
+        "paper": setup.paperSize,
+        "fit": (sheet.sheet_properties.pageSetUpPr.fitToPage, setup.fitToWidth or 1, setup.fitToHeight),
+        "area": bool(sheet.print_area),
+        "titles": bool(sheet.print_title_rows),
+        "footer": sheet.oddFooter.center.text,
+    }

@@ -249,7 +249,8 @@ def test_scan_download_is_scoped_and_served_as_an_attachment(client, cast, known
     assert b"".join(response.streaming_content) == pdf_bytes()
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == (
-        "attachment; filename=\"HuiZongBiao_GaiZhang.pdf\"; filename*=UTF-8''%E6%B1%87%E6%80%BB%E8%A1%A8%20%E7%9B%96%E7%AB%A0.pdf"
+        'attachment; filename="HuiZongBiao_GaiZhang.pdf"; '
+        "filename*=UTF-8''%E6%B1%87%E6%80%BB%E8%A1%A8%20%E7%9B%96%E7%AB%A0.pdf"
     )
     assert (response["X-Content-Type-Options"], response["Cache-Control"]) == ("nosniff", "no-store")
 

@@ -77,7 +77,7 @@ def test_summary_download_is_an_xlsx_attachment_named_per_the_notice(client, cas
     fallback = "ShiLiHeFeiZhiYeXueXiao2027NianZhengShuShenBao-FuJian2XiaoJiHuiZongBiao.xlsx"
     assert response["Content-Disposition"] == f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name)}"
     assert (response["X-Content-Type-Options"], response["Cache-Control"]) == ("nosniff", "no-store")
-    assert workbook(response.content)["校级汇总表"]["B3"].value == "示例合肥职业学校"
+    assert workbook(response.content)["校级汇总表"]["C3"].value == "示例合肥职业学校"
 
 
 def test_form_download_without_a_form_or_with_a_bad_format_is_404(client, cast, known):
