@@ -22,6 +22,7 @@ from adjustments.forms import DecisionForm, OptionalReasonForm, ReasonForm, Requ
 from adjustments.models import AdjustmentRequest
 from adjustments.pages import compare, plan_history, plan_requests, request_comparison
 from adjustments.rules import Checker, r7_violations, read_record
+from audit.services import latest_event
 from core.ratelimit import export_limit
 from documents import adjustment_request as attachment3
 from documents.application_form import DOCX, PDF
@@ -33,6 +34,9 @@ from plans.access import get_plan_for_user
 from plans.enums import PlanStatus
 from plans.models import Plan
 from plans.services import PlanError, RuleError
+
+# The steps that put a request back in staff's hands with a reason.
+RETURN_ACTIONS = ("adjustment.send_back", "adjustment.bureau_return")
 
 
 def _refused(request, error: PlanError) -> None:
@@ -216,6 +220,9 @@ def request_detail(request, pk: int):
             "scan_form": ScanForm() if own and adjustment.leader_signed_at else None,
             "scans": adjustment.scans.select_related("scan").order_by("-scan__uploaded_at"),
             "history": plan_history(adjustment.plan),
+            "returned": latest_event(adjustment, RETURN_ACTIONS)
+            if adjustment.status == AdjustmentStatus.DRAFT
+            else None,
         },
     )
 

@@ -42,6 +42,12 @@ def record(*, actor, action: str, obj, before=None, after=None, reason: str = ""
     )
 
 
+def latest_event(obj, actions: tuple[str, ...]) -> AuditEvent | None:
+    """The newest event of one of `actions` on `obj`, with its actor (e.g. who sent a plan back, when and why)."""
+    events = AuditEvent.objects.for_object(obj).filter(action__in=actions).select_related("actor")
+    return events.order_by("-at", "-id").first()
+
+
 def snapshot(obj, fields: list[str]) -> dict:
     """The values of `fields` of `obj`, ready for `before=` / `after=`."""
     return {name: _jsonable(getattr(obj, name)) for name in fields}

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from audit.services import latest_event
 from catalog.enums import Level
 from catalog.models import Certificate, CertificateLevel
 from core.ratelimit import export_limit
@@ -17,6 +18,8 @@ from plans.models import Plan, PlanLine
 from plans.pages import plan_page
 from rounds.enums import Stage
 from rounds.models import Round
+
+RETURN_ACTIONS = ("plan.send_back", "review.return")
 
 
 def _is_htmx(request) -> bool:
@@ -74,6 +77,8 @@ def plan_detail(request, pk: int):
         "line_form": LineForm(),
         "reason_form": ReasonForm(),
         "upload_form": UploadForm(),
+        # Why the plan is back in the institution's hands: the last return or send-back, by whom and when.
+        "returned": latest_event(plan, RETURN_ACTIONS) if plan.is_editable else None,
     }
     return render(request, "plans/detail.html", context)
 
