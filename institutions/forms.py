@@ -48,3 +48,21 @@ class RegistrationForm(forms.Form):
         ),
         widget=forms.TextInput(attrs={"class": "form-control", "data-testid": "platform-account"}),
     )
+
+
+class ContactsForm(forms.Form):
+    contact_name = forms.CharField(
+        label=_("Contact person"),
+        max_length=50,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "form-control", "data-testid": "contact-name"}),
+    )
+    contact_phone = forms.RegexField(
+        label=_("Contact phone"),
+        max_length=50,
+        required=False,
+        regex=r"^[0-9+()（）\- ]*$",
+        error_messages={"invalid": _("A phone number has digits, spaces, +, - and brackets only.")},
+        help_text=_("Printed on the institution's attachments 1, 2 and 3."),
+        widget=forms.TextInput(attrs={"class": "form-control", "data-testid": "contact-phone"}),
+    )

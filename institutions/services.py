@@ -43,3 +43,34 @@ def record_registration(*, actor, institution: Institution, account: str) -> Ins
         after={"platform_account": account},
     )
     return institution
+
+
+# Who may keep an institution's contacts (联系人, 电话, printed on 附件1/2/3): its certificate pilot office (staff and
+# office head) for their own institution, the provincial admin for any.
+CONTACT_KEEPERS = frozenset({Role.PROVINCIAL_ADMIN, Role.INSTITUTION_STAFF, Role.INSTITUTION_OFFICE_HEAD})
+
+
+def can_keep_contacts(user, institution: Institution) -> bool:
+    if not user.is_authenticated or user.role not in CONTACT_KEEPERS:
+        return False
+    return user.is_provincial_admin or user.institution_id == institution.pk
+
+
+@transaction.atomic
+def record_contacts(*, actor, institution: Institution, name: str, phone: str) -> Institution:
+    """Keep the institution's contact person and phone, printed on its attachments from then on.
+
+    Side effects: `contact_name`, `contact_phone`; audit `institution.contacts` with the values before and after
+    (nothing when unchanged). Raises PermissionError for anyone but the institution's office or the admin.
+    """
+    if not can_keep_contacts(actor, institution):
+        raise PermissionError("not allowed to keep this institution's contacts")
+    institution = Institution.objects.select_for_update().get(pk=institution.pk)
+    before = {"contact_name": institution.contact_name, "contact_phone": institution.contact_phone}
+    after = {"contact_name": name.strip(), "contact_phone": phone.strip()}
+    if before == after:
+        return institution
+    institution.contact_name, institution.contact_phone = after["contact_name"], after["contact_phone"]
+    institution.save(update_fields=["contact_name", "contact_phone"])
+    record(actor=actor, action="institution.contacts", obj=institution, before=before, after=after)
+    return institution

@@ -3,15 +3,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from accounts.access import role_required
 from accounts.enums import Role
 from audit.models import AuditEvent
 from catalog.importers import import_certificates
-from institutions.forms import BUREAUS, CERTIFICATES, INSTITUTIONS, ImportForm, RegistrationForm
+from institutions.forms import BUREAUS, CERTIFICATES, INSTITUTIONS, ContactsForm, ImportForm, RegistrationForm
 from institutions.importers import import_bureaus, import_institutions
 from institutions.models import Institution
-from institutions.services import can_record_registration, record_registration
+from institutions.services import can_keep_contacts, can_record_registration, record_contacts, record_registration
 
 IMPORTERS = {BUREAUS: import_bureaus, INSTITUTIONS: import_institutions, CERTIFICATES: import_certificates}
 
@@ -47,11 +48,36 @@ def institution_detail(request, pk: int):
             messages.success(request, _("The national platform registration is recorded."))
             return redirect("institution_detail", pk=institution.pk)
     history = AuditEvent.objects.for_object(institution).filter(action="institution.registration")[:20]
+    contacts = None
+    if can_keep_contacts(request.user, institution):
+        contacts = ContactsForm(
+            initial={"contact_name": institution.contact_name, "contact_phone": institution.contact_phone}
+        )
     return render(
         request,
         "institutions/detail.html",
-        {"institution": institution, "form": form if can_record else None, "history": history},
+        {"institution": institution, "form": form if can_record else None, "history": history, "contacts": contacts},
     )
+
+
+@login_required
+@require_POST
+def institution_contacts(request, pk: int):
+    """The institution's office keeps its contacts (联系人, 电话) printed on its attachments."""
+    institution = get_institution_for_user(request.user, pk)
+    if not can_keep_contacts(request.user, institution):
+        raise PermissionDenied
+    form = ContactsForm(request.POST)
+    if not form.is_valid():
+        return render(request, "institutions/detail.html", {"institution": institution, "contacts": form}, status=400)
+    record_contacts(
+        actor=request.user,
+        institution=institution,
+        name=form.cleaned_data["contact_name"],
+        phone=form.cleaned_data["contact_phone"],
+    )
+    messages.success(request, _("The contacts are saved; the attachments print them from now on."))
+    return redirect("institution_detail", pk=institution.pk)
 
 
 @login_required
