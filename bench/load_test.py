@@ -1,23 +1,30 @@
-"""Load test: the production server on loopback, national-scale data, 200 concurrent users for 60 s.
+"""Load test: the production server on loopback, national-scale data, 200 concurrent users, 60 s per run.
 
-The users mix the three busiest pages: institution staff on their plan page, provincial reviewers on the
-review queue, provincial reviewers on the dashboard (the page, then its five charts' data, like a browser).
-Then the same wrk against a bare Django view on the same server (bench/load_urls.py), the baseline.
-Prints requests per second, p50 / p95 / p99 and the error count (non-2xx responses, redirects to the
-login page included, plus socket errors and timeouts) of each, and their ratio; exits 1 if any error.
+One kind of request at a time, in one run: the bare Django view anonymous (no query, no session; the baseline)
+and signed in, the site's base template signed in (bench/load_urls.py), then each of the three busiest pages
+alone (institution staff on their plan page; provincial reviewers on the review queue; provincial reviewers on
+the dashboard: the page, then its five charts' data, like a browser), then their mix. Each line gives requests
+per second, p50 / p95 / p99, errors (non-2xx responses, redirects to the login page included, plus socket
+errors and timeouts), and the server's CPU time per request: gunicorn's processes plus their PostgreSQL
+backends, read from /proc (bench/cpu.py). CPU time is the figure to compare on a shared machine: throughput
+moves with the others' load, CPU per request much less. `use` is the measured rate over cores ÷ CPU per
+request. Then the ratios of each to the anonymous bare view. Exits 1 if any error.
 
-Data (database onex_load, built once and reused; --rebuild builds it again, ~20 minutes on 2 cores): the national
-data of bench/bench_dashboard.py (11,000 institutions, 300,000 approved lines, 5,000,000 candidates,
-six checkpoints) plus this year's autumn round: 11,000 plans of 27 lines, 8,800 in provincial review
-(their rule checks stored, as the worker does) and 2,200 still drafts.
+Data (database onex_load, built once and reused; --rebuild builds it again): the national data of
+bench/bench_dashboard.py (11,000 institutions, 300,000 approved lines, 5,000,000 candidates, six checkpoints)
+plus this year's autumn round: 11,000 plans of 27 lines, 8,800 in provincial review (their rule checks
+stored, as the worker does) and 2,200 still drafts. `--scale small` (or a fraction) divides institutions,
+lines and candidates (not the catalogue or the bureaus) into a database of its own: the whole run then
+takes under 5 minutes, 40 connections and 15 s per run unless told otherwise.
 
-Server: gunicorn with deploy/gunicorn.conf.py (sync workers, 2 per CPU + 1), the production settings
+Server: gunicorn with deploy/gunicorn.conf.py (workers not recycled while measuring), the production settings
 (bench/load_settings.py), DEBUG off, persistent database connections (DB_CONN_MAX_AGE=600), static
 files collected into a scratch STATIC_ROOT. wrk runs one thread per connection so that each connection
 is one user with its own session cookie (wrk's Lua has no per-connection hook). Sessions are created
 with Django's own login() on the server's session engine, second factor marked verified.
 
-    .venv/bin/python bench/load_test.py [--connections 200] [--duration 60] [--rebuild] [--conn-age]
+    .venv/bin/python bench/load_test.py [--scale small] [--connections 200] [--duration 60] [--rebuild]
+        [--conn-age]
 
 --conn-age adds the persistent-connection measurement: wrk on /healthz (one query) with DB_CONN_MAX_AGE=0
 (a new PostgreSQL connection per request) and with 600.
@@ -26,7 +33,6 @@ with Django's own login() on the server's session engine, second factor marked v
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import random
 import runpy
@@ -44,9 +50,11 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 sys.path[:0] = [str(ROOT), str(BENCH)]
 os.environ.setdefault("BENCH_DB_NAME", "onex_load")
+SMALL = 0.05  # --scale small: 550 institutions, 15,000 lines, 250,000 candidates; the same catalogue and bureaus
 os.environ["DJANGO_SETTINGS_MODULE"] = "load_settings"
 
 import bench_dashboard as national  # noqa: E402  (sets DATABASE_URL to the bench database)
+import load_runs as runs  # noqa: E402
 
 DB_NAME = national.DB_NAME
 YEAR = national.YEAR
@@ -54,8 +62,6 @@ STAFF_USERS = 200
 REVIEWER_USERS = 200
 DRAFT_EVERY = 5  # one autumn plan in five is still a draft; the others are in provincial review
 LINES_PER_PLAN = 27
-WRK = shutil.which("wrk") or "/usr/bin/wrk"
-LUA = BENCH / "load_mix.lua"
 
 # The server's environment: production values, loopback, throwaway secrets.
 SERVER_ENV = {
@@ -72,6 +78,20 @@ SERVER_ENV = {
 
 
 # ------------------------------------------------------------------------------------------------ data
+
+
+def use_scale(scale: float) -> None:
+    """Institutions, lines and candidates × `scale` (the catalogue and the bureaus stay whole: the review queue's
+    drop-downs list them all), in a database of their own so that each scale is built once."""
+    global DB_NAME, STAFF_USERS
+    if scale == 1:
+        return
+    national.INSTITUTIONS = round(national.INSTITUTIONS * scale)
+    national.LINES = round(national.LINES * scale)
+    national.CANDIDATES = round(national.CANDIDATES * scale)
+    DB_NAME = national.DB_NAME = f"{DB_NAME}_{str(scale).replace('.', '_')}"
+    os.environ["DATABASE_URL"] = f"{national.SERVER}/{DB_NAME}"
+    STAFF_USERS = min(STAFF_USERS, national.INSTITUTIONS // DRAFT_EVERY)
 
 
 def database_ready() -> bool:
@@ -217,11 +237,9 @@ class Server:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {**os.environ, **SERVER_ENV, "STATIC_ROOT": static_root, **env}
-        # Production settings want the ID-number key given: the one the data was built with (var/, see
-        # monitoring.crypto), so the pages read the candidates' sealed ID numbers as in real use.
-        from monitoring.crypto import dev_key_path
-
-        self.env.setdefault("ONEX_ID_KEY_FILE", str(dev_key_path()))
+        # Production settings want the ID-number key given: the bench's own (ONEX_ID_KEY, set by
+        # bench_dashboard unless the environment has one), the key the data was built with.
+        self.env.setdefault("ONEX_ID_KEY", os.environ["ONEX_ID_KEY"])
         handle, self.log = tempfile.mkstemp(prefix="onex_load_gunicorn_", suffix=".log")
         os.close(handle)
         self.process = None
@@ -229,6 +247,9 @@ class Server:
     def __enter__(self) -> Server:
         command = [str(ROOT / ".venv" / "bin" / "gunicorn"), "-c", str(ROOT / "deploy" / "gunicorn.conf.py")]
         command += ["--pythonpath", str(BENCH), "--bind", f"127.0.0.1:{self.port}"]
+        # No worker recycling while measuring: a recycled worker's PostgreSQL backend would take its CPU time
+        # out of the count (bench/cpu.py).
+        command += ["--max-requests", "0"]
         with open(self.log, "wb") as log:
             self.process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 90
@@ -276,143 +297,35 @@ def gunicorn_workers(env: dict) -> tuple[int, str]:
     return conf["workers"], conf["worker_class"]
 
 
-# -------------------------------------------------------------------------------------------- sessions
-
-
-def login_cookie(user) -> str:
-    """A session cookie of `user`, made by Django's login() on the server's session engine, second factor verified."""
-    from django.conf import settings
-    from django.test import Client
-
-    client = Client()
-    client.force_login(user)
-    if "django_otp" in settings.INSTALLED_APPS:
-        verify_second_factor(client, user)
-    return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
-
-
-def verify_second_factor(client, user) -> None:
-    """What the login form does after a correct code: the session remembers the user's confirmed TOTP device."""
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    device, _created = TOTPDevice.objects.get_or_create(user=user, name="load test", defaults={"confirmed": True})
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
-
-
-def plan_connections(connections: int) -> list[tuple[str, str, list[str]]]:
-    """(kind, cookie, paths) per connection: a third staff on their plan page, a third reviewers on the queue,
-    a third reviewers on the dashboard and its charts."""
-    from django.urls import reverse
-
-    from accounts.models import User
-    from monitoring.figures import FIGURES
-    from plans.models import Plan
-
-    staff = list(User.objects.filter(username__startswith="load_staff_").order_by("username"))
-    reviewers = list(User.objects.filter(username__startswith="load_reviewer_").order_by("username"))
-    plan_of = dict(
-        Plan.objects.filter(
-            round__year=YEAR, round__season="autumn", institution__in=[u.institution_id for u in staff]
-        ).values_list("institution_id", "pk")
-    )
-    queue = reverse("review_queue")
-    year = f"?year={YEAR}"
-    dashboard = [reverse("monitoring:dashboard") + year]
-    dashboard += [reverse("monitoring:figure_data", args=[name]) + year for name in FIGURES]
-    plan = []
-    for n in range(connections):
-        if n % 3 == 0:
-            user = staff[n // 3 % len(staff)]
-            plan.append(("plan", login_cookie(user), [reverse("plan_detail", args=[plan_of[user.institution_id]])]))
-        else:
-            user = reviewers[n % len(reviewers)]
-            if n % 3 == 1:
-                pages = [queue, f"{queue}?page={2 + n % 40}", f"{queue}?sort=newest", f"{queue}?has_warnings=on"]
-                plan.append(("queue", login_cookie(user), pages))
-            else:
-                plan.append(("dashboard", login_cookie(user), dashboard))
-    return plan
-
-
-def check_sessions(server: Server, plan) -> None:
-    """Each connection's first page, and every page once, answers 200 with the connection's cookie (a redirect
-    would mean the session is not valid). Also warms the workers up."""
-    seen = set()
-    for kind, cookie, paths in plan:
-        for path in [paths[0]] + [p for p in paths[1:] if p not in seen]:
-            seen.add(path)
-            status, location = server.get(path, cookie)
-            if status != 200:
-                sys.exit(f"{kind}: GET {path} answered {status} {location} with its session; not measuring")
-
-
-# ------------------------------------------------------------------------------------------------- wrk
-
-
-def run_wrk(url: str, plan, duration: int) -> dict:
-    """wrk with one thread per connection, each with its line of `plan`; returns the Lua summary."""
-    with tempfile.NamedTemporaryFile("w", prefix="onex_load_plan_", suffix=".txt", delete=False) as handle:
-        for kind, cookie, paths in plan:
-            handle.write(" ".join([kind, cookie or "-", *paths]) + "\n")
-    try:
-        command = [WRK, "-t", str(len(plan)), "-c", str(len(plan)), "-d", f"{duration}s", "--timeout", "30s"]
-        command += ["-s", str(LUA), url]
-        result = subprocess.run(
-            command, env={**os.environ, "ONEX_LOAD_PLAN": handle.name}, capture_output=True, text=True, check=False
-        )
-    finally:
-        Path(handle.name).unlink(missing_ok=True)
-    for line in result.stdout.splitlines():
-        if line.startswith("RESULT "):
-            return json.loads(line.removeprefix("RESULT "))
-    sys.exit(f"wrk printed no result (exit {result.returncode}):\n{result.stdout}\n{result.stderr}")
-
-
-def errors_of(summary: dict) -> int:
-    return summary["non_2xx"] + sum(summary["socket"].values())
-
-
-def report(label: str, summary: dict) -> None:
-    rate = summary["requests"] / (summary["duration_us"] / 1e6)
-    socket_errors = ", ".join(f"{k} {v}" for k, v in summary["socket"].items() if v) or "none"
-    print(
-        f"{label:<34} {rate:8.1f} req/s  p50 {summary['p50_us'] / 1000:7.1f} ms  p95 {summary['p95_us'] / 1000:7.1f} ms"
-        f"  p99 {summary['p99_us'] / 1000:7.1f} ms  errors {errors_of(summary)} "
-        f"(non-2xx {summary['non_2xx']}, socket: {socket_errors})"
-    )
-    kinds = summary.get("kinds", {})
-    if len(kinds) > 1:
-        print(" " * 35 + "requests by page: " + ", ".join(f"{k} {v:,}" for k, v in sorted(kinds.items())))
-
-
-def rate_of(summary: dict) -> float:
-    return summary["requests"] / (summary["duration_us"] / 1e6)
-
-
 # ------------------------------------------------------------------------------------------------ main
 
 
-def main() -> int:
-    sys.stdout.reconfigure(line_buffering=True)
+def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--connections", type=int, default=200)
-    parser.add_argument("--duration", type=int, default=60)
-    parser.add_argument("--rebuild", action="store_true", help="build the national-scale database again")
+    parser.add_argument("--scale", default="1", help=f"'small' ({SMALL}) or a fraction of the national data")
+    parser.add_argument("--connections", type=int, help="concurrent users (default 200; 40 when scaled down)")
+    parser.add_argument("--duration", type=int, help="seconds per run (default 60; 15 when scaled down)")
+    parser.add_argument("--rebuild", action="store_true", help="build the database again")
     parser.add_argument("--conn-age", action="store_true", help="also measure DB_CONN_MAX_AGE=0 against 600")
     args = parser.parse_args()
+    args.scale = SMALL if args.scale == "small" else float(args.scale)
+    scaled = args.scale < 1
+    args.connections = args.connections or (40 if scaled else 200)
+    args.duration = args.duration or (15 if scaled else 60)
+    return args
+
+
+def prepare(args: argparse.Namespace) -> str:
+    """Build the database if needed, migrate it, collect the static files; returns the scratch STATIC_ROOT."""
+    use_scale(args.scale)
     for key, value in SERVER_ENV.items():
         os.environ.setdefault(key, value)
-
     if args.rebuild or not database_ready():
-        print(f"building {DB_NAME} at national scale (once; reused by later runs)")
+        print(f"building {DB_NAME} at scale {args.scale} (once; reused by later runs)")
         build()
     import django
 
     django.setup()
-    from django.conf import settings
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)  # a reused database catches up with the code
@@ -426,43 +339,75 @@ def main() -> int:
         f"{PlanLine.objects.count():,} plan lines, {Candidate.objects.count():,} candidates"
     )
     static_root = tempfile.mkdtemp(prefix="onex_load_static_")
-    env = {**SERVER_ENV, "STATIC_ROOT": static_root}
     subprocess.run(
         [str(ROOT / ".venv" / "bin" / "python"), "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
         cwd=ROOT,
-        env={**os.environ, **env, "PYTHONPATH": str(BENCH)},
+        env={**os.environ, **SERVER_ENV, "STATIC_ROOT": static_root, "PYTHONPATH": str(BENCH)},
         check=True,
     )
-    workers, worker_class = gunicorn_workers(env)
+    return static_root
+
+
+def measure_all(server: Server, args: argparse.Namespace) -> list[runs.Run]:
+    """The bare view anonymous and signed in, the base template signed in, each page alone, then the mix."""
+    import psycopg
+
+    plan = runs.plan_connections(args.connections, YEAR)
+    runs.check_sessions(server, plan)
+    reviewers = [(kind, cookie, []) for kind, cookie, _paths in plan if kind != "plan"]
+    signed_in = [("bare", reviewers[n % len(reviewers)][1], [runs.BARE]) for n in range(args.connections)]
+    base = [("base", cookie, [runs.BASE]) for _kind, cookie, _paths in signed_in]
+    runs.check_sessions(server, base[:1])
+    print(f"{args.connections} connections (one user each), {args.duration} s each, wrk {runs.LUA.name}")
+    print(runs.HEADER)
+    measured = []
+    with psycopg.connect(f"{national.SERVER}/{DB_NAME}", autocommit=True) as conn:
+        for label, connections in (
+            ("bare view, anonymous", [("bare", "", [runs.BARE])] * args.connections),
+            ("bare view, signed in", signed_in),
+            ("base template, signed in", base),
+            ("plan page", [line for line in plan if line[0] == "plan"]),
+            ("review queue", [line for line in plan if line[0] == "queue"]),
+            ("dashboard + 5 charts", [line for line in plan if line[0] == "dashboard"]),
+            ("mix: plan page, queue, dashboard", plan),
+        ):
+            measured.append(runs.measure(server, conn, DB_NAME, label, connections, args.duration))
+    runs.ratios(measured)
+    return measured
+
+
+def measure_conn_age(static_root: str, args: argparse.Namespace) -> bool:
+    """wrk on /healthz (one query) with a new PostgreSQL connection per request and with persistent ones."""
+    import psycopg
+
+    health = [("healthz", "", ["/healthz"])] * args.connections
+    figures = {}
+    with psycopg.connect(f"{national.SERVER}/{DB_NAME}", autocommit=True) as conn:
+        for age in ("0", "600"):
+            with Server(static_root, DB_CONN_MAX_AGE=age) as server:
+                label = f"/healthz, DB_CONN_MAX_AGE={age}"
+                figures[age] = runs.measure(server, conn, DB_NAME, label, health, max(20, args.duration // 3))
+    print(f"persistent connections: {figures['600'].rate / figures['0'].rate:.1f}× the throughput")
+    return any(run.errors for run in figures.values())
+
+
+def main() -> int:
+    sys.stdout.reconfigure(line_buffering=True)
+    args = parse_args()
+    static_root = prepare(args)
+    from django.conf import settings
+
+    workers, worker_class = gunicorn_workers({**SERVER_ENV, "STATIC_ROOT": static_root})
     print(
         f"server: gunicorn {workers} {worker_class} workers (deploy/gunicorn.conf.py) on {os.cpu_count()} CPUs shared "
         f"with other work; settings onex.settings_production via bench/load_settings.py; DEBUG {settings.DEBUG}; "
         f"CONN_MAX_AGE {settings.DATABASES['default']['CONN_MAX_AGE']}; sessions {settings.SESSION_ENGINE}"
     )
-    failed = False
     try:
         with Server(static_root) as server:
-            plan = plan_connections(args.connections)
-            check_sessions(server, plan)
-            print(f"{args.connections} connections (one user each), {args.duration} s, wrk {LUA.name}")
-            mix = run_wrk(server.url, plan, args.duration)
-            report("mix: plan page, queue, dashboard", mix)
-            bare = run_wrk(server.url, [("bare", "", ["/bench/bare"])] * args.connections, args.duration)
-            report("bare Django view (baseline)", bare)
-            print(
-                f"ratio mix / bare: {rate_of(mix) / rate_of(bare):.3f}  (the bare view is "
-                f"{rate_of(bare) / rate_of(mix):.1f}× the mix)"
-            )
-            failed = errors_of(mix) > 0 or errors_of(bare) > 0
+            failed = any(run.errors for run in measure_all(server, args))
         if args.conn_age:
-            health = [("healthz", "", ["/healthz"])] * args.connections
-            figures = {}
-            for age in ("0", "600"):
-                with Server(static_root, DB_CONN_MAX_AGE=age) as server:
-                    figures[age] = run_wrk(server.url, health, max(20, args.duration // 3))
-                report(f"/healthz, DB_CONN_MAX_AGE={age}", figures[age])
-                failed = failed or errors_of(figures[age]) > 0
-            print(f"persistent connections: {rate_of(figures['600']) / rate_of(figures['0']):.1f}× the throughput")
+            failed = measure_conn_age(static_root, args) or failed
     finally:
         shutil.rmtree(static_root, ignore_errors=True)
     if failed:

@@ -1,0 +1,177 @@
+"""The load test's users and runs (bench/load_test.py): session cookies, wrk, CPU time per request, the table."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import cpu
+
+BENCH = Path(__file__).resolve().parent
+WRK = shutil.which("wrk") or "/usr/bin/wrk"
+LUA = BENCH / "load_mix.lua"
+BARE = "/bench/bare"
+BASE = "/bench/base"  # signed in: the site's base template (navigation, inbox count), no query of its own
+
+
+# -------------------------------------------------------------------------------------------- sessions
+
+
+def login_cookie(user) -> str:
+    """A session cookie of `user`, made by Django's login() on the server's session engine, second factor verified."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    if "django_otp" in settings.INSTALLED_APPS:
+        verify_second_factor(client, user)
+    return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+
+
+def verify_second_factor(client, user) -> None:
+    """What the login form does after a correct code: the session remembers the user's confirmed TOTP device."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device, _created = TOTPDevice.objects.get_or_create(user=user, name="load test", defaults={"confirmed": True})
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
+def plan_connections(connections: int, year: int) -> list[tuple[str, str, list[str]]]:
+    """(kind, cookie, paths) per connection: a third staff on their plan page, a third reviewers on the queue,
+    a third reviewers on the dashboard and its charts."""
+    from django.urls import reverse
+
+    from accounts.models import User
+    from monitoring.figures import FIGURES
+    from plans.models import Plan
+
+    staff = list(User.objects.filter(username__startswith="load_staff_").order_by("username"))
+    reviewers = list(User.objects.filter(username__startswith="load_reviewer_").order_by("username"))
+    plan_of = dict(
+        Plan.objects.filter(
+            round__year=year, round__season="autumn", institution__in=[u.institution_id for u in staff]
+        ).values_list("institution_id", "pk")
+    )
+    queue = reverse("review_queue")
+    dashboard = [reverse("monitoring:dashboard") + f"?year={year}"]
+    dashboard += [reverse("monitoring:figure_data", args=[name]) + f"?year={year}" for name in FIGURES]
+    plan = []
+    for n in range(connections):
+        if n % 3 == 0:
+            user = staff[n // 3 % len(staff)]
+            plan.append(("plan", login_cookie(user), [reverse("plan_detail", args=[plan_of[user.institution_id]])]))
+        else:
+            user = reviewers[n % len(reviewers)]
+            if n % 3 == 1:
+                pages = [queue, f"{queue}?page={2 + n % 40}", f"{queue}?sort=newest", f"{queue}?has_warnings=on"]
+                plan.append(("queue", login_cookie(user), pages))
+            else:
+                plan.append(("dashboard", login_cookie(user), dashboard))
+    return plan
+
+
+def check_sessions(server, plan) -> None:
+    """Each connection's first page, and every page once, answers 200 with the connection's cookie (a redirect
+    would mean the session is not valid). Also warms the workers up."""
+    seen = set()
+    for kind, cookie, paths in plan:
+        for path in [paths[0]] + [p for p in paths[1:] if p not in seen]:
+            seen.add(path)
+            status, location = server.get(path, cookie)
+            if status != 200:
+                sys.exit(f"{kind}: GET {path} answered {status} {location} with its session; not measuring")
+
+
+# ------------------------------------------------------------------------------------------------- wrk
+
+
+def run_wrk(url: str, plan, duration: int) -> dict:
+    """wrk with one thread per connection, each with its line of `plan`; returns the Lua summary."""
+    with tempfile.NamedTemporaryFile("w", prefix="onex_load_plan_", suffix=".txt", delete=False) as handle:
+        for kind, cookie, paths in plan:
+            handle.write(" ".join([kind, cookie or "-", *paths]) + "\n")
+    try:
+        command = [WRK, "-t", str(len(plan)), "-c", str(len(plan)), "-d", f"{duration}s", "--timeout", "30s"]
+        command += ["-s", str(LUA), url]
+        result = subprocess.run(
+            command, env={**os.environ, "ONEX_LOAD_PLAN": handle.name}, capture_output=True, text=True, check=False
+        )
+    finally:
+        Path(handle.name).unlink(missing_ok=True)
+    for line in result.stdout.splitlines():
+        if line.startswith("RESULT "):
+            return json.loads(line.removeprefix("RESULT "))
+    sys.exit(f"wrk printed no result (exit {result.returncode}):\n{result.stdout}\n{result.stderr}")
+
+
+@dataclass
+class Run:
+    label: str
+    summary: dict
+    gunicorn_s: float
+    postgres_s: float
+
+    @property
+    def requests(self) -> int:
+        return self.summary["requests"]
+
+    @property
+    def rate(self) -> float:
+        return self.requests / (self.summary["duration_us"] / 1e6)
+
+    @property
+    def errors(self) -> int:
+        return self.summary["non_2xx"] + sum(self.summary["socket"].values())
+
+    def cpu_ms(self) -> tuple[float, float, float]:
+        """CPU milliseconds per request: all, gunicorn, PostgreSQL."""
+        app, db = (1000 * seconds / max(self.requests, 1) for seconds in (self.gunicorn_s, self.postgres_s))
+        return app + db, app, db
+
+
+def measure(server, conn, database: str, label: str, plan, duration: int) -> Run:
+    """One wrk run of `plan` with the server's CPU time (gunicorn + its PostgreSQL backends) around it."""
+    before = cpu.sample(server.process.pid, conn, database)
+    summary = run_wrk(server.url, plan, duration)
+    gunicorn_s, postgres_s = cpu.spent(before, cpu.sample(server.process.pid, conn, database))
+    run = Run(label, summary, gunicorn_s, postgres_s)
+    report(run)
+    return run
+
+
+HEADER = (
+    f"{'requests':<34} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7}"
+    f"  {'CPU ms/req':>10} {'gunicorn':>9} {'postgres':>9} {'use':>5}"
+)
+
+
+def report(run: Run) -> None:
+    """One line of the table; `use` is the measured rate over what the CPU cost allows (cores ÷ CPU per request)."""
+    s = run.summary
+    total, app, db = run.cpu_ms()
+    allowed = os.cpu_count() * 1000 / total if total else 0
+    print(
+        f"{run.label:<34} {run.rate:8.1f} {s['p50_us'] / 1000:8.1f} {s['p95_us'] / 1000:8.1f} {s['p99_us'] / 1000:8.1f}"
+        f" {run.errors:7d}  {total:10.2f} {app:9.2f} {db:9.2f} {run.rate / allowed if allowed else 0:5.2f}"
+    )
+    kinds = s.get("kinds", {})
+    if len(kinds) > 1:
+        print(" " * 35 + "requests by page: " + ", ".join(f"{k} {v:,}" for k, v in sorted(kinds.items())))
+
+
+def ratios(runs: list[Run]) -> None:
+    """Each run's CPU per request and throughput against the anonymous bare view's (the first run)."""
+    bare = runs[0]
+    print(f"{'ratios to ' + bare.label:<34} {'CPU ×':>8} {'req/s ×':>8}")
+    for run in runs[1:]:
+        print(f"{run.label:<34} {run.cpu_ms()[0] / bare.cpu_ms()[0]:8.2f} {run.rate / bare.rate:8.3f}")
