@@ -4,9 +4,20 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
+
+PROVINCE_SETTINGS_KEY = "province-settings"
+# Every change goes through save() or delete(), which forget the cached row; the timeout bounds what a change
+# made around them (an update() in a shell) could leave stale.
+PROVINCE_SETTINGS_SECONDS = 600
+
+
+def forget_province_settings() -> None:
+    cache.delete(PROVINCE_SETTINGS_KEY)
+    transaction.on_commit(lambda: cache.delete(PROVINCE_SETTINGS_KEY))
 
 
 class ProvinceSettings(models.Model):
@@ -42,9 +53,24 @@ class ProvinceSettings(models.Model):
     def __str__(self) -> str:
         return str(_("province settings"))
 
+    def save(self, *args, **kwargs):
+        """Saves, and drops the cached copy now and again when the transaction commits (a request reading the
+        old row before the commit may have cached it again meanwhile)."""
+        super().save(*args, **kwargs)
+        forget_province_settings()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        forget_province_settings()
+        return result
+
     @classmethod
     def current(cls) -> ProvinceSettings:
-        obj, _created = cls.objects.get_or_create(pk=1)
+        """The row, from the cache (every rule check and several pages read it; the admin rarely changes it)."""
+        obj = cache.get(PROVINCE_SETTINGS_KEY)
+        if obj is None:
+            obj, _created = cls.objects.get_or_create(pk=1)
+            cache.set(PROVINCE_SETTINGS_KEY, obj, PROVINCE_SETTINGS_SECONDS)
         return obj
 
     @property

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from notifications import emails
+from notifications.counts import forget_unread
 from notifications.models import Notification
 
 
@@ -19,9 +20,9 @@ from notifications.models import Notification
 def notify(*, recipients, name: str, context: dict, url: str = "") -> list[Notification]:
     """Send the message `name` to every active person in `recipients` (each once).
 
-    Side effects: one inbox row per recipient; for each recipient with an e-mail address, one
-    `deliver_email` job on the task queue. With the database task backend the job row is written in
-    the same transaction as the inbox rows, so both exist or neither does.
+    Side effects: one inbox row per recipient (their cached unread counts forgotten); for each recipient with
+    an e-mail address, one `deliver_email` job on the task queue. With the database task backend the job row is
+    written in the same transaction as the inbox rows, so both exist or neither does.
     """
     from notifications.tasks import deliver_email
 
@@ -35,6 +36,7 @@ def notify(*, recipients, name: str, context: dict, url: str = "") -> list[Notif
         )
         for person in people.values()
     )
+    forget_unread(people)
     for row in rows:
         if row.recipient.email:
             deliver_email.enqueue(row.pk)
@@ -59,15 +61,20 @@ def deliver(*, notification_id: int, at: datetime | None = None) -> bool:
 
 
 def mark_read(*, user, notification: Notification, at: datetime) -> Notification:
-    """Mark one of `user`'s messages read. Side effects: `read_at` (not audited: it changes no plan)."""
+    """Mark one of `user`'s messages read. Side effects: `read_at` (not audited: it changes no plan), the cached
+    unread count forgotten."""
     if notification.recipient_id != user.pk:
         raise PermissionError("not your notification")
     if notification.read_at is None:
         notification.read_at = at
         notification.save(update_fields=["read_at"])
+        forget_unread([user.pk])
     return notification
 
 
 def mark_all_read(*, user, at: datetime) -> int:
-    """Mark every unread message of `user` read; returns how many. Side effects: `read_at`."""
-    return Notification.objects.for_user(user).unread().update(read_at=at)
+    """Mark every unread message of `user` read; returns how many. Side effects: `read_at`, the cached unread
+    count forgotten."""
+    marked = Notification.objects.for_user(user).unread().update(read_at=at)
+    forget_unread([user.pk])
+    return marked

@@ -37,7 +37,7 @@ from notices.enums import Template
 from notifications.models import Notification
 from plans.enums import PlanStatus
 from plans.models import Plan, PlanLine
-from tests.conftest import make_certificate
+from tests.conftest import PASSWORD, make_certificate
 from tests.monitoring.factories import CANDIDATE_HEADERS, write_xlsx
 from tests.notices.conftest import make_notice
 
@@ -343,11 +343,10 @@ def test_every_url_over_https_carries_hsts(client, world):
 @override_settings(**PRODUCTION)
 def test_cookies_are_secure_httponly_and_same_site_over_https(client, cast):
     page = client.get("/accounts/login/", secure=True)
-    client.force_login(cast.staff)
+    signed_in = client.post("/accounts/login/", {"username": cast.staff.username, "password": PASSWORD}, secure=True)
     language = client.post("/i18n/setlang/", {"language": "en", "next": "/"}, secure=True)
-    home = client.get("/", secure=True)  # the session is saved on every request
 
-    cookies = {**page.cookies, **language.cookies, **home.cookies}
+    cookies = {**page.cookies, **signed_in.cookies, **language.cookies}
     flags = {
         name: (bool(cookies[name]["secure"]), bool(cookies[name]["httponly"]), cookies[name]["samesite"])
         for name in ("csrftoken", "sessionid", "django_language")

@@ -1,12 +1,11 @@
 from django import template
 
-from notifications.models import Notification
+from notifications.counts import unread_count
 
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
 def unread_notifications(context) -> int:
-    """How many unread messages the signed-in person has (one COUNT query)."""
-    user = context["request"].user
-    return Notification.objects.for_user(user).unread().count()
+    """How many unread messages the signed-in person has (cached, see notifications.counts)."""
+    return unread_count(context["request"].user)

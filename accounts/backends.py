@@ -1,0 +1,47 @@
+"""Django's model backend, reading the signed-in person with their scope from the cache."""
+
+from __future__ import annotations
+
+from django.contrib.auth.backends import ModelBackend
+from django.core.cache import cache
+from django.db import transaction
+
+# Every change to a person, their institution or their bureau goes through save() or delete(), whose signals
+# forget the cached copy (accounts.apps); the timeout bounds what a change made around them could leave stale.
+USER_SECONDS = 300
+
+
+def _key(user_id) -> str:
+    return f"signed-in-user:v1:{user_id}"
+
+
+def forget_users(user_ids) -> None:
+    """Drop the cached copies of `user_ids` now and again when the transaction commits (a request reading the
+    old row before the commit may have cached it again meanwhile)."""
+    keys = [_key(pk) for pk in set(user_ids)]
+    cache.delete_many(keys)
+    transaction.on_commit(lambda: cache.delete_many(keys))
+
+
+def remember_user(user_id):
+    """Read the person with their scope and cache them; None if there is no such person."""
+    from accounts.models import User
+
+    try:
+        user = User._default_manager.select_related("institution", "bureau").get(pk=user_id)
+    except User.DoesNotExist:
+        return None
+    cache.set(_key(user_id), user, USER_SECONDS)
+    return user
+
+
+class ScopedModelBackend(ModelBackend):
+    """Every request reads the signed-in person (their role, password hash for the session check, is_active);
+    every page's header names their institution or bureau (User.scope_label) and views scope queries by it.
+    All three are read in one query and cached, so a signed-in request usually reads no row for them."""
+
+    def get_user(self, user_id):
+        user = cache.get(_key(user_id))
+        if user is None:
+            user = remember_user(user_id)
+        return user if user is not None and self.user_can_authenticate(user) else None
