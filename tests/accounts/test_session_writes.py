@@ -14,7 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from rounds.calendar import SHANGHAI
+from core.dates import SHANGHAI
 
 START = datetime(2027, 4, 3, 8, 0, 0, tzinfo=SHANGHAI)
 ENGINES = ["django.contrib.sessions.backends.db", "django.contrib.sessions.backends.cached_db"]

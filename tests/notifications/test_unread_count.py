@@ -5,10 +5,10 @@ from datetime import datetime
 
 from django.urls import reverse
 
+from core.dates import SHANGHAI
 from notifications import services
 from notifications.counts import unread_count
 from notifications.models import Notification
-from rounds.calendar import SHANGHAI
 from tests.notifications.test_views import send
 
 AT = datetime(2027, 4, 9, 9, 0, tzinfo=SHANGHAI)
