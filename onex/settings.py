@@ -149,6 +149,8 @@ LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # Form inputs render dates as ISO in every language (an HTML5 date input reads nothing else): onex/formats/.
 FORMAT_MODULE_PATH = ["onex.formats"]
+# A refused CSRF token gets a page in the site's layout and language, not Django's English one.
+CSRF_FAILURE_VIEW = "onex.errors.csrf_failure"
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

@@ -23,3 +23,8 @@ urlpatterns = [
     path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler400 = "onex.errors.bad_request"
+handler403 = "onex.errors.permission_denied"
+handler404 = "onex.errors.page_not_found"
+handler500 = "onex.errors.server_error"
