@@ -2,7 +2,10 @@
 
 The request is an increase only (DOMAIN.md §8): each line says what was approved before and
 what is asked for now. Two sign-offs inside the institution come first — the certificate
-pilot office head, then the leader — and the province's opinion box last.
+pilot office head, then the leader — then the school's stamp, the city bureau's opinion (secondary
+schools only, which send through their bureau) and the province's. Before the decision the form
+says it awaits one; after it, each line carries the approved figure and the province's box its
+opinion, dated. Up to 10 lines fit one A4 page, boxes included.
 """
 
 from __future__ import annotations
@@ -17,11 +20,13 @@ from documents.layout import (
     STAMP_LINE,
     Document,
     Fields,
+    Paragraph,
     Section,
     SignBox,
     SignBoxes,
     Table,
     TextBox,
+    bureau_box,
     province_box,
 )
 from documents.pdf import render_pdf
@@ -39,10 +44,16 @@ class AdjustmentLine:
     before: int  # approved headcount before; 0 for a new major or level
     after: int
     awarding_body: str = ""
+    approved: int | None = None  # the headcount after the decision (None: not decided)
 
     @property
     def increase(self) -> int:
         return self.after - self.before
+
+    @property
+    def granted(self) -> int:
+        """The headcount of record once decided: the approved figure, or the one before when refused."""
+        return self.approved if self.approved is not None else self.before
 
     @property
     def level_text(self) -> str:
@@ -59,6 +70,16 @@ class SignOff:
 
 
 @dataclass(frozen=True)
+class Decision:
+    """The province's decision: 同意 / 核减后同意 / 不同意, why, who and when."""
+
+    verdict: str
+    on: date
+    reason: str = ""
+    name: str = ""
+
+
+@dataclass(frozen=True)
 class AdjustmentRequest:
     institution_name: str
     year: int
@@ -70,6 +91,9 @@ class AdjustmentRequest:
     bureau_name: str = ""
     contact_name: str = ""
     contact_phone: str = ""
+    secondary: bool = False  # a secondary school: its bureau's opinion box
+    bureau: SignOff = field(default_factory=SignOff)
+    decision: Decision | None = None
 
     @property
     def totals(self) -> tuple[int, int, int]:
@@ -77,27 +101,64 @@ class AdjustmentRequest:
         after = sum(ln.after for ln in self.lines)
         return before, after, after - before
 
+    @property
+    def approved_total(self) -> int:
+        return sum(ln.granted for ln in self.lines)
+
+
+def _day(on: date | None) -> str:
+    return f"{on.year}年{on.month}月{on.day}日" if on else DATE_LINE
+
 
 def _signed(title: str, role: str, signoff: SignOff) -> SignBox:
-    day = f"{signoff.on.year}年{signoff.on.month}月{signoff.on.day}日" if signoff.on else DATE_LINE
-    return SignBox(title, [f"{role}（签字）：{signoff.name}", day], text=signoff.opinion)
+    return SignBox(title, [f"{role}（签字）：{signoff.name}", _day(signoff.on)], text=signoff.opinion)
 
 
-def build(request: AdjustmentRequest) -> Document:
+def _province(decision: Decision | None) -> SignBox:
+    if decision is None:
+        return province_box()
+    opinion = decision.verdict + (f"。{decision.reason}" if decision.reason else "")
+    return SignBox("省1+X办公室意见", [f"审核人（签字）：{decision.name}", _day(decision.on)], text=opinion)
+
+
+def _status(request: AdjustmentRequest) -> Paragraph:
+    decision = request.decision
+    if decision is None:
+        return Paragraph("本表为调整申请，尚待省1+X办公室审核决定，所列调整后人数为申请人数。")
+    before, _after, _increase = request.totals
+    return Paragraph(
+        f"省1+X办公室已于{_day(decision.on)}作出决定：{decision.verdict}；"
+        f"核定后合计{request.approved_total}人（原计划{before}人）。"
+    )
+
+
+def _table(request: AdjustmentRequest) -> Table:
+    decided = request.decision is not None
+    header = ["序号", "证书名称", "培训评价组织", "等级", "考核专业", "原计划人数", "调整后人数", "调增人数"]
+    widths = [6, 29, 15, 6, 15, 9, 10, 10]
     rows = [
-        [
-            str(i),
-            ln.certificate,
-            ln.awarding_body,
-            ln.level_text,
-            ln.major,
-            str(ln.before),
-            str(ln.after),
-            f"+{ln.increase}",
-        ]
+        [str(i), ln.certificate, ln.awarding_body, ln.level_text, ln.major, str(ln.before), str(ln.after)]
+        + [f"+{ln.increase}"]
+        + ([str(ln.granted)] if decided else [])
         for i, ln in enumerate(request.lines, start=1)
     ]
     before, after, increase = request.totals
+    footer = ["合计", "", "", "", "", str(before), str(after), f"+{increase}"]
+    if decided:
+        header, widths = [*header, "核定调整后人数"], [6, 27, 13, 6, 13, 8, 8, 8, 11]
+        footer.append(str(request.approved_total))
+    return Table(header, rows, footer=footer, widths=widths)
+
+
+def build(request: AdjustmentRequest) -> Document:
+    institution_boxes = [
+        _signed("学校证书试点管理部门意见", "负责人", request.office_head),
+        _signed("校级分管领导意见", "分管领导", request.leader),
+    ]
+    outside = [SignBox("学校意见", [STAMP_LINE, DATE_LINE])]
+    if request.secondary:
+        outside.append(_signed("市教育局意见", "负责人", request.bureau) if request.bureau.name else bureau_box())
+    outside.append(_province(request.decision))
     return Document(
         ATTACHMENT,
         TITLE,
@@ -112,23 +173,14 @@ def build(request: AdjustmentRequest) -> Document:
                     ("联系电话", request.contact_phone),
                 ]
             ),
+            _status(request),
             Section("一、调增内容"),
-            Table(
-                ["序号", "证书名称", "培训评价组织", "等级", "考核专业", "原计划人数", "调整后人数", "调增人数"],
-                rows,
-                footer=["合计", "", "", "", "", str(before), str(after), f"+{increase}"],
-                widths=[6, 22, 16, 7, 17, 11, 11, 10],
-            ),
+            _table(request),
             Section("二、调整理由"),
             TextBox("调整理由", request.reason),
             Section("三、审批意见"),
-            SignBoxes(
-                [
-                    _signed("学校证书试点管理部门意见", "负责人", request.office_head),
-                    _signed("校级分管领导意见", "分管领导", request.leader),
-                ]
-            ),
-            SignBoxes([SignBox("学校意见", [STAMP_LINE, DATE_LINE]), province_box()]),
+            SignBoxes(institution_boxes),
+            SignBoxes(outside),
         ],
     )
 

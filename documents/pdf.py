@@ -14,11 +14,15 @@ from weasyprint.urls import URLFetcher
 
 from documents.layout import Document
 
-FONT_FAMILY = '"Noto Serif CJK SC", "Noto Sans CJK SC", serif'
+# 仿宋 for the body and 黑体 for headings, as official documents are set, where the machine has them; Noto CJK
+# (Debian's fonts-noto-cjk) otherwise, embedded either way.
+FONT_FAMILY = '"FangSong", "仿宋", "仿宋_GB2312", "Noto Serif CJK SC", "Noto Sans CJK SC", serif'
+HEADING_FAMILY = '"SimHei", "黑体", "Noto Sans CJK SC", "Noto Serif CJK SC", sans-serif'
 
 
 def render_html(document: Document) -> str:
-    return render_to_string("documents/pdf/document.html", {"document": document, "font_family": FONT_FAMILY})
+    context = {"document": document, "font_family": FONT_FAMILY, "heading_family": HEADING_FAMILY}
+    return render_to_string("documents/pdf/document.html", context)
 
 
 def render_pdf(document: Document) -> bytes:
