@@ -42,7 +42,7 @@ RETURN_ACTIONS = ("adjustment.send_back", "adjustment.bureau_return")
 def _refused(request, error: PlanError) -> None:
     if isinstance(error, RuleError):
         for violation in error.violations:
-            messages.error(request, f"{violation.code} {violation.message}")
+            messages.error(request, f"{violation.label}：{violation.message}")
     else:
         messages.error(request, str(error))
 

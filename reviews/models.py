@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from plans.enums import ReviewLevel
+from plans.rules import rule_label
 from reviews.enums import Outcome
 from rounds.enums import Stage
 
@@ -105,6 +106,11 @@ class PlanCheck(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan_id}: {self.errors}/{self.warnings}"
+
+    @property
+    def code_labels(self) -> list[str]:
+        """The rules broken, as shown: "R2 开考最低人数", "申报表"."""
+        return [rule_label(code) for code in self.codes.split(",") if code]
 
 
 class ReminderSent(models.Model):

@@ -368,7 +368,7 @@ def _bulk_item(actor, plan: Plan, level: str, at: datetime) -> BulkItem:
     except ReviewError as refused:
         item.blockers.append(str(refused))
         return item
-    item.blockers += [f"{v.code} {v.message}" for v in errors_of(review_violations(plan, at=at, lines=checked))]
+    item.blockers += [f"{v.label}：{v.message}" for v in errors_of(review_violations(plan, at=at, lines=checked))]
     return item
 
 

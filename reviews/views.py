@@ -33,7 +33,7 @@ QUEUE_ROLES = (Role.BUREAU_REVIEWER, Role.PROVINCIAL_REVIEWER, Role.PROVINCIAL_A
 def _refused(request, error: PlanError) -> None:
     if isinstance(error, RuleError):
         for violation in error.violations:
-            messages.error(request, f"{violation.code} {violation.message}")
+            messages.error(request, f"{violation.label}：{violation.message}")
     else:
         messages.error(request, str(error))
 

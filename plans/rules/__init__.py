@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from plans.models import Plan, PlanLine
-from plans.rules.facts import PlanFacts, Violation, gather_facts, year_headcount
+from plans.rules.facts import PlanFacts, Violation, gather_facts, rule_label, year_headcount
 from plans.rules.forms_complete import forms_complete
 from plans.rules.increase_remarks import increase_remarks
 from plans.rules.r1_window import filing_window, r1_window
@@ -28,6 +28,7 @@ __all__ = [
     "check_facts",
     "check_plan",
     "filing_window",
+    "rule_label",
     "forms_complete",
     "gather_facts",
     "increase_remarks",

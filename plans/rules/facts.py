@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.db.models import Case, F, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from catalog.enums import Level
 from catalog.models import CertificateLevel
@@ -16,6 +17,30 @@ from core.models import ProvinceSettings
 from plans.continuity import LastYear, last_year_for
 from plans.enums import PlanStatus, Severity
 from plans.models import ApplicationForm, InstitutionYear, Plan, PlanLine
+
+
+def rule_names() -> dict[str, str]:
+    """Each rule's name as people know it from the notice (DOMAIN.md §6); the two form checks by their name."""
+    return {
+        "R1": _("filing window"),
+        "R2": pgettext("rule", "minimum headcount"),
+        "R3": _("headcount cap"),
+        "R4": _("one line per certificate, level and major"),
+        "R5": _("restricted certificate"),
+        "R6": _("corresponding major"),
+        "R7": _("increases only"),
+        "R8": pgettext("rule", "national platform registration"),
+        "FORM": _("Application form"),
+        "REMARK": _("Remark"),
+    }
+
+
+def rule_label(code: str) -> str:
+    """The code as shown: "R2 开考最低人数", "申报表"; never the bare internal code."""
+    name = rule_names().get(code)
+    if name is None:
+        return code
+    return f"{code} {name}" if code[1:].isdigit() else name
 
 
 @dataclass(frozen=True)
@@ -32,8 +57,7 @@ class Violation:
 
     @property
     def label(self) -> str:
-        """The code as shown: R1…R8 as the notice's rules are known, the two form checks by name."""
-        return {"FORM": _("Application form"), "REMARK": _("Remark")}.get(self.code, self.code)
+        return rule_label(self.code)
 
     @property
     def line_id(self) -> int | None:
