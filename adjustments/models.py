@@ -11,24 +11,16 @@ from django.utils.translation import gettext_lazy as _
 
 from adjustments.enums import AdjustmentStatus, ItemKind
 from catalog.enums import Level
+from institutions.scope import scoped
 
 
 class AdjustmentRequestQuerySet(models.QuerySet):
     def for_user(self, user) -> AdjustmentRequestQuerySet:
         """DOMAIN.md §3: own institution; a bureau its secondary schools' requests once they left the school."""
-        if user.sees_everything:
-            return self.all()
-        if user.institution_id:
-            return self.filter(plan__institution_id=user.institution_id)
-        if user.is_bureau_reviewer and user.bureau_id:
-            from institutions.enums import InstitutionKind
-
-            return self.filter(
-                plan__institution__bureau_id=user.bureau_id,
-                plan__institution__kind__in=InstitutionKind.secondary(),
-                submitted_at__isnull=False,
-            )
-        return self.none()
+        requests = scoped(self, user, "plan__institution")
+        if user.is_bureau_reviewer:
+            return requests.filter(submitted_at__isnull=False)
+        return requests
 
 
 def _user(verbose_name):

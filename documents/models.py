@@ -9,25 +9,18 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from documents.enums import BundleStatus, DocumentKind, ScanType
+from institutions.scope import institution_scope
 
 
 class ScanQuerySet(models.QuerySet):
     def for_user(self, user) -> ScanQuerySet:
         """DOMAIN.md §3: own institution's scans; a bureau its own and its secondary schools'; the province all."""
-        if user.sees_everything:
+        scope = institution_scope(user, "plan__institution")
+        if scope is None:
             return self.all()
-        if user.institution_id:
-            return self.filter(plan__institution_id=user.institution_id)
-        if user.is_bureau_reviewer and user.bureau_id:
-            from institutions.enums import InstitutionKind
-
-            return self.filter(
-                Q(bureau_id=user.bureau_id)
-                | Q(
-                    plan__institution__bureau_id=user.bureau_id, plan__institution__kind__in=InstitutionKind.secondary()
-                )
-            )
-        return self.none()
+        if user.is_bureau_reviewer:
+            scope |= Q(bureau_id=user.bureau_id)
+        return self.filter(scope)
 
 
 class Scan(models.Model):

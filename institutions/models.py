@@ -4,6 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from institutions.enums import BureauKind, InstitutionKind
+from institutions.scope import scoped
 
 
 class BureauQuerySet(models.QuerySet):
@@ -47,13 +48,7 @@ class InstitutionQuerySet(models.QuerySet):
 
     def for_user(self, user) -> InstitutionQuerySet:
         """What DOMAIN.md §3 lets `user` see."""
-        if user.sees_everything:
-            return self.all()
-        if user.institution_id:
-            return self.filter(pk=user.institution_id)
-        if user.bureau_id:
-            return self.secondary().filter(bureau_id=user.bureau_id)
-        return self.none()
+        return scoped(self, user, field="")
 
 
 class Institution(models.Model):

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from institutions.enums import InstitutionKind
+from institutions.scope import scoped
 from monitoring.enums import Standing
 from monitoring.models import CertificateProgress, InstitutionProgress, InstitutionSnapshot
 from monitoring.rates import Figures
@@ -165,14 +166,7 @@ def by_certificate(user, year: int) -> Figure:
 
 
 def _scoped_lines(user, year: int):
-    lines = approved_lines(year)
-    if user.institution_id:
-        return lines.filter(plan__institution_id=user.institution_id)
-    if user.bureau_id:
-        return lines.filter(
-            plan__institution__bureau_id=user.bureau_id, plan__institution__kind__in=InstitutionKind.secondary()
-        )
-    return lines.none() if not user.sees_everything else lines
+    return scoped(approved_lines(year), user, "plan__institution")
 
 
 def trend(user, year: int) -> Figure:

@@ -14,29 +14,16 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from catalog.enums import Level
+from institutions.scope import scoped
 from monitoring.enums import ImportKind, ImportMode, ImportStatus, ProgressSource, Result, Standing
 from monitoring.rates import CHECKPOINT_MONTHS, Figures
-
-
-def _scoped_institutions(user, field: str = "institution") -> Q | None:
-    """The Q that limits rows to what `user` may see (DOMAIN.md §3); None means everything."""
-    from institutions.enums import InstitutionKind
-
-    if user.sees_everything:
-        return None
-    if user.institution_id:
-        return Q(**{f"{field}_id": user.institution_id})
-    if user.bureau_id:
-        return Q(**{f"{field}__bureau_id": user.bureau_id, f"{field}__kind__in": InstitutionKind.secondary()})
-    return Q(pk__in=[])
 
 
 class ScopedQuerySet(models.QuerySet):
     institution_field = "institution"
 
     def for_user(self, user):
-        scope = _scoped_institutions(user, self.institution_field)
-        return self if scope is None else self.filter(scope)
+        return scoped(self, user, self.institution_field)
 
 
 class Counts(models.Model):
@@ -199,8 +186,7 @@ class ProgressImport(models.Model):
 
 class CandidateQuerySet(models.QuerySet):
     def for_user(self, user):
-        scope = _scoped_institutions(user, "line__plan__institution")
-        return self if scope is None else self.filter(scope)
+        return scoped(self, user, "line__plan__institution")
 
 
 class Candidate(models.Model):

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from catalog.enums import Level
+from institutions.scope import scoped
 from plans.enums import PlanStatus, ReviewLevel
 
 
@@ -48,17 +49,10 @@ class InstitutionYear(models.Model):
 class PlanQuerySet(models.QuerySet):
     def for_user(self, user) -> PlanQuerySet:
         """DOMAIN.md §3: own institution; a bureau sees its secondary schools' plans once submitted."""
-        if user.sees_everything:
-            return self.all()
-        if user.institution_id:
-            return self.filter(institution_id=user.institution_id)
-        if user.is_bureau_reviewer and user.bureau_id:
-            from institutions.enums import InstitutionKind
-
-            return self.filter(
-                institution__bureau_id=user.bureau_id, institution__kind__in=InstitutionKind.secondary()
-            ).exclude(status__in=[PlanStatus.DRAFT, PlanStatus.AWAITING_SIGNOFF])
-        return self.none()
+        plans = scoped(self, user)
+        if user.is_bureau_reviewer:
+            return plans.exclude(status__in=[PlanStatus.DRAFT, PlanStatus.AWAITING_SIGNOFF])
+        return plans
 
 
 class Plan(models.Model):
