@@ -9,6 +9,7 @@ from adjustments.enums import ItemKind, Outcome
 from adjustments.models import AdjustmentItem, AdjustmentRequest
 from adjustments.rules import Change, Record
 from catalog.enums import Level
+from core.text import IdentifierField
 
 MAX_HEADCOUNT = 100_000
 BLANK_NEW_ROWS = 2
@@ -61,8 +62,8 @@ class RequestForm(forms.Form):
                     label=_("certificate"), choices=[("", "—"), *certificates], coerce=int, required=False
                 ),
                 "level": forms.ChoiceField(label=_("level"), choices=[("", "—"), *Level.choices], required=False),
-                "major_name": forms.CharField(label=_("major"), max_length=100, required=False),
-                "major_code": forms.CharField(label=_("major code"), max_length=20, required=False),
+                "major_name": IdentifierField(label=_("major"), max_length=100, required=False),
+                "major_code": IdentifierField(label=_("major code"), max_length=20, required=False),
                 "headcount": forms.IntegerField(
                     label=_("headcount"), min_value=0, max_value=MAX_HEADCOUNT, required=False
                 ),

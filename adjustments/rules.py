@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from adjustments.enums import ItemKind
 from catalog.enums import Level
 from catalog.models import Certificate, CertificateLevel
+from core.text import normalise
 from plans.enums import Severity
 from plans.models import Plan, PlanLine
 from plans.rules import PlanFacts, Violation, gather_facts, r2_min_headcount, r3_cap
@@ -40,6 +41,11 @@ class Change:
     level: str = ""
     major_name: str = ""
     major_code: str = ""
+
+    def __post_init__(self):
+        # Typed by people: compared (R4, the line's own major) and stored in one form (core.text).
+        object.__setattr__(self, "major_name", normalise(self.major_name))
+        object.__setattr__(self, "major_code", normalise(self.major_code))
 
     @property
     def is_new(self) -> bool:

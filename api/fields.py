@@ -11,6 +11,8 @@ from typing import Annotated
 
 from pydantic import AfterValidator, Field, StringConstraints
 
+from core.text import normalise
+
 # One line of text: no C0 control characters and no DEL. Text: tabs and line breaks allowed.
 _LINE = r"[^\x00-\x1f\x7f]"
 _TEXT = r"[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
@@ -29,7 +31,7 @@ def _storable(value: str) -> str:
         value.encode("utf-8")
     except UnicodeEncodeError as exc:
         raise ValueError("not valid Unicode text") from exc
-    return value.strip()
+    return normalise(value)
 
 
 def _not_blank(value: str) -> str:

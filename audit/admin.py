@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db import models
 
 from audit.services import record
+from core.text import IdentifierField
 
 
 def _plain(value):
@@ -19,7 +21,13 @@ def _plain(value):
 
 
 class AuditedAdmin(admin.ModelAdmin):
-    """Changes made in Django's admin go into the audit trail like any other change."""
+    """Changes made in Django's admin go into the audit trail like any other change; names and remarks typed
+    here are normalised like everywhere else (core.text)."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if type(db_field) in (models.CharField, models.TextField) and not db_field.choices:
+            kwargs.setdefault("form_class", IdentifierField)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def _action(self, verb: str) -> str:
         return f"{self.model._meta.model_name}.admin_{verb}"

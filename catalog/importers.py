@@ -19,6 +19,7 @@ from audit.services import record
 from catalog.enums import Level
 from catalog.models import AwardingBody, Certificate, CertificateLevel
 from core.tabular import JSON, ImportReport, TabularError, file_format, read_json, read_table
+from core.text import normalise
 
 CERTIFICATE_COLUMNS = ("batch", "name", "organization", "levels_seen")
 LEVEL_SEPARATORS = re.compile(r"[、,，/;；\s]+")
@@ -208,7 +209,7 @@ def _json_item(index: int, item: dict, certs: dict[str, _Cert], ids_seen: dict[s
 
 
 def _text(value) -> str:
-    return "" if value is None else str(value).strip()
+    return "" if value is None else normalise(str(value))
 
 
 # ---------------------------------------------------------------- writing

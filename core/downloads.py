@@ -15,6 +15,8 @@ from urllib.parse import quote
 
 from pypinyin import Style, lazy_pinyin
 
+from core.text import strip_format
+
 MAX_NAME_CHARS = 120
 # Control characters, path separators and what Windows refuses in a file name.
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]')
@@ -24,7 +26,7 @@ _WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL"} | {f"COM{i}" for i in range(1, 
 
 def safe_filename(name: str, *, default: str = "document") -> str:
     """`name` without path parts or characters a file system refuses; Chinese, spaces and punctuation stay."""
-    name = unicodedata.normalize("NFC", name)
+    name = strip_format(unicodedata.normalize("NFC", name))  # U+202E would show "gpj.exe" as "exe.jpg"
     name = _UNSAFE.sub("_", name)
     name = re.sub(r"\s+", " ", name).strip(" .")
     match = _EXTENSION.fullmatch(name)

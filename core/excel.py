@@ -19,6 +19,8 @@ from decimal import Decimal
 
 import xlsxwriter
 
+from core.text import strip_format
+
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 MAX_CELL_CHARS = 32_767
 # XML 1.0 forbids these (tab, LF and CR are allowed); lone surrogates cannot be encoded at all.
@@ -34,8 +36,9 @@ WORKBOOK_OPTIONS = {
 
 
 def clean_text(value) -> str:
-    """`value` as text a workbook can hold: no XML-illegal characters, at most 32,767 characters."""
-    text = "" if value is None else str(value)
+    """`value` as text a workbook can hold: no XML-illegal characters, no invisible format characters (a U+202E
+    would reverse what follows it on screen), at most 32,767 characters."""
+    text = "" if value is None else strip_format(str(value))
     if _ILLEGAL.search(text):
         text = _ILLEGAL.sub("", text)
     return text[:MAX_CELL_CHARS]

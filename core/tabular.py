@@ -28,6 +28,8 @@ from defusedxml.ElementTree import iterparse
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from core.text import normalise
+
 CSV, XLSX, JSON = "csv", "xlsx", "json"
 FORMAT_NAMES = {CSV: "CSV", XLSX: "XLSX", JSON: "JSON"}
 
@@ -460,7 +462,8 @@ def _first_sheet_formulas(data: bytes, formulas: dict[str, FormulaTexts]) -> For
 
 
 def cell_text(value) -> tuple[str, str | None]:
-    """A cell as stripped text, and a problem when the value cannot be trusted as text."""
+    """A cell as text (core.text.normalise: NFC, no invisible format characters, trimmed), and a problem when
+    the value cannot be trusted as text."""
     if value is None:
         return "", None
     if isinstance(value, bool):
@@ -477,7 +480,7 @@ def cell_text(value) -> tuple[str, str | None]:
         return value.isoformat(sep=" "), None
     if isinstance(value, (date, time)):
         return value.isoformat(), None
-    return str(value).strip(), None
+    return normalise(str(value)), None
 
 
 def max_rows() -> int:

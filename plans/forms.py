@@ -8,16 +8,17 @@ from django.utils.translation import gettext_lazy as _
 from catalog.enums import Level
 from catalog.models import Certificate
 from core.forms import BootstrapMixin
+from core.text import IdentifierField
 
 
 class LineForm(BootstrapMixin, forms.Form):
     certificate = forms.ModelChoiceField(Certificate.objects.all(), label=_("certificate"), widget=forms.HiddenInput)
     level = forms.ChoiceField(label=_("level"), choices=Level.choices)
-    major_name = forms.CharField(label=_("major"), max_length=100)
-    major_code = forms.CharField(label=_("major code"), max_length=20, required=False)
+    major_name = IdentifierField(label=_("major"), max_length=100)
+    major_code = IdentifierField(label=_("major code"), max_length=20, required=False)
     headcount = forms.IntegerField(label=_("planned headcount"), min_value=1, max_value=100000)
-    remark = forms.CharField(label=_("remark"), max_length=500, required=False)
-    justification = forms.CharField(label=_("justification for warnings"), max_length=500, required=False)
+    remark = IdentifierField(label=_("remark"), max_length=500, required=False)
+    justification = IdentifierField(label=_("justification for warnings"), max_length=500, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -16,6 +16,7 @@ from accounts.models import User
 from audit.services import record, snapshot
 from catalog.enums import Level
 from catalog.models import Certificate, CertificateLevel
+from core.text import normalise, normalised
 from plans.continuity import approved_lines
 from plans.enums import Continuity, PlanStatus, ReviewLevel
 from plans.models import ApplicationForm, InstitutionYear, Plan, PlanLine
@@ -129,7 +130,7 @@ def _check_level(certificate: Certificate, level: str) -> None:
 
 
 def _check_duplicate(plan: Plan, certificate: Certificate, level: str, major_name: str, exclude: int | None = None):
-    clash = PlanLine.objects.filter(plan=plan, certificate=certificate, level=level, major_name=major_name.strip())
+    clash = PlanLine.objects.filter(plan=plan, certificate=certificate, level=level, major_name=normalise(major_name))
     if exclude:
         clash = clash.exclude(pk=exclude)
     if clash.exists():
@@ -162,6 +163,7 @@ def add_line(
     _require_role(actor, Role.INSTITUTION_STAFF)
     _require_own(actor, plan)
     _require_editable(plan)
+    major_name, major_code, remark, justification = map(normalise, (major_name, major_code, remark, justification))
     _check_level(certificate, level)
     _check_duplicate(plan, certificate, level, major_name)
     if headcount <= 0:
@@ -170,11 +172,11 @@ def add_line(
         plan=plan,
         certificate=certificate,
         level=level,
-        major_name=major_name.strip(),
-        major_code=major_code.strip(),
+        major_name=major_name,
+        major_code=major_code,
         headcount=headcount,
-        remark=remark.strip(),
-        justification=justification.strip(),
+        remark=remark,
+        justification=justification,
     )
     record(actor=actor, action="line.add", obj=line, after=snapshot(line, LINE_AUDIT_FIELDS))
     return line
@@ -191,7 +193,7 @@ def update_line(*, actor, line: PlanLine, **changes) -> PlanLine:
     for name, value in changes.items():
         if name not in LINE_FIELDS and name != "certificate":
             raise PlanError(f"unknown field {name}")
-        setattr(line, name, value.strip() if isinstance(value, str) else value)
+        setattr(line, name, normalised(value))
     if line.headcount is None or line.headcount <= 0:
         raise PlanError(_("The headcount must be a whole number above zero."))
     _check_level(line.certificate, line.level)
