@@ -30,10 +30,11 @@ from django.db import connection
 from django.utils import timezone
 
 from monitoring import crypto, idnumbers, sealing
-from monitoring.enums import ProgressSource, Result
+from monitoring.enums import ProgressSource, Result, Superseded
 from monitoring.models import Candidate, LineProgress
 from monitoring.rollups import chunks
 from monitoring.sealing import mask_name
+from monitoring.versions import SupersededCandidate
 from plans.models import PlanLine
 
 STAGE = "monitoring_candidate_stage"
@@ -239,6 +240,7 @@ class SpoolSink:
         with connection.cursor() as cursor:
             self._stage(cursor)
             before = self._counts(cursor, changed_only=True)
+            self._keep_replaced(cursor)
             cursor.execute(_upsert_sql())
             after = self._counts(cursor, changed_only=False)
             cursor.execute(f"DROP TABLE {STAGE}")
@@ -261,6 +263,19 @@ class SpoolSink:
             insert = f"INSERT INTO {STAGE} ({', '.join(COLUMNS)}) VALUES ({marks})"  # noqa: S608 - constants only
             cursor.executemany(insert, self.rows)
         cursor.execute(f"ANALYZE {STAGE}")
+
+    def _keep_replaced(self, cursor) -> None:
+        """The rows the upsert is about to change, copied to the superseded candidates first (through the
+        unique index, like `_counts`): a withdrawal of this import puts them back."""
+        on = " AND ".join(f"c.{k} = s.{k}" for k in KEY)
+        old = ", ".join(f"c.{k}" for k in COMPARED)
+        new = ", ".join(f"s.{k}" for k in COMPARED)
+        cursor.execute(
+            f"INSERT INTO {SupersededCandidate._meta.db_table} ({', '.join(COLUMNS)}, superseded_by_id, cause, "  # noqa: S608
+            f"superseded_at) SELECT {', '.join(f'c.{k}' for k in COLUMNS)}, %s, %s, %s FROM {TABLE} c "
+            f"JOIN {STAGE} s ON {on} WHERE ({old}) IS DISTINCT FROM ({new})",
+            [self.job_id, Superseded.REPLACED, connection.ops.adapt_datetimefield_value(timezone.now())],
+        )
 
     def _counts(self, cursor, *, changed_only: bool) -> Counter:
         """(line, result) → rows, over the candidates the staged rows match: before the upsert only

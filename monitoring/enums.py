@@ -38,6 +38,7 @@ class ImportStatus(models.TextChoices):
     QUEUED = "queued", _("queued")
     READING = "reading", _("reading and checking rows")
     WRITING = "writing", _("writing")
+    HELD = "held", _("held: implausible figures to confirm")
     DONE = "done", _("done")
     REFUSED = "refused", _("refused")
     FAILED = "failed", _("failed")
@@ -49,6 +50,13 @@ class ImportStatus(models.TextChoices):
     @classmethod
     def finished(cls) -> frozenset[str]:
         return frozenset({cls.DONE, cls.REFUSED, cls.FAILED})
+
+
+class Superseded(models.TextChoices):
+    """Why a candidate row left the candidates that count (it is kept, never deleted)."""
+
+    REPLACED = "replaced", _("replaced by a later import")
+    WITHDRAWN = "withdrawn", _("its import was withdrawn")
 
 
 class Standing(models.TextChoices):

@@ -209,6 +209,11 @@ def funnel(user, year: int) -> Figure:
     return figure
 
 
+def flagged_lines(user, year: int) -> int:
+    """Lines with implausible figures (confirmed with a reason) among what the user sees."""
+    return scoped_progress(user, year).aggregate(n=Coalesce(Sum("implausible"), 0))["n"]
+
+
 def total(user, year: int) -> Figures:
     return summed(scoped_progress(user, year).aggregate(**SUMS))
 

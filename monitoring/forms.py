@@ -23,13 +23,8 @@ class LineProgressForm(forms.Form):
     registered = forms.IntegerField(label=_("registered"), min_value=0)
     examined = forms.IntegerField(label=_("examined"), min_value=0)
     passed = forms.IntegerField(label=_("passed"), min_value=0)
-
-    def clean(self):
-        data = super().clean()
-        registered, examined, passed = data.get("registered"), data.get("examined"), data.get("passed")
-        if None not in (registered, examined, passed) and not passed <= examined <= registered:
-            raise forms.ValidationError(_("The counts must satisfy passed ≤ examined ≤ registered."))
-        return data
+    # Implausible figures (monitoring.plausibility) are saved only with a reason; the service decides.
+    reason = forms.CharField(label=_("reason"), max_length=500, required=False)
 
 
 class UploadForm(forms.Form):

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from audit.services import record
 from core import tabular
 from core.tabular import FormulaTexts
-from monitoring import bulk, columns, xlsx
+from monitoring import bulk, columns, importlines, xlsx
 from monitoring.checking import DUPLICATE, CandidateChecker, Issue, TotalsChecker
 from monitoring.enums import ImportKind, ImportMode, ImportStatus
 from monitoring.lookups import Lookups
@@ -94,7 +94,8 @@ def run(job_id: int) -> str:
                 job, ImportStatus.FAILED, _("The import failed and nothing was written. Try again, or tell the office.")
             )
         finally:
-            _drop_file(job)
+            if job.status != ImportStatus.HELD:
+                _drop_file(job)
     return job.status
 
 
@@ -185,6 +186,8 @@ def _import_candidates(job: ProgressImport, source: Source, lookups: Lookups, *,
                 sink.close()
     except Refusal:
         _finish(job, ImportStatus.REFUSED, _refusal(tally), tally)
+    except importlines.Held as held:
+        _hold(job, held, tally)
     finally:
         report.close()
 
@@ -199,8 +202,12 @@ def _refusal(tally: Tally) -> str:
 
 
 def _write_up(job: ProgressImport, tally: Tally, written: int, deltas: dict) -> None:
-    """Inside the writing transaction: line counts, rollups, the job's outcome and the audit event."""
+    """Inside the writing transaction: line counts, rollups, the job's outcome and the audit event.
+    Raises importlines.Held (nothing written) when lines would become implausible unconfirmed."""
+    importlines.check(importlines.candidates_after(deltas), confirmed=bool(job.confirmed_reason))
+    before = importlines.states({line for line, _result in deltas})
     institutions, certificates = bulk.apply_deltas(deltas, year=job.year)
+    _keep_figures(job, before)
     year_lock(job.year)
     refresh_institutions(job.year, institutions)
     refresh_certificates(job.year, certificates)
@@ -211,7 +218,31 @@ def _write_up(job: ProgressImport, tally: Tally, written: int, deltas: dict) -> 
         action="monitoring.import.write",
         obj=job,
         after={"read": tally.read, "written": written, "bad": tally.errors, "duplicates": tally.duplicates},
+        reason=job.confirmed_reason,
     )
+
+
+def _keep_figures(job: ProgressImport, before: dict) -> None:
+    """What the lines held before and hold after this import (a withdrawal puts `before` back)."""
+    after = importlines.states(before)
+    job.figures = {str(line): {"before": before[line], "after": after[line]} for line in before}
+
+
+def _hold(job: ProgressImport, held: importlines.Held, tally: Tally) -> None:
+    """Nothing was written: the implausible lines wait for a confirmation (the file is kept till then)."""
+    job.status = ImportStatus.HELD
+    job.implausible = [line.as_dict() for line in held.lines]
+    job.message = _(
+        "%(count)s lines would get implausible figures: nothing was written. Correct the file, or confirm "
+        "the figures with a reason."
+    ) % {"count": len(held.lines)}
+    job.rows_read, job.error_count, job.duplicates, job.issues = (
+        tally.read,
+        tally.errors,
+        tally.duplicates,
+        tally.issues,
+    )
+    job.save(update_fields=["status", "implausible", "message", "rows_read", "error_count", "duplicates", "issues"])
 
 
 def _import_totals(job: ProgressImport, source: Source, lookups: Lookups) -> None:
@@ -228,10 +259,17 @@ def _import_totals(job: ProgressImport, source: Source, lookups: Lookups) -> Non
     if tally.errors and job.mode == ImportMode.ALL_OR_NOTHING:
         _finish(job, ImportStatus.REFUSED, _refusal(tally), tally)
         return
+    try:
+        importlines.check({r[0]: r[1:] for r in records}, confirmed=bool(job.confirmed_reason))
+    except importlines.Held as held:
+        _hold(job, held, tally)
+        return
     ProgressImport.objects.filter(pk=job.pk).update(status=ImportStatus.WRITING)
     with transaction.atomic():
         year_lock(job.year)
+        before = importlines.states({r[0] for r in records})
         institutions, certificates = bulk.write_totals(records, year=job.year)
+        _keep_figures(job, before)
         refresh_institutions(job.year, institutions)
         refresh_certificates(job.year, certificates)
         job.rows_written = len(records)
@@ -241,6 +279,7 @@ def _import_totals(job: ProgressImport, source: Source, lookups: Lookups) -> Non
             action="monitoring.import.write",
             obj=job,
             after={"read": tally.read, "written": len(records), "bad": tally.errors},
+            reason=job.confirmed_reason,
         )
 
 
@@ -261,7 +300,7 @@ def _finish(job: ProgressImport, status: str, message: str, tally: Tally | None 
     job.status = status
     job.message = message
     job.finished_at = timezone.now()
-    fields = ["status", "message", "finished_at", "rows_written"]
+    fields = ["status", "message", "finished_at", "rows_written", "figures"]
     if tally is not None:
         job.rows_read, job.error_count, job.duplicates, job.issues = (
             tally.read,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from catalog.enums import Level
@@ -27,7 +27,7 @@ class ScopedQuerySet(models.QuerySet):
 
 
 class Counts(models.Model):
-    """The three progress counts, never examined > registered nor passed > examined."""
+    """The three progress counts (examined > registered or passed > examined only when confirmed)."""
 
     registered = models.PositiveIntegerField(_("registered"), default=0)
     examined = models.PositiveIntegerField(_("examined"), default=0)
@@ -67,9 +67,9 @@ class LineProgress(Counts):
             models.Index(fields=["year", "institution"], name="lineprogress_year_inst"),
             models.Index(fields=["year", "certificate"], name="lineprogress_year_cert"),
         ]
+        # examined > registered, passed > examined (and examined > approved) are implausible, not impossible:
+        # they are written only when confirmed with a reason (monitoring.plausibility) and then flagged.
         constraints = [
-            models.CheckConstraint(condition=Q(examined__lte=F("registered")), name="lineprogress_examined_le_reg"),
-            models.CheckConstraint(condition=Q(passed__lte=F("examined")), name="lineprogress_passed_le_examined"),
             models.CheckConstraint(condition=Q(source__in=ProgressSource.values), name="lineprogress_source_valid"),
         ]
 
@@ -140,6 +140,21 @@ class ProgressImport(models.Model):
     issues = models.JSONField(_("row issues"), default=list, blank=True)
     message = models.TextField(_("message"), blank=True)
     task_id = models.CharField(max_length=64, blank=True)
+    implausible = models.JSONField(_("implausible lines"), default=list, blank=True)
+    confirmed_reason = models.TextField(_("reason the implausible figures are right"), blank=True)
+    # Each line this import wrote: {line id: {"before": [source, registered, examined, passed] or None,
+    # "after": [...]}}, so that a withdrawal puts back what was there.
+    figures = models.JSONField(_("line figures before and after"), default=dict, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("withdrawn by"),
+    )
+    withdraw_reason = models.TextField(_("reason for the withdrawal"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
     )
@@ -254,6 +269,7 @@ class Rollup(Counts):
     approved = models.PositiveIntegerField(_("approved headcount"), default=0)
     # Examined summed with each line capped at its approved headcount: what completion is computed from.
     counted = models.PositiveIntegerField(_("examined counted toward completion"), default=0)
+    implausible = models.PositiveIntegerField(_("lines with implausible figures"), default=0)
     year = models.PositiveSmallIntegerField(_("year"))
 
     class Meta:
@@ -386,3 +402,7 @@ class YearEndClose(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}年度"
+
+
+# Models kept in their own modules, registered with the app here.
+from monitoring.versions import SupersededCandidate  # noqa: E402, F401

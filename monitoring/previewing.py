@@ -14,7 +14,9 @@ from monitoring.checking import DUPLICATE, CandidateChecker, TotalsChecker
 from monitoring.enums import ImportKind
 from monitoring.lookups import Lookups, date_of, text_of
 from monitoring.models import ProgressImport
+from monitoring.plausibility import problems
 from monitoring.sealing import mask_name
+from plans.models import PlanLine
 
 PREVIEW_ROWS = 10
 
@@ -92,16 +94,30 @@ def preview(job: ProgressImport, mapping: dict[str, str]) -> tuple[list[columns.
     else:
         checker = TotalsChecker(lookups, positions, width=len(headers))
     fields = [f for f in columns.fields_for(job.kind) if f.key in positions]
+    checked = [(number, cells, *checker.check(number, list(cells))) for number, cells in rows]
+    doubts = _implausible_totals([record for *_row, record, _issue in checked if job.kind == ImportKind.TOTALS])
     out = []
-    for number, cells in rows:
-        _record, issue = checker.check(number, list(cells))
+    for number, cells, record, issue in checked:
         values = [shown(f.key, cells[positions[f.key]] if positions[f.key] < len(cells) else "") for f in fields]
+        doubt = doubts.get(record[0], "") if record else ""
         out.append(
             PreviewRow(
                 number=number,
                 values=values,
-                problem=lacking or (issue.message if issue else ""),
-                duplicate=not lacking and bool(issue and issue.kind == DUPLICATE),
+                problem=lacking or (issue.message if issue else doubt),
+                duplicate=not lacking and (bool(issue and issue.kind == DUPLICATE) or bool(doubt)),
             )
         )
     return fields, out
+
+
+def _implausible_totals(records: list[tuple | None]) -> dict[int, str]:
+    """Line → what is implausible about the totals a row gives it (with the numbers), to confirm later."""
+    records = [r for r in records if r]
+    approved = dict(PlanLine.objects.filter(pk__in=[r[0] for r in records]).values_list("pk", "approved_headcount"))
+    found = {}
+    for line, registered, examined, passed in records:
+        wrong = problems(approved=approved[line], registered=registered, examined=examined, passed=passed)
+        if wrong:
+            found[line] = _("%(problems)s: to be confirmed with a reason") % {"problems": "；".join(wrong)}
+    return found

@@ -14,6 +14,7 @@ from monitoring.checkpoints import live_target, target_for
 from monitoring.enums import Standing
 from monitoring.figures import SUMS, summed
 from monitoring.models import Checkpoint, InstitutionProgress, InstitutionSnapshot, LineProgress
+from monitoring.plausibility import problems
 from monitoring.rates import Figures, checkpoint_date, expected_examined, next_checkpoint
 from monitoring.rollups import approved_lines
 
@@ -171,6 +172,10 @@ def institution_standing(institution, year: int, *, today: date) -> InstitutionS
             passed=found.passed if found else 0,
         )
         line.source = found.get_source_display() if found else ""
+        line.implausible = problems(
+            approved=line.approved_headcount,
+            **{k: getattr(line.figures, k) for k in ("registered", "examined", "passed")},
+        )
     return InstitutionStanding(
         year=year,
         figures=figures,

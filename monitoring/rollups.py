@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from monitoring.enums import ProgressSource, Result
 from monitoring.models import Candidate, CertificateProgress, InstitutionProgress, LineProgress
+from monitoring.plausibility import FLAGGED_SUM
 from plans.enums import PlanStatus
 from plans.models import PlanLine
 
@@ -77,6 +78,7 @@ def _summed(lines, group: str):
             examined_sum=Coalesce(Sum("progress__examined"), 0),
             passed_sum=Coalesce(Sum("progress__passed"), 0),
             counted_sum=Coalesce(Sum(COUNTED), 0),
+            implausible_sum=Coalesce(FLAGGED_SUM, 0),
         )
         .order_by()
     )
@@ -108,6 +110,7 @@ def _refresh(model, field: str, group: str, year: int, ids: Iterable[int] | None
                 examined=row["examined_sum"],
                 passed=row["passed_sum"],
                 counted=row["counted_sum"],
+                implausible=row["implausible_sum"],
                 refreshed_at=now,
             )
             for row in _summed(lines, group)
@@ -116,7 +119,7 @@ def _refresh(model, field: str, group: str, year: int, ids: Iterable[int] | None
             rows,
             update_conflicts=True,
             unique_fields=[field, "year"],
-            update_fields=["approved", "registered", "examined", "passed", "counted", "refreshed_at"],
+            update_fields=["approved", "registered", "examined", "passed", "counted", "implausible", "refreshed_at"],
             batch_size=1000,
         )
         # What was not written now has no approved line any more (a plan withdrawn, a line cut to 0).

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from audit.services import record, snapshot
 from core import tabular
 from core.models import ProvinceSettings
-from monitoring import columns, xlsx
+from monitoring import columns, plausibility, xlsx
 from monitoring.checkpoints import take_snapshot
 from monitoring.enums import ImportMode, ImportStatus, ProgressSource
 from monitoring.models import Checkpoint, ColumnLayout, LineProgress, ProgressImport, YearEndClose
@@ -50,14 +50,24 @@ class Counts:
     passed: int
 
 
-def record_line_progress(*, actor, line, counts: Counts) -> LineProgress:
-    """Set one approved line's registered / examined / passed as typed by its institution.
+def record_line_progress(*, actor, line, counts: Counts, reason: str = "") -> LineProgress:
+    """Set one approved line's registered / examined / passed as typed by its institution. Implausible
+    figures (more examined than registered or approved, more passed than examined) need a reason.
 
     Side effects: upserts LineProgress (source "typed"), recomputes the institution's and the
-    certificate's rollups for the year, one audit event with before and after.
+    certificate's rollups for the year, one audit event with before and after (and the reason).
     """
-    if not 0 <= counts.passed <= counts.examined <= counts.registered:
-        raise Refused(_("The counts must satisfy passed ≤ examined ≤ registered."))
+    if min(counts.registered, counts.examined, counts.passed) < 0:
+        raise Refused(_("Enter whole numbers of 0 or more."))
+    found = plausibility.problems(
+        approved=line.approved_headcount, registered=counts.registered, examined=counts.examined, passed=counts.passed
+    )
+    reason = reason.strip() if found else ""
+    if found and not reason:
+        raise Refused(
+            _("These figures look wrong: %(problems)s. Correct them, or give the reason they are right.")
+            % {"problems": "；".join(found)}
+        )
     year = line.plan.round.year
     institution_id = line.plan.institution_id
     with transaction.atomic():
@@ -78,6 +88,7 @@ def record_line_progress(*, actor, line, counts: Counts) -> LineProgress:
             obj=progress,
             before=before,
             after=snapshot(progress, ["registered", "examined", "passed", "source"]),
+            reason=reason,
         )
     return progress
 
@@ -198,12 +209,39 @@ def confirm_import(*, actor, job: ProgressImport, mapping: dict[str, str], mode:
     job.mapping, job.mode, job.status = mapping, mode, ImportStatus.QUEUED
     job.save(update_fields=["mapping", "mode", "status", "layout"])
     record(actor=actor, action="monitoring.import.confirm", obj=job, after={"mode": mode, "mapping": mapping})
+    return _enqueue(job)
+
+
+def _enqueue(job: ProgressImport) -> ProgressImport:
     from monitoring.tasks import run_progress_import
 
     result = run_progress_import.enqueue(job.pk)
     ProgressImport.objects.filter(pk=job.pk).update(task_id=str(result.id)[:64])
     job.refresh_from_db()
     return job
+
+
+def confirm_implausible(*, actor, job: ProgressImport, reason: str) -> ProgressImport:
+    """Confirm, with a reason, the implausible figures a held import would write, and queue it again.
+
+    Side effects: sets the reason and the import "queued", enqueues `run_progress_import` (which reads
+    the file again and writes it), one audit event with the lines and the reason.
+    """
+    reason = reason.strip()
+    if job.status != ImportStatus.HELD:
+        raise Refused(_("This import is not waiting for a confirmation."))
+    if not reason:
+        raise Refused(_("Give the reason the figures are right."))
+    job.confirmed_reason, job.status = reason, ImportStatus.QUEUED
+    job.save(update_fields=["confirmed_reason", "status"])
+    record(
+        actor=actor,
+        action="monitoring.import.confirm_implausible",
+        obj=job,
+        after={"lines": job.implausible},
+        reason=reason,
+    )
+    return _enqueue(job)
 
 
 # ---------------------------------------------------------------- personal data

@@ -54,6 +54,7 @@ def dashboard(request):
         {
             "year": year,
             "total": figures.total(user, year),
+            "flagged": figures.flagged_lines(user, year),
             "target": target,
             "target_month": month,
             "refreshed_at": last.first(),

@@ -5,15 +5,16 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import role_required
 from core.ratelimit import export_limit
-from monitoring import exports, services, xlsx
+from monitoring import exports, services, withdrawals, xlsx
 from monitoring.access import IMPORT_ROLES, get_import_for_user
 from monitoring.enums import ImportKind, ImportStatus
-from monitoring.forms import MappingForm, UploadForm
+from monitoring.forms import MappingForm, ReasonForm, UploadForm
 from monitoring.models import ProgressImport
 from monitoring.previewing import header_choices, preview, unmapped
 from monitoring.views.common import download
@@ -103,7 +104,52 @@ def import_header(request, pk: int):
 def import_detail(request, pk: int):
     job = get_import_for_user(request.user, pk)
     template = "monitoring/_import_progress.html" if request.headers.get("HX-Request") else "monitoring/import.html"
-    return render(request, template, {"job": job, "issues": job.issues[:200]})
+    context = {
+        "job": job,
+        "issues": job.issues[:200],
+        "may_withdraw": withdrawals.may_withdraw(request.user, job, now=timezone.now()),
+        "reason_form": ReasonForm(),
+    }
+    if job.status == ImportStatus.DONE and job.institution_id:
+        context["deadline"] = withdrawals.next_checkpoint_day(job)
+    return render(request, template, context)
+
+
+@role_required(*IMPORT_ROLES)
+@require_POST
+def import_confirm_figures(request, pk: int):
+    """The implausible figures of a held import are right: it is queued again with the reason."""
+    job = get_import_for_user(request.user, pk)
+    form = ReasonForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise services.Refused(_("Give the reason the figures are right."))
+        services.confirm_implausible(actor=request.user, job=job, reason=form.cleaned_data["reason"])
+    except services.Refused as exc:
+        messages.error(request, exc.message)
+    return redirect("monitoring:import_detail", job.pk)
+
+
+@role_required(*IMPORT_ROLES)
+@require_POST
+def import_withdraw(request, pk: int):
+    """撤销导入: the import's figures are taken back (see monitoring.withdrawals)."""
+    job = get_import_for_user(request.user, pk)
+    form = ReasonForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise services.Refused(_("Give the reason for withdrawing the import."))
+        _job, kept = withdrawals.withdraw_import(actor=request.user, job=job, reason=form.cleaned_data["reason"])
+    except services.Refused as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The import was withdrawn and the figures recomputed."))
+        if kept:
+            messages.warning(
+                request,
+                _("%(count)s lines were changed after this import and keep their present figures.") % {"count": kept},
+            )
+    return redirect("monitoring:import_detail", job.pk)
 
 
 @role_required(*IMPORT_ROLES)

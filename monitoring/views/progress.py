@@ -57,7 +57,7 @@ def line_progress(request, pk: int):
         return redirect(target)
     counts = services.Counts(**{k: form.cleaned_data[k] for k in ("registered", "examined", "passed")})
     try:
-        services.record_line_progress(actor=request.user, line=line, counts=counts)
+        services.record_line_progress(actor=request.user, line=line, counts=counts, reason=form.cleaned_data["reason"])
     except services.Refused as exc:
         messages.error(request, exc.message)
     else:

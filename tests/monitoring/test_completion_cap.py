@@ -10,9 +10,12 @@ from monitoring.yearend import review
 from tests.monitoring.factories import J, M, line_of
 
 
-def typed(line, registered, examined, passed):
+def typed(line, registered, examined, passed, reason=""):
     services.record_line_progress(
-        actor=None, line=line, counts=services.Counts(registered=registered, examined=examined, passed=passed)
+        actor=None,
+        line=line,
+        counts=services.Counts(registered=registered, examined=examined, passed=passed),
+        reason=reason,
     )
 
 
@@ -38,7 +41,7 @@ def test_figures_summed_keep_each_line_capped():
 
 def test_rollup_checkpoint_and_year_end_use_the_capped_completion(cast, plans, frozen):
     # school1: logistics approved 40 with 300 examined, care approved 30 with none: 40 of 70 count.
-    typed(line_of(plans["school"], plans["logistics"], M), 300, 300, 0)
+    typed(line_of(plans["school"], plans["logistics"], M), 300, 300, 0, reason="全校学生统一参考")
     typed(line_of(plans["college"], plans["logistics"], J), 10, 10, 0)
 
     checkpoint, _taken = services.take_checkpoint(year=2027, month=12)

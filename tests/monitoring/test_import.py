@@ -293,15 +293,16 @@ def test_import_per_line_totals(client, cast, plans, tmp_path, frozen):
             TOTALS_HEADERS,
             [cast.school1.name, LOGISTICS, "中级", "物流管理", 38, 35, 30],
             [cast.college1.name, "物流管理", "初级", "", 50, 45, 40],
-            [cast.school1.name, CARE, "初级", "护理", 10, 12, 1],
+            [cast.school1.name, "老年照护", "高级", "护理", 10, 8, 1],
         ],
     )
     client.force_login(cast.provincial_reviewer)
 
     job = run_import(client, path, kind="totals")
 
+    # (Implausible counts, such as 12 examined of 10 registered, are no longer a bad row but held for a
+    # confirmation: tests/monitoring/test_plausibility.py.)
     assert (job.status, job.rows_written, [i["row"] for i in job.issues]) == ("done", 2, [4])
-    assert job.issues[0]["message"] == said("the counts must satisfy passed ≤ examined ≤ registered")
     assert counts(line_of(plans["school"], plans["logistics"], M)) == (38, 35, 30)
     assert (
         LineProgress.objects.get(line=line_of(plans["college"], plans["logistics"], J)).source == ProgressSource.TOTALS
