@@ -10,9 +10,11 @@ from __future__ import annotations
 import io
 
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 
 from core.excel import SafeWorkbook
 from monitoring import columns
+from monitoring.checking import DUPLICATE, ERROR
 from monitoring.figures import Figure
 from monitoring.models import ProgressImport
 from monitoring.report import Report
@@ -88,7 +90,8 @@ def issues_xlsx(job: ProgressImport) -> bytes:
     out, book = _book()
     sheet = book.add_sheet("问题行")
     book.text(sheet, 0, 0, job.original_name, book.fmt(bold=True))
-    rows = [[issue["row"], issue["kind"], issue["message"]] for issue in job.issues]
+    kinds = {ERROR: _("error"), DUPLICATE: _("duplicate")}
+    rows = [[issue["row"], str(kinds.get(issue["kind"], issue["kind"])), issue["message"]] for issue in job.issues]
     _table(book, sheet, 2, ["行号", "类别", "问题"], rows)
     sheet.set_column(2, 2, 100)
     book.close()

@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass, field
 
 from plans.models import Plan, PlanLine
+from reviews.enums import Outcome
 
 
 @dataclass
@@ -16,6 +17,10 @@ class BulkLine:
     outcome: str
     reason: str = ""
     decided: bool = False  # a held decision the bulk approval keeps
+
+    @property
+    def outcome_label(self) -> str:
+        return Outcome(self.outcome).label
 
 
 @dataclass

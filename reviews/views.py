@@ -25,6 +25,7 @@ from reviews.forms import ApproveForm, DecisionForm, QueueFilterForm, ReturnForm
 from reviews.models import LineDecision
 from reviews.tasks import refresh_plan_checks
 from reviews.timeline import plan_timeline, sees_addresses
+from reviews.timeline_rows import timeline_rows
 from rounds.models import Extension
 
 QUEUE_ROLES = (Role.BUREAU_REVIEWER, Role.PROVINCIAL_REVIEWER, Role.PROVINCIAL_ADMIN, Role.OBSERVER)
@@ -171,8 +172,13 @@ def decisions(request, pk: int):
 @role_required(*Role.values)
 def timeline(request, pk: int):
     plan = get_plan_for_user(request.user, pk)
-    events = plan_timeline(plan, user=request.user)
-    context = {"plan": plan, "events": events, "hide_ip": not sees_addresses(request.user)}
+    events = list(plan_timeline(plan, user=request.user).select_related("actor"))
+    context = {
+        "plan": plan,
+        "events": events,
+        "rows": timeline_rows(events),
+        "hide_ip": not sees_addresses(request.user),
+    }
     return render(request, "reviews/timeline.html", context)
 
 
