@@ -27,6 +27,7 @@ SERVER = os.environ.get("BENCH_PG_SERVER", "postgres://postgres@localhost")
 os.environ["DATABASE_URL"] = f"{SERVER}/{DB_NAME}"
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "onex.settings")
 os.environ.setdefault("ONEX_ID_KEY", "YmVuY2gta2V5LW5vdC1mb3ItcHJvZHVjdGlvbi0wMDA=")
+os.environ.setdefault("ACCESS_LOG_LEVEL", "WARNING")  # no line per request on the console
 YEAR = 2027
 BUREAUS = 340
 INSTITUTIONS = 11_000
@@ -263,7 +264,9 @@ def percentiles(samples: list[float]) -> tuple[float, float, float]:
 def measure(requests: int) -> list[tuple[str, list[float], int]]:
     from django.test import Client
     from django.urls import reverse
+    from load_runs import verify_second_factor
 
+    from accounts.enums import Role
     from accounts.models import User
     from monitoring.figures import FIGURES
     from monitoring.models import Checkpoint
@@ -284,10 +287,15 @@ def measure(requests: int) -> list[tuple[str, list[float], int]]:
     ]
     out = []
     for who in ("bench_observer", "bench_bureau"):
+        user = User.objects.get(username=who)
         client = Client()
-        client.force_login(User.objects.get(username=who))
+        client.force_login(user)
+        if user.role in Role.second_factor_roles():
+            verify_second_factor(client, user)  # else every page answers with the second-factor redirect
         for label, url in targets:
-            client.get(url)  # warm up
+            warm = client.get(url)
+            if warm.status_code != 200:
+                sys.exit(f"{who}: GET {url} answered {warm.status_code} {warm.get('Location', '')}; not measuring")
             samples = []
             for _ in range(requests):
                 started = time.perf_counter()
@@ -311,6 +319,10 @@ def main() -> None:
 
     django.setup()
     try:
+        if args.reuse:
+            from django.core.management import call_command
+
+            call_command("migrate", verbosity=0)  # a kept database catches up with the code
         timings = {} if args.reuse else {**seed(), **build_figures()}
         for label, seconds in timings.items():
             print(f"{label:<62} {seconds:8.1f} s")

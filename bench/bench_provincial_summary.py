@@ -41,7 +41,8 @@ MAJORS = [f"专业{i:03d}" for i in range(200)]
 REMARKS = ["", "", "", "", "较上年增加，学生报名踊跃", "新增考核专业", "=按实际报名调整", "-较上年减少"]
 
 
-def create_database() -> None:
+def create_database(*, afresh: bool = False) -> None:
+    """Create the bench's database if it is missing; `afresh`: drop it first (the bench owns it)."""
     import dj_database_url
     import psycopg
 
@@ -49,6 +50,8 @@ def create_database() -> None:
     if "postgresql" not in config["ENGINE"]:
         sys.exit("This bench needs PostgreSQL: set DATABASE_URL=postgres://…")
     admin = psycopg.connect(host=config["HOST"] or "localhost", user=config["USER"], dbname="postgres", autocommit=True)
+    if afresh:
+        admin.execute(f'DROP DATABASE IF EXISTS "{config["NAME"]}" WITH (FORCE)')
     exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]]).fetchone()
     if not exists:
         admin.execute(f'CREATE DATABASE "{config["NAME"]}"')
@@ -110,12 +113,14 @@ def load(rng: random.Random) -> None:
     from rounds.models import Round
 
     started = time.perf_counter()
-    tables = [
-        m._meta.db_table
-        for m in (PlanLine, Plan, InstitutionYear, Institution, Bureau, CertificateLevel, Certificate, AwardingBody)
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(f"TRUNCATE {', '.join(tables)}, {Round._meta.db_table} RESTART IDENTITY CASCADE")
+    # Into an empty database: a TRUNCATE … CASCADE of the old data would reach the audit table, which is
+    # append-only (its trigger refuses), so a reload starts from a new database instead.
+    from django.core.management import call_command
+    from django.db import connections
+
+    connections.close_all()
+    create_database(afresh=True)
+    call_command("migrate", verbosity=0)
     with transaction.atomic():
         copy_rows(Bureau, ["id", "name", "kind"], ((i, f"城市{i:04d}", "city") for i in range(1, BUREAUS + 1)))
         copy_rows(AwardingBody, ["id", "name"], ((i, f"培训评价组织{i:03d}") for i in range(1, BODIES + 1)))

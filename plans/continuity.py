@@ -29,6 +29,17 @@ class LastYear:
     def headcount_for(self, certificate_id: int) -> int:
         return self.headcount_by_certificate.get(certificate_id, 0)
 
+    @classmethod
+    def of(cls, year: int, by_certificate: dict[int, int], rate) -> LastYear:
+        """Year `year` from its approved headcount by certificate and its completion rate (None if unknown)."""
+        return cls(
+            year=year,
+            headcount_by_certificate=dict(by_certificate),
+            approved_total=sum(by_certificate.values()),
+            completion_rate=float(rate) if rate is not None else None,
+            has_plan=bool(by_certificate),
+        )
+
 
 def approved_lines(institution_id: int, year: int):
     """Published lines of `year` with an approved headcount above zero: the plan of record."""
@@ -55,10 +66,4 @@ def last_year_for(institution_id: int, year: int) -> LastYear:
         .values_list("completion_rate", flat=True)
         .first()
     )
-    return LastYear(
-        year=prior,
-        headcount_by_certificate=dict(by_certificate),
-        approved_total=sum(by_certificate.values()),
-        completion_rate=float(rate) if rate is not None else None,
-        has_plan=bool(by_certificate),
-    )
+    return LastYear.of(prior, by_certificate, rate)

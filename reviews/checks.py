@@ -14,14 +14,20 @@ from django.db import models
 from django.db.models import Case, F, Q, When
 
 from plans.models import Plan, PlanLine
-from plans.rules import Violation, check_plan
+from plans.rules import Violation, check_facts, check_plan
+from plans.rules.batch import gather_facts_for
 from reviews.models import LineDecision, PlanCheck
 
 NOT_IN_REVIEW = frozenset({"R1"})
+BATCH = 500  # plans whose facts are read together by refresh_checks
 
 
 def review_violations(plan: Plan, *, at: datetime, lines: list[PlanLine] | None = None) -> list[Violation]:
-    return [v for v in check_plan(plan, at=at, lines=lines) if v.code not in NOT_IN_REVIEW]
+    return in_review(check_plan(plan, at=at, lines=lines))
+
+
+def in_review(violations: list[Violation]) -> list[Violation]:
+    return [v for v in violations if v.code not in NOT_IN_REVIEW]
 
 
 def errors_of(violations: list[Violation]) -> list[Violation]:
@@ -42,21 +48,23 @@ def decided_lines(lines: list[PlanLine], decisions: dict[int, LineDecision]) -> 
     return result
 
 
+def check_fields(plan: Plan, violations: list[Violation], *, at: datetime) -> dict:
+    """What a PlanCheck stores of `violations`."""
+    return {
+        "status": plan.status,
+        "submitted_at": plan.submitted_at,
+        "errors": sum(1 for v in violations if v.is_error),
+        "warnings": sum(1 for v in violations if not v.is_error),
+        "codes": ",".join(sorted({v.code for v in violations}))[:200],
+        "checked_at": at,
+    }
+
+
 def refresh_check(plan: Plan, *, at: datetime, violations: list[Violation] | None = None) -> PlanCheck:
     """Store the rule check of `plan` (run now unless `violations` are given) for the queues' filters."""
     if violations is None:
         violations = review_violations(plan, at=at)
-    check, _created = PlanCheck.objects.update_or_create(
-        plan=plan,
-        defaults={
-            "status": plan.status,
-            "submitted_at": plan.submitted_at,
-            "errors": sum(1 for v in violations if v.is_error),
-            "warnings": sum(1 for v in violations if not v.is_error),
-            "codes": ",".join(sorted({v.code for v in violations}))[:200],
-            "checked_at": at,
-        },
-    )
+    check, _created = PlanCheck.objects.update_or_create(plan=plan, defaults=check_fields(plan, violations, at=at))
     return check
 
 
@@ -73,6 +81,17 @@ def stale_plan_ids(plans: models.QuerySet) -> list[int]:
 def refresh_checks(plan_ids, *, at: datetime) -> int:
     """Re-run the rules on those of `plan_ids` still stale; returns how many. Safe to run twice."""
     stale = stale_plan_ids(Plan.objects.filter(pk__in=list(plan_ids)))
-    for plan in Plan.objects.filter(pk__in=stale).select_related("institution__bureau", "round"):
-        refresh_check(plan, at=at)
+    for start in range(0, len(stale), BATCH):
+        plans = list(
+            Plan.objects.filter(pk__in=stale[start : start + BATCH])
+            .select_related("institution__bureau", "round")
+            .prefetch_related("round__extensions")
+        )
+        facts = gather_facts_for(plans)
+        checks = [
+            PlanCheck(plan=plan, **check_fields(plan, in_review(check_facts(facts[plan.pk], at=at)), at=at))
+            for plan in plans
+        ]
+        fields = ["status", "submitted_at", "errors", "warnings", "codes", "checked_at"]
+        PlanCheck.objects.bulk_create(checks, update_conflicts=True, unique_fields=["plan"], update_fields=fields)
     return len(stale)

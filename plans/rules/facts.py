@@ -129,16 +129,20 @@ def gather_facts(plan: Plan, *, lines: list[PlanLine] | None = None) -> PlanFact
 def year_headcount(institution_id: int, year: int, *, exclude_plan_id: int | None = None) -> int:
     """The institution's planned headcount for `year` in plans that left it: the plan of record (approved
     headcount, raised by approved adjustments) for published plans, the asked headcount for plans in review."""
-    figure = Case(
-        When(plan__status=PlanStatus.PUBLISHED, then=Coalesce("approved_headcount", Value(0))),
-        default=F("headcount"),
-    )
     lines = PlanLine.objects.filter(
         plan__institution_id=institution_id, plan__round__year=year, plan__status__in=PlanStatus.submitted()
     )
     if exclude_plan_id is not None:
         lines = lines.exclude(plan_id=exclude_plan_id)
-    return lines.aggregate(total=Sum(figure))["total"] or 0
+    return lines.aggregate(total=Sum(submitted_figure()))["total"] or 0
+
+
+def submitted_figure() -> Case:
+    """A submitted line's headcount in year_headcount: approved (0 if none) once published, else as asked."""
+    return Case(
+        When(plan__status=PlanStatus.PUBLISHED, then=Coalesce("approved_headcount", Value(0))),
+        default=F("headcount"),
+    )
 
 
 def by_certificate(lines: list[PlanLine]) -> dict[int, list[PlanLine]]:
