@@ -54,6 +54,10 @@ def test_never_submitted_plans_compare_their_empty_submission_as_equal(cast, spr
     assert stale_plan_ids(Plan.objects.all()) == [draft.pk]
 
 
+def two_majors(certificate) -> list[tuple]:
+    return [(certificate, J, "物流管理", 40), (certificate, J, "电子商务", 25)]
+
+
 def stored_checks() -> dict[int, tuple]:
     return {
         c.plan_id: (c.status, c.submitted_at, c.errors, c.warnings, c.codes)
@@ -73,7 +77,7 @@ def test_refresh_checks_stores_for_many_plans_what_refresh_check_stores_for_each
     plans = [
         plan_in(cast.school1, spring, PlanStatus.PROVINCIAL_REVIEW, [(logistics, J, "物流管理", 60)]),
         plan_in(cast.school1, autumn, PlanStatus.PROVINCIAL_REVIEW, [(welding, J, "焊接", 20)]),
-        plan_in(cast.college1, spring, PlanStatus.PROVINCIAL_REVIEW, [(logistics, J, "物流管理", 40), (logistics, J, "电子商务", 25)]),
+        plan_in(cast.college1, spring, PlanStatus.PROVINCIAL_REVIEW, two_majors(logistics)),
         plan_in(cast.college2, spring, PlanStatus.PUBLISHED, [(logistics, M, "物流管理", 35)]),
     ]
     ApplicationForm.objects.filter(plan=plans[1]).delete()
@@ -96,7 +100,7 @@ def test_refresh_checks_stores_for_many_plans_what_refresh_check_stores_for_each
 def test_refresh_checks_reads_as_much_for_three_plans_as_for_one(cast, spring, logistics):
     one = [plan_in(cast.college1, spring, PlanStatus.PROVINCIAL_REVIEW, [(logistics, J, "物流管理", 40)])]
     three = [
-        plan_in(institution, spring, PlanStatus.PROVINCIAL_REVIEW, [(logistics, J, "物流管理", 40), (logistics, J, "电子商务", 25)])
+        plan_in(institution, spring, PlanStatus.PROVINCIAL_REVIEW, two_majors(logistics))
         for institution in (cast.college2, cast.school1, cast.school2)
     ]
     ProvinceSettings.current()
