@@ -19,6 +19,24 @@ class UserQuerySet(models.QuerySet):
             return self.filter(bureau_id=user.bureau_id)
         return self.none()
 
+    # Who gets told: the one place the recipients of a step's notification are looked up.
+
+    def people_of(self, institution_id: int, *roles: str) -> UserQuerySet:
+        """The active accounts of one institution in `roles` (all the institution roles when none is given)."""
+        return self.filter(institution_id=institution_id, role__in=roles or Role.institution_roles(), is_active=True)
+
+    def bureau_reviewers(self, bureau_id: int) -> UserQuerySet:
+        return self.filter(role=Role.BUREAU_REVIEWER, bureau_id=bureau_id, is_active=True)
+
+    def provincial_reviewers(self) -> UserQuerySet:
+        return self.filter(role=Role.PROVINCIAL_REVIEWER, is_active=True)
+
+    def reviewers_for(self, institution, *, level: str | None = None) -> UserQuerySet:
+        """Who reviews `institution` at `level` ("bureau" or "province"); without a level, who reviews it first:
+        its bureau for a secondary school, the province for the others (DOMAIN.md §7)."""
+        bureau = level == "bureau" if level else institution.is_secondary
+        return self.bureau_reviewers(institution.bureau_id) if bureau else self.provincial_reviewers()
+
 
 class UserManager(DjangoUserManager.from_queryset(UserQuerySet)):
     pass

@@ -51,10 +51,6 @@ def _url(request: AdjustmentRequest) -> str:
     return reverse("adjustment_detail", args=[request.pk])
 
 
-def _people(plan: Plan, *roles: str):
-    return User.objects.filter(institution_id=plan.institution_id, role__in=roles, is_active=True)
-
-
 def _tell(request: AdjustmentRequest, recipients, name: str, **context) -> None:
     notify(recipients=recipients, name=name, context={"request": str(request), **context}, url=_url(request))
 
@@ -208,7 +204,12 @@ def send_for_signoff(*, actor, request: AdjustmentRequest, at: datetime) -> Adju
         action="adjustment.send_for_signoff",
         returned_reason="",
     )
-    _tell(request, _people(request.plan, Role.INSTITUTION_OFFICE_HEAD), "adjustment_waiting", actor=str(actor))
+    _tell(
+        request,
+        User.objects.people_of(request.plan.institution_id, Role.INSTITUTION_OFFICE_HEAD),
+        "adjustment_waiting",
+        actor=str(actor),
+    )
     return request
 
 
@@ -232,14 +233,13 @@ def sign_as_office_head(*, actor, request: AdjustmentRequest, at: datetime) -> A
         office_head_signed_by=actor,
         office_head_signed_at=at,
     )
-    _tell(request, _people(request.plan, Role.INSTITUTION_LEADER), "adjustment_waiting", actor=str(actor))
+    _tell(
+        request,
+        User.objects.people_of(request.plan.institution_id, Role.INSTITUTION_LEADER),
+        "adjustment_waiting",
+        actor=str(actor),
+    )
     return request
-
-
-def _reviewers_after_leader(plan: Plan):
-    if plan.institution.is_secondary:
-        return User.objects.filter(role=Role.BUREAU_REVIEWER, bureau_id=plan.institution.bureau_id, is_active=True)
-    return User.objects.filter(role=Role.PROVINCIAL_REVIEWER, is_active=True)
 
 
 @transaction.atomic
@@ -271,7 +271,7 @@ def sign_as_leader(*, actor, request: AdjustmentRequest, at: datetime) -> Adjust
         leader_signed_at=at,
         submitted_at=at,
     )
-    _tell(request, _reviewers_after_leader(plan), "adjustment_waiting", actor=str(actor))
+    _tell(request, User.objects.reviewers_for(plan.institution), "adjustment_waiting", actor=str(actor))
     return request
 
 
@@ -310,7 +310,12 @@ def _back_to_draft(*, actor, request: AdjustmentRequest, action: str, reason: st
     request.submitted_at = None
     request.save()
     record(actor=actor, action=action, obj=request, before=before, after={"status": request.status}, reason=reason)
-    _tell(request, _people(request.plan, Role.INSTITUTION_STAFF), "adjustment_returned", reason=reason)
+    _tell(
+        request,
+        User.objects.people_of(request.plan.institution_id, Role.INSTITUTION_STAFF),
+        "adjustment_returned",
+        reason=reason,
+    )
 
 
 @transaction.atomic
@@ -348,7 +353,7 @@ def bureau_forward(*, actor, request: AdjustmentRequest, at: datetime, reason: s
         bureau_forwarded_by=actor,
         bureau_forwarded_at=at,
     )
-    reviewers = User.objects.filter(role=Role.PROVINCIAL_REVIEWER, is_active=True)
+    reviewers = User.objects.provincial_reviewers()
     _tell(request, reviewers, "adjustment_waiting", actor=str(actor))
     return request
 
@@ -440,7 +445,7 @@ def decide(
         )
         _tell(
             request,
-            _people(request.plan, *Role.institution_roles()),
+            User.objects.people_of(request.plan.institution_id),
             "adjustment_decided",
             outcome=str(AdjustmentStatus(to).label),
             reason=reason,

@@ -89,16 +89,6 @@ def _notify(*, plan: Plan, name: str, recipients, actor, **context) -> None:
     )
 
 
-def _institution_people(plan: Plan, role: str):
-    return User.objects.filter(institution_id=plan.institution_id, role=role, is_active=True)
-
-
-def _reviewers_for(plan: Plan):
-    if plan.status == PlanStatus.BUREAU_REVIEW:
-        return User.objects.filter(role=Role.BUREAU_REVIEWER, bureau_id=plan.institution.bureau_id, is_active=True)
-    return User.objects.filter(role=Role.PROVINCIAL_REVIEWER, is_active=True)
-
-
 # --- the draft -------------------------------------------------------------------------------------------------
 
 
@@ -297,7 +287,7 @@ def send_for_signoff(*, actor, plan: Plan, at: datetime) -> Plan:
             plan=plan,
             name="plan_sent_for_signoff",
             actor=actor,
-            recipients=_institution_people(plan, Role.INSTITUTION_LEADER),
+            recipients=User.objects.people_of(plan.institution_id, Role.INSTITUTION_LEADER),
         )
     return plan
 
@@ -317,7 +307,7 @@ def send_back(*, actor, plan: Plan, reason: str) -> Plan:
             name="plan_sent_back",
             actor=actor,
             reason=reason.strip(),
-            recipients=_institution_people(plan, Role.INSTITUTION_STAFF),
+            recipients=User.objects.people_of(plan.institution_id, Role.INSTITUTION_STAFF),
         )
     return plan
 
@@ -371,6 +361,12 @@ def sign_off(*, actor, plan: Plan, at: datetime) -> Plan:
             name="plan_submitted",
             actor=actor,
             stage=plan.get_status_display(),
-            recipients=[*_reviewers_for(plan), *_institution_people(plan, Role.INSTITUTION_STAFF)],
+            recipients=[
+                *User.objects.reviewers_for(
+                    plan.institution,
+                    level=ReviewLevel.BUREAU if plan.status == PlanStatus.BUREAU_REVIEW else ReviewLevel.PROVINCE,
+                ),
+                *User.objects.people_of(plan.institution_id, Role.INSTITUTION_STAFF),
+            ],
         )
     return plan

@@ -87,14 +87,6 @@ def _lock(plan: Plan) -> Plan:
     return Plan.objects.select_for_update().select_related("institution__bureau", "round").get(pk=plan.pk)
 
 
-def _institution_people(plan: Plan):
-    return User.objects.filter(institution_id=plan.institution_id, role__in=Role.institution_roles(), is_active=True)
-
-
-def _provincial_reviewers():
-    return User.objects.filter(role=Role.PROVINCIAL_REVIEWER, is_active=True)
-
-
 def _lines(plan: Plan) -> list[PlanLine]:
     return list(plan.lines.select_related("certificate__awarding_body").prefetch_related("certificate__majors"))
 
@@ -229,7 +221,7 @@ def approve_by_bureau(*, actor, plan: Plan, at: datetime, reason: str = "") -> P
         reason=reason.strip() or _("Approved by the bureau."),
     )
     notify(
-        recipients=_provincial_reviewers(),
+        recipients=User.objects.provincial_reviewers(),
         name="plan_bureau_approved",
         context={"plan": str(plan), "actor": str(actor)},
         url=reverse("review_plan", args=[plan.pk]),
@@ -270,7 +262,7 @@ def return_plan(*, actor, plan: Plan, reason: str, at: datetime) -> Plan:
         reason=reason,
     )
     notify(
-        recipients=_institution_people(plan),
+        recipients=User.objects.people_of(plan.institution_id),
         name="plan_returned",
         context={
             "plan": str(plan),
@@ -336,7 +328,7 @@ def publish(*, actor, plan: Plan, at: datetime) -> Plan:
         for line in lines
     ]
     notify(
-        recipients=_institution_people(plan),
+        recipients=User.objects.people_of(plan.institution_id),
         name="plan_published",
         context={"plan": str(plan), "approved": approved_total, "planned": planned_total, "rows": rows},
         url=reverse("review_decisions", args=[plan.pk]),
