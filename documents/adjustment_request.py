@@ -135,7 +135,7 @@ def _status(request: AdjustmentRequest) -> Paragraph:
 def _table(request: AdjustmentRequest) -> Table:
     decided = request.decision is not None
     header = ["序号", "证书名称", "培训评价组织", "等级", "考核专业", "原计划人数", "调整后人数", "调增人数"]
-    widths = [6, 29, 15, 6, 15, 9, 10, 10]
+    widths = [6, 28, 15, 7, 15, 9, 10, 10]
     rows = [
         [str(i), ln.certificate, ln.awarding_body, ln.level_text, ln.major, str(ln.before), str(ln.after)]
         + [f"+{ln.increase}"]
@@ -145,7 +145,7 @@ def _table(request: AdjustmentRequest) -> Table:
     before, after, increase = request.totals
     footer = ["合计", "", "", "", "", str(before), str(after), f"+{increase}"]
     if decided:
-        header, widths = [*header, "核定调整后人数"], [6, 27, 13, 6, 13, 8, 8, 8, 11]
+        header, widths = [*header, "核定调整后人数"], [6, 26, 13, 7, 13, 8, 8, 8, 11]
         footer.append(str(request.approved_total))
     return Table(header, rows, footer=footer, widths=widths)
 

@@ -41,7 +41,7 @@ def header_fields(plan: Plan) -> Fields:
             ("院校代码", institution.ministry_code or "—"),
             ("联系人", institution.contact_name or ""),
             ("联系电话", institution.contact_phone or ""),
-            ("申报批次", labels.round_label(plan.round)),
+            ("申报轮次", labels.round_label(plan.round)),
             ("平台注册账号", institution.platform_account or "—"),
         ]
     )
@@ -95,7 +95,7 @@ def build(form: ApplicationForm, lines: list[PlanLine]) -> Document:
                 [
                     ("证书名称", certificate.name),
                     ("培训评价组织", certificate.awarding_body.name if certificate.awarding_body else ""),
-                    ("证书批次", labels.BATCH.get(certificate.batch, "")),
+                    ("证书目录批次", labels.BATCH.get(certificate.batch, "")),
                     ("申报等级", "、".join(dict.fromkeys(labels.level(ln.level) for ln in lines))),
                 ]
             ),

@@ -30,10 +30,10 @@ COLUMNS = [
     Column("等级", 6),
     Column("考核专业", 20),
     Column("专业代码", 10),
-    Column("申报人数", 8, number=True),
-    Column("新增/已申报", 8),
-    Column("上年申报人数", 8, number=True),
-    Column("上年核定人数", 8, number=True),
+    Column("申报人数", 10, number=True),
+    Column("新增/已申报", 13),
+    Column("上年申报人数", 14, number=True),
+    Column("上年核定人数", 14, number=True),
     Column("备注", 36),
 ]
 LAST_COL = len(COLUMNS) - 1
@@ -105,7 +105,7 @@ class InstitutionSummary:
                 ("联系电话", institution.contact_phone),
             ],
             [
-                ("申报批次", labels.round_label(plan.round)),
+                ("申报轮次", labels.round_label(plan.round)),
                 ("本次申报人数", sum(line.headcount for line in lines)),
                 (f"{plan.round.year}年申报规模（人）", year_total(plan)),
             ],

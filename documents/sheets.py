@@ -65,6 +65,7 @@ class Styles:
         self.title = wb.fmt(font_name="黑体", font_size=16, bold=True, align="center", valign="vcenter")
         self.label = wb.fmt(bold=True, valign="vcenter", text_wrap=True, border=1, bg_color="#F2F2F2")
         self.value = wb.fmt(valign="vcenter", text_wrap=True, border=1)
+        self.value_number = wb.fmt(valign="vcenter", align="left", num_format="0", border=1)
         self.plain = wb.fmt()
         self.header = wb.fmt(bold=True, align="center", text_wrap=True, bg_color="#F2F2F2", **border)
         self.cell = wb.fmt(text_wrap=True, **border)
@@ -98,8 +99,10 @@ class PrintedSheet:
     def text(self, row: int, col: int, value, fmt=None, *, last_row: int | None = None, last_col: int | None = None):
         self.cells[(row, col)] = _Cell("" if value is None else str(value), fmt, last_row or row, last_col or col)
 
-    def number(self, row: int, col: int, value, fmt=None, *, last_row: int | None = None) -> None:
-        self.cells[(row, col)] = _Cell(value, fmt, last_row or row, col, number=True)
+    def number(
+        self, row: int, col: int, value, fmt=None, *, last_row: int | None = None, last_col: int | None = None
+    ) -> None:
+        self.cells[(row, col)] = _Cell(value, fmt, last_row or row, last_col or col, number=True)
 
     def height(self, row: int, points: float) -> None:
         """At least `points` high (a title, a stamp box)."""
@@ -188,9 +191,7 @@ class PrintedSheet:
             (l0, l1), (v0, v1) = spans[2 * i], spans[2 * i + 1]
             self.text(row, l0, label, self.st.label, last_col=l1)
             if isinstance(value, (int, float)) and not isinstance(value, bool):
-                self.number(row, v0, value, self.st.value)
-                for col in range(v0 + 1, v1 + 1):
-                    self.text(row, col, "", self.st.value)
+                self.number(row, v0, value, self.st.value_number, last_col=v1)
             else:
                 self.text(row, v0, value, self.st.value, last_col=v1)
         return row + 1

@@ -23,6 +23,22 @@ if [[ ! -x /usr/bin/chromium ]]; then
     fi
 fi
 
+# The documents are rendered as a school prints them (tests/documents/test_rendering.py): Word and Excel files
+# through LibreOffice headless, every PDF page to a PNG with poppler's pdftoppm.
+if ! command -v soffice >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&1; then
+    if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null 2>&1; then
+        echo "test: installing LibreOffice (writer, calc; no GUI) and poppler-utils for the rendering tests"
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -qq
+        apt-get install -y -qq --no-install-recommends \
+            libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils fonts-noto-cjk >/dev/null
+    else
+        echo "test: ERROR: soffice or pdftoppm is missing; the rendering tests need them." >&2
+        echo "      Install them as root: apt-get install libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils" >&2
+        exit 1
+    fi
+fi
+
 # The rate limiter is tested on Redis, the production cache (tests/core/test_ratelimit_redis.py).
 if ! command -v redis-server >/dev/null 2>&1; then
     if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null 2>&1; then

@@ -4,6 +4,7 @@ import io
 
 import pytest
 from docx import Document
+from docx.enum.table import WD_ROW_HEIGHT_RULE
 from docx.oxml.ns import qn
 
 from documents.application_form import TITLE, ApplicationFormExport
@@ -70,7 +71,7 @@ def test_application_form_docx_is_a4_with_an_east_asian_font(export):
     section = doc.sections[0]
     fonts = doc.styles["Normal"].element.rPr.find(qn("w:rFonts"))
     assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)  # Word keeps twips
-    assert fonts.get(qn("w:eastAsia")) == "宋体"
+    assert fonts.get(qn("w:eastAsia")) == "仿宋"
 
 
 def test_application_form_pdf_renders_chinese_with_an_embedded_font(export):
@@ -99,3 +100,31 @@ def test_application_form_of_a_college_has_no_bureau_box(cast, spring):
 def test_application_form_file_name_follows_the_notice(export):
     assert export.filename("docx") == "示例合肥职业学校2027年证书申报-附件1申报表-Web前端开发.docx"
     assert export.filename("pdf") == "示例合肥职业学校2027年证书申报-附件1申报表-Web前端开发.pdf"
+
+
+def test_application_form_shows_the_ministry_code_and_names_round_and_batch_apart(cast, known, export):
+    cast.school1.ministry_code = "4134000123"
+    cast.school1.save()
+    export.form.plan.institution.refresh_from_db()
+
+    docx = docx_text(export.docx())
+    pdf = pdf_text(export.pdf())
+
+    for text in (docx, "\n".join([pdf])):
+        assert "院校代码" in text and "4134000123" in text
+        assert ("申报批次" in text, "证书批次" in text) == (False, False)
+    assert "申报轮次\n2027年春季" in docx
+    assert "证书目录批次" in docx
+
+
+def test_application_form_docx_rows_grow_with_their_content_and_keep_together(export):
+    doc = Document(io.BytesIO(export.docx()))
+
+    boxes = [t for t in doc.tables if t.rows[0].cells[0].text == "证书培训计划"]
+    signatures = doc.tables[-1]
+    headings = [p for p in doc.paragraphs if p.text.startswith("八、")]
+
+    assert (boxes[0].rows[1].height_rule, round(boxes[0].rows[1].height.mm)) == (WD_ROW_HEIGHT_RULE.AT_LEAST, 16)
+    assert signatures.rows[0]._tr.trPr.find(qn("w:cantSplit")) is not None
+    assert headings[0].paragraph_format.keep_with_next is True
+    assert headings[0].runs[0].element.rPr.find(qn("w:rFonts")).get(qn("w:eastAsia")) == "黑体"
