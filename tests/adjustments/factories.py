@@ -4,34 +4,22 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from functools import partial
 
 from adjustments import services
 from adjustments.rules import Change
 from catalog.enums import Level
 from core.dates import SHANGHAI
-from plans.enums import PlanStatus
 from plans.models import InstitutionYear, Plan, PlanLine
+from tests.factories import published_plan
 
 PUBLISHED = datetime(2027, 4, 15, 12, 0, tzinfo=SHANGHAI)
 DAY = datetime(2027, 5, 10, 10, 0, tzinfo=SHANGHAI)  # inside the spring round's adjustment window
 J, M, S = Level.JUNIOR, Level.INTERMEDIATE, Level.SENIOR
 
 
-def published(institution, rnd, lines, *, at: datetime = PUBLISHED) -> Plan:
-    """A published plan with `lines` = [(certificate, level, major, approved)] (planned = approved)."""
-    plan = Plan.objects.create(
-        institution=institution, round=rnd, status=PlanStatus.PUBLISHED, submitted_at=at, published_at=at
-    )
-    for certificate, level, major, approved in lines:
-        PlanLine.objects.create(
-            plan=plan,
-            certificate=certificate,
-            level=level,
-            major_name=major,
-            headcount=approved,
-            approved_headcount=approved,
-        )
-    return plan
+# The adjustment tests' plans were published at PUBLISHED (their adjustment window opens then).
+published = partial(published_plan, at=PUBLISHED)
 
 
 def capped(institution, year: int, rate: str = "42.0") -> InstitutionYear:

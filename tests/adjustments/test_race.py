@@ -22,7 +22,7 @@ from plans.models import PlanLine
 from plans.services import RuleError
 from tests.adjustments.factories import J, capped, published, raise_line, signed
 from tests.conftest import make_certificate, make_round
-from tests.plans.factories import published_plan
+from tests.factories import published_plan
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

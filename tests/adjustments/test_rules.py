@@ -28,7 +28,7 @@ from plans.models import PlanLine
 from plans.services import RuleError
 from tests.adjustments.factories import J, M, S, capped, draft, line, published, raise_line
 from tests.conftest import make_certificate, make_round
-from tests.plans.factories import published_plan
+from tests.factories import published_plan
 
 
 def codes(violations) -> list[str]:

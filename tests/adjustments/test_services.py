@@ -17,7 +17,7 @@ from notifications.models import Notification
 from plans.models import PlanLine
 from plans.services import RuleError
 from tests.adjustments.factories import DAY, J, M, capped, draft, line, published, raise_line, signed
-from tests.plans.factories import published_plan
+from tests.factories import published_plan
 
 AdjustmentError = guards.AdjustmentError
 

@@ -21,7 +21,7 @@ from documents.enums import DocumentKind
 from plans.models import PlanLine
 from tests.adjustments.factories import DAY, J, M, capped, draft, line, raise_line, signed
 from tests.documents.builders import png_bytes
-from tests.plans.factories import published_plan
+from tests.factories import published_plan
 
 
 @pytest.fixture(autouse=True)

@@ -11,7 +11,7 @@ from catalog.enums import Level
 from plans.models import ApplicationForm
 from tests.browser.conftest import login
 from tests.conftest import make_certificate, make_round
-from tests.plans.factories import complete_form, draft
+from tests.factories import complete_form, draft
 
 
 @pytest.mark.browser

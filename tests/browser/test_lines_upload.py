@@ -12,7 +12,7 @@ from django.utils import timezone
 from catalog.enums import Level
 from tests.browser.conftest import login
 from tests.conftest import make_certificate, make_round
-from tests.plans.factories import draft
+from tests.factories import draft
 
 SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 

@@ -19,7 +19,7 @@ from core.dates import SHANGHAI
 from plans.excel import COLUMNS
 from plans.models import PlanLine
 from tests.conftest import make_certificate
-from tests.plans.factories import J, M, draft
+from tests.factories import J, M, draft
 
 FILING = datetime(2027, 4, 3, 10, 0, tzinfo=SHANGHAI)
 ROW = ["物流管理职业技能等级证书", "初级", "物流管理", "", 30, "", ""]

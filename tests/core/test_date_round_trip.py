@@ -26,7 +26,7 @@ from notices.models import Notice
 from plans.forms import ApplicationFormForm
 from plans.models import ApplicationForm
 from tests.conftest import make_certificate, make_round
-from tests.plans.factories import complete_form, draft
+from tests.factories import complete_form, draft
 
 DATE = date(2026, 9, 10)
 MOMENT = datetime(2026, 9, 10, 14, 30, tzinfo=SHANGHAI)

@@ -9,7 +9,7 @@ from decimal import Decimal
 from catalog.enums import Level
 from plans.enums import PlanStatus
 from plans.models import ApplicationForm, Plan, PlanLine
-from tests.plans.factories import completion, published_plan
+from tests.factories import completion, published_plan
 
 
 def make_plan(institution, rnd, lines=(), *, status: str = PlanStatus.BUREAU_REVIEW) -> Plan:

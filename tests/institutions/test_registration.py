@@ -14,7 +14,7 @@ from plans import services as plan_services
 from plans.enums import PlanStatus
 from plans.models import Plan
 from tests.conftest import make_certificate
-from tests.plans.factories import J, complete_form, draft
+from tests.factories import J, complete_form, draft
 
 FILING = datetime(2027, 4, 3, 10, 0, tzinfo=SHANGHAI)
 

@@ -18,7 +18,8 @@ from django.test.client import Client
 from audit.models import AuditEvent
 from monitoring import crypto
 from tests.conftest import make_certificate
-from tests.monitoring.factories import ISSUED, J, M, approved_plan
+from tests.factories import published_plan
+from tests.monitoring.factories import ISSUED, J, M
 
 LOGISTICS = "物流管理职业技能等级证书"
 CARE = "老年照护职业技能等级证书"
@@ -134,6 +135,6 @@ def frozen():
 @pytest.fixture
 def plans(cast):
     logistics, care, web = make_certificate(LOGISTICS), make_certificate(CARE), make_certificate(WEB)
-    school = approved_plan(cast.school1, 2027, [(logistics, M, "物流管理", 40), (care, J, "护理", 30)])
-    college = approved_plan(cast.college1, 2027, [(logistics, J, "物流管理", 50)])
+    school = published_plan(cast.school1, 2027, [(logistics, M, "物流管理", 40), (care, J, "护理", 30)])
+    college = published_plan(cast.college1, 2027, [(logistics, J, "物流管理", 50)])
     return {"logistics": logistics, "care": care, "web": web, "school": school, "college": college}

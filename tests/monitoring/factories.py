@@ -10,10 +10,7 @@ import xlsxwriter
 
 from catalog.enums import Level
 from monitoring.idnumbers import make_valid
-from plans.enums import PlanStatus
 from plans.models import Plan, PlanLine
-from rounds.models import Round
-from tests.conftest import make_round
 
 J, M, S = Level.JUNIOR, Level.INTERMEDIATE, Level.SENIOR
 CANDIDATE_HEADERS = ["姓名", "身份证号", "证书名称", "等级", "考核日期", "考核结果", "证书编号"]
@@ -36,22 +33,6 @@ def bad_check_digit(number: str) -> str:
     bad = number[:-1] + wrong
     ISSUED.add(bad)
     return bad
-
-
-def approved_plan(institution, year: int, lines, *, season: str = "spring") -> Plan:
-    """A published plan with `lines` = [(certificate, level, major, approved headcount)]."""
-    rnd = Round.objects.filter(year=year, season=season).first() or make_round(year, season)
-    plan = Plan.objects.create(institution=institution, round=rnd, status=PlanStatus.PUBLISHED)
-    for certificate, level, major, approved in lines:
-        PlanLine.objects.create(
-            plan=plan,
-            certificate=certificate,
-            level=level,
-            major_name=major,
-            headcount=approved,
-            approved_headcount=approved,
-        )
-    return plan
 
 
 def line_of(plan: Plan, certificate, level: str) -> PlanLine:

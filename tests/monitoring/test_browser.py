@@ -14,8 +14,9 @@ from python_calamine import CalamineWorkbook
 
 from tests.browser.conftest import browser, login, page, page_problems  # noqa: F401 - fixtures
 from tests.conftest import make_certificate
+from tests.factories import published_plan
 from tests.monitoring.conftest import LOGISTICS
-from tests.monitoring.factories import CANDIDATE_HEADERS, J, M, approved_plan, id_number, write_xlsx
+from tests.monitoring.factories import CANDIDATE_HEADERS, J, M, id_number, write_xlsx
 
 
 @pytest.fixture
@@ -47,9 +48,9 @@ def test_province_imports_checks_drills_down_and_downloads(
     produced,  # noqa: F811
 ):
     logistics = make_certificate(LOGISTICS)
-    approved_plan(cast.school1, 2027, [(logistics, M, "物流管理", 20)])
-    approved_plan(cast.college1, 2027, [(logistics, J, "物流管理", 10)])
-    approved_plan(cast.school2, 2027, [(logistics, J, "物流管理", 10)])
+    published_plan(cast.school1, 2027, [(logistics, M, "物流管理", 20)])
+    published_plan(cast.college1, 2027, [(logistics, J, "物流管理", 10)])
+    published_plan(cast.school2, 2027, [(logistics, J, "物流管理", 10)])
     seen = []
 
     login(page, live_server, cast.provincial_admin)

@@ -14,7 +14,8 @@ from institutions.models import Bureau, Institution
 from monitoring import services
 from monitoring.figures import FIGURES
 from tests.conftest import make_certificate
-from tests.monitoring.factories import J, M, approved_plan, line_of
+from tests.factories import published_plan
+from tests.monitoring.factories import J, M, line_of
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -29,7 +30,7 @@ def typed(line, registered, examined, passed):
 def figures_2027(cast, plans, frozen):
     typed(line_of(plans["school"], plans["logistics"], M), 30, 20, 10)  # school1: 20 of 70
     typed(line_of(plans["college"], plans["logistics"], J), 50, 45, 40)  # college1: 45 of 50
-    school2 = approved_plan(cast.school2, 2027, [(plans["care"], J, "护理", 40)])
+    school2 = published_plan(cast.school2, 2027, [(plans["care"], J, "护理", 40)])
     typed(line_of(school2, plans["care"], J), 10, 2, 1)  # school2: 2 of 40 = 5 %, half of April's 10 %: slow
     services.take_checkpoint(year=2027, month=4)
     return plans
@@ -138,7 +139,7 @@ def grow(bureaus: int, plans) -> None:
         for kind in (InstitutionKind.SECONDARY_VOCATIONAL, InstitutionKind.HIGHER_VOCATIONAL):
             institution = Institution.objects.create(name=f"{bureau.name}{kind}", kind=kind, bureau=bureau)
             extra = make_certificate(f"{institution.name}证书")
-            plan = approved_plan(institution, 2027, [(plans["logistics"], M, "物流", 40), (extra, J, "甲", 30)])
+            plan = published_plan(institution, 2027, [(plans["logistics"], M, "物流", 40), (extra, J, "甲", 30)])
             typed(line_of(plan, plans["logistics"], M), 20, 10, 5)
             typed(line_of(plan, extra, J), 20, 1, 1)
 

@@ -18,10 +18,10 @@ from tests.monitoring.factories import (
     TOTALS_HEADERS,
     J,
     M,
-    approved_plan,
     bad_check_digit,
     id_number,
     line_of,
+    published_plan,
     write_xlsx,
 )
 from tests.monitoring.helpers import confirm, run_import, upload
@@ -314,7 +314,7 @@ def test_import_per_line_totals(client, cast, plans, tmp_path, frozen):
 def test_import_per_line_totals_asks_for_the_major_when_several_lines_share_a_level(
     client, cast, plans, tmp_path, frozen
 ):
-    approved_plan(cast.school1, 2027, [(plans["logistics"], M, "电子商务", 30)], season="autumn")
+    published_plan(cast.school1, 2027, [(plans["logistics"], M, "电子商务", 30)], season="autumn")
     path = write_xlsx(tmp_path / "t.xlsx", [TOTALS_HEADERS, [cast.school1.name, LOGISTICS, "中级", "", 5, 5, 5]])
     client.force_login(cast.provincial_admin)
 

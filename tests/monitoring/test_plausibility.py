@@ -11,8 +11,9 @@ from audit.models import AuditEvent
 from monitoring import services
 from monitoring.enums import ImportStatus
 from monitoring.models import Candidate, InstitutionProgress, LineProgress, ProgressImport
+from tests.factories import published_plan
 from tests.monitoring.conftest import CARE, LOGISTICS
-from tests.monitoring.factories import CANDIDATE_HEADERS, TOTALS_HEADERS, J, approved_plan, id_number, line_of
+from tests.monitoring.factories import CANDIDATE_HEADERS, TOTALS_HEADERS, J, id_number, line_of
 from tests.monitoring.helpers import run_import, upload
 from tests.shapes import shaped
 
@@ -66,7 +67,7 @@ def test_an_import_over_the_approved_headcount_is_held_until_confirmed(client, c
     from tests.conftest import make_certificate
 
     care = make_certificate(CARE)
-    plan = approved_plan(cast.school1, 2027, [(care, J, "护理", 2)])
+    plan = published_plan(cast.school1, 2027, [(care, J, "护理", 2)])
     path = tmp_path / "考核结果.xlsx"
     path.write_bytes(shaped(CANDIDATE_HEADERS, examined_over(3), above="title"))
     client.force_login(cast.staff)

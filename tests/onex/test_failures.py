@@ -31,7 +31,7 @@ from core.backup_engines import libpq_params
 from core.dates import SHANGHAI
 from plans.models import PlanLine
 from tests.conftest import make_certificate
-from tests.plans.factories import draft
+from tests.factories import draft
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

@@ -5,7 +5,7 @@ import pytest
 from plans.continuity import last_year_for
 from plans.enums import Continuity, PlanStatus
 from tests.conftest import make_certificate
-from tests.plans.factories import J, M, completion, draft, published_plan
+from tests.factories import J, M, completion, draft, published_plan
 
 
 @pytest.fixture

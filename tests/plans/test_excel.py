@@ -12,7 +12,7 @@ from plans.excel import COLUMNS, template_response
 from plans.line_import import apply_lines, compare, read_lines
 from plans.models import PlanLine
 from tests.conftest import make_certificate
-from tests.plans.factories import J, M, draft
+from tests.factories import J, M, draft
 
 
 @pytest.fixture(autouse=True)

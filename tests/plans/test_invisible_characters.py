@@ -24,8 +24,8 @@ from plans.excel import COLUMNS, import_lines
 from plans.models import PlanLine
 from tests.api.conftest import ApiClient
 from tests.conftest import make_certificate
+from tests.factories import J, draft
 from tests.institutions.helpers import write_csv
-from tests.plans.factories import J, draft
 
 FILING = datetime(2027, 4, 3, 10, 0, tzinfo=SHANGHAI)
 # The same major to the eye: a zero-width space, a word joiner, a BOM, a right-to-left override, a bidi isolate.

@@ -14,7 +14,7 @@ from plans import services
 from plans.enums import PlanStatus
 from plans.models import Plan, PlanLine
 from tests.conftest import make_certificate, make_round
-from tests.plans.factories import J, completion, draft, published_plan
+from tests.factories import J, completion, draft, published_plan
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

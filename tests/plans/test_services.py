@@ -11,7 +11,7 @@ from plans import services
 from plans.enums import PlanStatus, ReviewLevel
 from plans.models import Plan, PlanLine
 from tests.conftest import make_certificate
-from tests.plans.factories import J, M, complete_form, completion, draft, published_plan
+from tests.factories import J, M, complete_form, completion, draft, published_plan
 
 FILING = datetime(2027, 4, 3, 10, 0, tzinfo=SHANGHAI)
 AFTER = datetime(2027, 4, 8, 0, 0, tzinfo=SHANGHAI)

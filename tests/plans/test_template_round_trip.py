@@ -15,7 +15,7 @@ from django.urls import reverse
 from audit.models import AuditEvent
 from core.dates import SHANGHAI
 from tests.conftest import make_certificate
-from tests.plans.factories import J, M, S, draft
+from tests.factories import J, M, S, draft
 
 FILING = datetime(2027, 4, 3, 10, 0, tzinfo=SHANGHAI)
 

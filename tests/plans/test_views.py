@@ -12,7 +12,7 @@ from core.dates import SHANGHAI
 from plans.enums import PlanStatus
 from plans.models import Plan, PlanLine
 from tests.conftest import make_certificate
-from tests.plans.factories import J, M, draft
+from tests.factories import J, M, draft
 
 FILING = datetime(2027, 4, 3, 10, 0, tzinfo=SHANGHAI)
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -200,7 +200,7 @@ def test_plan_detail_query_count_is_the_same_at_1_and_3_lines(client, cast, spri
 
 
 def test_line_preview_shows_the_cap_this_line_would_break(client, cast, spring, logistics):
-    from tests.plans.factories import completion, published_plan
+    from tests.factories import completion, published_plan
 
     published_plan(cast.school1, 2026, [(logistics, J, "物流管理", 100)])
     completion(cast.school1, 2026, "42.0")

@@ -17,7 +17,7 @@ from rounds.enums import Stage
 from rounds.models import Extension
 from rounds.services import grant_extension
 from tests.conftest import make_certificate
-from tests.plans.factories import published_plan
+from tests.factories import published_plan
 from tests.reviews.factories import BUREAU_DAY, PROVINCE_DAY, J, in_bureau_review, in_provincial_review, plan_in
 
 

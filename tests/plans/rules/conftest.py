@@ -7,7 +7,7 @@ from django.utils import translation
 
 from core.dates import SHANGHAI
 from tests.conftest import make_certificate
-from tests.plans.factories import J, completion, published_plan
+from tests.factories import J, completion, published_plan
 
 FILING = datetime(2027, 4, 3, 10, 0, tzinfo=SHANGHAI)
 

@@ -1,7 +1,7 @@
 """Every rule of DOMAIN.md §6 on one plan, in order."""
 
 from plans.rules import check_plan
-from tests.plans.factories import J, M, draft
+from tests.factories import J, M, draft
 from tests.plans.rules.conftest import FILING, capped
 
 

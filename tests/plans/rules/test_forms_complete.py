@@ -1,7 +1,7 @@
 """Every new certificate's application form complete (一证书一论证一申报)."""
 
 from plans.rules import forms_complete, gather_facts
-from tests.plans.factories import J, complete_form, draft
+from tests.factories import J, complete_form, draft
 
 
 def test_new_certificate_without_form_is_blocked(cast, spring, logistics):

@@ -1,7 +1,7 @@
 """A continuing certificate's increase needs a remark."""
 
 from plans.rules import gather_facts, increase_remarks
-from tests.plans.factories import J, draft, published_plan
+from tests.factories import J, draft, published_plan
 
 
 def test_continuing_increase_needs_a_remark(cast, spring, logistics):

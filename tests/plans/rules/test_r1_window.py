@@ -6,7 +6,7 @@ from core.dates import SHANGHAI
 from plans.enums import Severity
 from plans.rules import gather_facts, r1_window
 from rounds.models import Extension
-from tests.plans.factories import draft
+from tests.factories import draft
 
 
 def test_r1_window_open_on_the_last_filing_day_at_235959(cast, spring):

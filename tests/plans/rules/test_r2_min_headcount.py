@@ -4,7 +4,7 @@ from core.models import ProvinceSettings
 from plans.enums import Severity
 from plans.rules import gather_facts, r2_min_headcount
 from tests.conftest import make_certificate
-from tests.plans.factories import J, M, draft
+from tests.factories import J, M, draft
 
 
 def test_r2_exactly_the_minimum_passes(cast, spring, logistics):

@@ -3,7 +3,7 @@
 from plans.enums import PlanStatus, Severity
 from plans.models import InstitutionYear
 from plans.rules import gather_facts, r3_cap
-from tests.plans.factories import J, draft
+from tests.factories import J, draft
 from tests.plans.rules.conftest import capped
 
 

@@ -1,7 +1,7 @@
 """R4 one line per certificate, level and major."""
 
 from plans.rules import gather_facts, r4_duplicates
-from tests.plans.factories import J, draft
+from tests.factories import J, draft
 
 
 def test_r4_same_certificate_level_and_major_twice_is_an_error(cast, spring, logistics):

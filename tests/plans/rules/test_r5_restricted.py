@@ -3,7 +3,7 @@
 from plans.enums import Severity
 from plans.rules import gather_facts, r5_restricted
 from tests.conftest import make_certificate
-from tests.plans.factories import J, draft, published_plan
+from tests.factories import J, draft, published_plan
 
 
 def test_r5_new_restricted_certificate_is_refused(cast, spring):

@@ -3,7 +3,7 @@
 from plans.enums import Severity
 from plans.rules import gather_facts, r6_major
 from tests.conftest import make_certificate
-from tests.plans.factories import J, draft
+from tests.factories import J, draft
 
 
 def test_r6_major_outside_the_catalogue_list_is_a_warning(cast, spring):

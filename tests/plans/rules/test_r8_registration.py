@@ -1,7 +1,7 @@
 """R8 the national platform registration."""
 
 from plans.rules import gather_facts, r8_registration
-from tests.plans.factories import draft
+from tests.factories import draft
 
 
 def test_r8_unregistered_institution_cannot_submit(cast, spring):

@@ -1,21 +1,28 @@
-"""Builders for plan data used across the plan tests."""
+"""The test factories every room's tests share: plans (drafted or published), completion rates, forms."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 
 from catalog.enums import Level
 from plans.enums import PlanStatus
 from plans.models import ApplicationForm, InstitutionYear, Plan, PlanLine
+from rounds.models import Round
 from tests.conftest import make_round
 
 
-def published_plan(institution, year: int, lines, *, season: str = "spring") -> Plan:
-    """A published plan of `year` with `lines` = [(certificate, level, major, approved_headcount)]."""
-    from rounds.models import Round
+def published_plan(institution, rnd: Round | int, lines, *, season: str = "spring", at: datetime | None = None) -> Plan:
+    """A published plan with `lines` = [(certificate, level, major, approved_headcount)] (planned = approved).
 
-    rnd = Round.objects.filter(year=year, season=season).first() or make_round(year, season)
-    plan = Plan.objects.create(institution=institution, round=rnd, status=PlanStatus.PUBLISHED)
+    `rnd` is a round, or a year (its `season` round, made when missing); `at` is when the plan was submitted and
+    published (unset when not given).
+    """
+    if isinstance(rnd, int):
+        rnd = Round.objects.filter(year=rnd, season=season).first() or make_round(rnd, season)
+    plan = Plan.objects.create(
+        institution=institution, round=rnd, status=PlanStatus.PUBLISHED, submitted_at=at, published_at=at
+    )
     for certificate, level, major, approved in lines:
         PlanLine.objects.create(
             plan=plan,
