@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from audit.services import record
 from core import tabular
-from core.tabular import FormulaTexts
+from core.workbooks import FormulaTexts
 from monitoring import bulk, columns, importlines, xlsx
 from monitoring.checking import DUPLICATE, CandidateChecker, Issue, TotalsChecker
 from monitoring.enums import ImportKind, ImportMode, ImportStatus

@@ -23,7 +23,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError
 from django.utils.translation import gettext as _
 
-from core.tabular import FormulaTexts, column_index, first_sheet_part, xml_events
+from core.workbooks import FormulaTexts, column_index, first_sheet_part, xml_events
 
 MAX_MEMBERS = 2_000
 MAX_MEMBER_BYTES = 1_536 * 1024 * 1024

@@ -9,7 +9,7 @@ import zipfile
 import pytest
 from django.utils import translation
 
-from core import tabular
+from core import workbooks
 from core.tabular import TabularError, check_zip, read_bytes
 
 BOMB_DTD = b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;">]><sst>&lol2;</sst>'
@@ -54,7 +54,7 @@ def test_compressed_size_at_the_limit_passes_and_one_byte_more_is_refused(settin
 
 
 def test_part_count_at_the_limit_passes_and_one_more_is_refused(monkeypatch):
-    monkeypatch.setattr(tabular, "MAX_ZIP_MEMBERS", 4)
+    monkeypatch.setattr(workbooks, "MAX_ZIP_MEMBERS", 4)
     four = archive(BASE | {"a.xml": b"<a/>", "b.xml": b"<b/>"})
     five = archive(BASE | {"a.xml": b"<a/>", "b.xml": b"<b/>", "c.xml": b"<c/>"})
 
@@ -64,9 +64,9 @@ def test_part_count_at_the_limit_passes_and_one_more_is_refused(monkeypatch):
 def test_expanded_size_at_the_limit_passes_and_one_byte_more_is_refused(monkeypatch):
     data = archive(BASE | {"xl/big.bin": b"x" * 1000})
     total = sum(info.file_size for info in zipfile.ZipFile(io.BytesIO(data)).infolist())
-    monkeypatch.setattr(tabular, "MAX_UNCOMPRESSED_BYTES", total)
+    monkeypatch.setattr(workbooks, "MAX_UNCOMPRESSED_BYTES", total)
     at_limit = refusal(data)
-    monkeypatch.setattr(tabular, "MAX_UNCOMPRESSED_BYTES", total - 1)
+    monkeypatch.setattr(workbooks, "MAX_UNCOMPRESSED_BYTES", total - 1)
 
     assert at_limit is None
     assert refusal(data).startswith("The XLSX file expands to more than")
@@ -79,8 +79,8 @@ def test_a_document_type_declaration_is_refused_before_parsing():
 
 
 def test_a_formula_without_a_cached_value_is_found_across_a_read_boundary(monkeypatch):
-    monkeypatch.setattr(tabular, "CHUNK", 64)
-    monkeypatch.setattr(tabular, "PROLOG_BYTES", 64)
+    monkeypatch.setattr(workbooks, "CHUNK", 64)
+    monkeypatch.setattr(workbooks, "PROLOG_BYTES", 64)
     padding = b'<c r="A1" t="s"><v>0</v></c>' * 10
     cells = padding + b'<c r="B12"><f>1+1</f><v>2</v></c><c r="C12"><f>A1&amp;"x"</f><v></v></c><c r="AB3"><f>1</f></c>'
     sheet = b"<worksheet><sheetData><row>" + cells + b"</row></sheetData></worksheet>"
