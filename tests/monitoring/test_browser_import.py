@@ -13,8 +13,9 @@ import time_machine
 
 from tests.browser.conftest import browser, login, page, page_problems  # noqa: F401 - fixtures
 from tests.conftest import make_certificate
+from tests.factories import published_plan
 from tests.monitoring.conftest import LOGISTICS
-from tests.monitoring.factories import CANDIDATE_HEADERS, M, approved_plan, id_number
+from tests.monitoring.factories import CANDIDATE_HEADERS, M, id_number
 from tests.shapes import shaped
 
 
@@ -41,7 +42,7 @@ def test_institution_imports_a_download_with_notes_above_its_header_and_withdraw
     june_2027,
 ):
     logistics = make_certificate(LOGISTICS)
-    approved_plan(cast.school1, 2027, [(logistics, M, "物流管理", 20)])
+    published_plan(cast.school1, 2027, [(logistics, M, "物流管理", 20)])
     rows = [[f"考生{n}", id_number(), LOGISTICS, "中级", "2027-06-10", "通过", ""] for n in range(3)]
     path = tmp_path / "2026年职业技能等级证书考核结果.xlsx"
     path.write_bytes(shaped(CANDIDATE_HEADERS, rows, above="notes"))
