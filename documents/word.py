@@ -14,7 +14,7 @@ import io
 
 from docx import Document as new_docx
 from docx.enum.table import WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
@@ -65,9 +65,18 @@ def _row(row, *, at_least_mm: float | None = None, header: bool = False) -> None
         row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
         row.height = Mm(at_least_mm)
     properties = row._tr.get_or_add_trPr()
-    properties.append(properties.makeelement(qn("w:cantSplit"), {}))
+    # The schema orders a row's properties: cantSplit before trHeight, tblHeader after it.
+    later = ("w:trHeight", "w:tblHeader", "w:tblCellSpacing", "w:jc", "w:hidden", "w:ins", "w:del", "w:trPrChange")
+    properties.insert_element_before(properties.makeelement(qn("w:cantSplit"), {}), *later)
     if header:
-        properties.append(properties.makeelement(qn("w:tblHeader"), {}))
+        properties.insert_element_before(properties.makeelement(qn("w:tblHeader"), {}), *later[2:])
+
+
+def _gap(doc) -> None:
+    """A thin paragraph after a table: two tables side by side would otherwise run together as one."""
+    gap = doc.add_paragraph()
+    gap.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    gap.paragraph_format.line_spacing = Pt(4)
 
 
 def _run(paragraph, text: str, *, bold: bool = False, size: float | None = None, font: str = BODY_FONT):
@@ -190,6 +199,7 @@ def render_docx(document: Document) -> bytes:
             _run(heading, block.text, size=12, font=TITLE_FONT)
         else:
             RENDERERS[block.kind](doc, block)
+            _gap(doc)
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
