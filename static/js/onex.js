@@ -2,6 +2,30 @@
 (function () {
   "use strict";
 
+  // Text from the data (names of bureaus, institutions, certificates, majors) put into HTML — a chart's
+  // tooltip, a message in a chart's box — goes through these helpers, so a name holding markup shows as text.
+  const ESCAPES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+  const escapeHtml = function (value) {
+    return String(value === null || value === undefined ? "" : value).replace(/[&<>"']/g, function (c) {
+      return ESCAPES[c];
+    });
+  };
+  window.onex = {
+    escapeHtml: escapeHtml,
+    // A chart tooltip (ECharts renders its formatter's result as HTML): each line escaped, one per row;
+    // `markers[i]`, when given, is ECharts' own coloured dot for line i (its HTML, not data).
+    tooltip: function (lines, markers) {
+      return lines.map(function (line, i) { return ((markers && markers[i]) || "") + escapeHtml(line); }).join("<br>");
+    },
+    // Replace `el`'s content with one paragraph of plain text.
+    message: function (el, text, css) {
+      const p = document.createElement("p");
+      p.className = css;
+      p.textContent = text;
+      el.replaceChildren(p);
+    },
+  };
+
   // <select data-autosubmit>: submit its form on change (the language switch).
   document.addEventListener("change", function (event) {
     const select = event.target.closest("select[data-autosubmit]");

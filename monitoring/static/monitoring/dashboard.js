@@ -1,9 +1,11 @@
 /* OneX monitoring dashboard: draws each figure with the vendored Apache ECharts.
-   Every bar, point and funnel stage links to the institutions behind it (row.drill). */
+   Every bar, point and funnel stage links to the institutions behind it (row.drill).
+   Tooltips are HTML: every one is built by onex.tooltip (static/js/onex.js), which escapes the names in it. */
 (function () {
   "use strict";
   const root = document.getElementById("monitoring-dashboard");
-  if (!root || typeof echarts === "undefined") return;
+  if (!root || typeof echarts === "undefined" || !window.onex) return;
+  const tooltip = window.onex.tooltip;
   const labels = JSON.parse(document.getElementById("chart-labels").textContent);
   const target = parseFloat(root.dataset.target || "0");
   window.onexCharts = {};
@@ -20,7 +22,7 @@
     const category = { type: "category", data: names, axisLabel: { interval: 0, width: 140, overflow: "truncate" } };
     const value = { type: "value", name: "%", max: (v) => Math.max(100, Math.ceil(v.max / 10) * 10) };
     chart.setOption({
-      tooltip: { trigger: "item", formatter: (p) => `${p.name}<br>${labels.completion}: ${p.value === null ? "–" : p.value + "%"}` },
+      tooltip: { trigger: "item", className: "onex-chart-tooltip", formatter: (p) => tooltip([p.name, `${labels.completion}: ${p.value === null ? "–" : p.value + "%"}`]) },
       grid: { left: horizontal ? 160 : 50, right: 20, top: 30, bottom: horizontal ? 30 : 70 },
       xAxis: horizontal ? value : Object.assign(category, { axisLabel: { interval: 0, rotate: names.length > 6 ? 30 : 0 } }),
       yAxis: horizontal ? Object.assign(category, { inverse: true }) : value,
@@ -55,7 +57,14 @@
 
   function trend(chart, rows) {
     chart.setOption({
-      tooltip: { trigger: "axis" },
+      tooltip: {
+        trigger: "axis",
+        className: "onex-chart-tooltip",
+        formatter: (ps) => tooltip(
+          [ps[0].name, ...ps.map((p) => `${p.seriesName}: ${p.value === null || p.value === undefined ? "–" : p.value}`)],
+          ["", ...ps.map((p) => p.marker)],
+        ),
+      },
       legend: { data: [labels.completion, labels.target] },
       grid: { left: 50, right: 20, top: 40, bottom: 40 },
       xAxis: { type: "category", data: rows.map((r) => r.label) },
@@ -75,7 +84,7 @@
     const row = rows[0] || { approved: 0, registered: 0, examined: 0, passed: 0, drill: "" };
     const stages = ["approved", "registered", "examined", "passed"].map((key) => ({ name: labels[key], value: row[key] || 0 }));
     chart.setOption({
-      tooltip: { trigger: "item", formatter: "{b}: {c}" },
+      tooltip: { trigger: "item", className: "onex-chart-tooltip", formatter: (p) => tooltip([`${p.name}: ${p.value}`]) },
       series: [{ type: "funnel", sort: "none", left: "10%", width: "80%", data: stages, label: { formatter: "{b}: {c}" }, cursor: "pointer" }],
     });
     chart.on("click", () => { if (row.drill) window.location.href = row.drill; });
@@ -89,7 +98,7 @@
         const heading = root.querySelector(`[data-chart-title="${name}"]`);
         if (heading) heading.textContent = figure.title;
         if (!figure.rows.length) {
-          el.innerHTML = `<p class="text-muted">${labels.empty}</p>`;
+          window.onex.message(el, labels.empty, "text-muted");
         } else if (name === "certificates") {
           certificates(el, figure.rows);
         } else {
@@ -104,7 +113,7 @@
         }
         el.dataset.ready = "1";
       })
-      .catch(() => { el.innerHTML = `<p class="text-danger">!</p>`; el.dataset.ready = "error"; });
+      .catch(() => { window.onex.message(el, "!", "text-danger"); el.dataset.ready = "error"; });
   });
   window.addEventListener("resize", () => Object.values(window.onexCharts).forEach((c) => c.resize()));
 })();
