@@ -22,5 +22,6 @@ class Role(models.TextChoices):
 
     @classmethod
     def second_factor_roles(cls) -> frozenset[str]:
-        """Reviewers and admins: their password alone does not sign them in (a TOTP code must follow)."""
-        return frozenset({cls.BUREAU_REVIEWER, cls.PROVINCIAL_REVIEWER, cls.PROVINCIAL_ADMIN})
+        """Reviewers, admins and the observer (who reads every institution's candidate lists): their password alone
+        does not sign them in (a TOTP code must follow)."""
+        return frozenset({cls.BUREAU_REVIEWER, cls.PROVINCIAL_REVIEWER, cls.PROVINCIAL_ADMIN, cls.OBSERVER})

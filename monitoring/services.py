@@ -247,6 +247,14 @@ def confirm_implausible(*, actor, job: ProgressImport, reason: str) -> ProgressI
 # ---------------------------------------------------------------- personal data
 
 
+def record_candidates_viewed(*, actor, line, page: int, shown: int) -> None:
+    """Someone read a page of `line`'s candidate list (names and ID numbers masked): who, which line, when.
+
+    Side effects: one audit event `monitoring.candidates.view` with the page number and how many were shown.
+    """
+    record(actor=actor, action="monitoring.candidates.view", obj=line, after={"page": page, "shown": shown})
+
+
 def reveal_id_number(*, actor, candidate, reason: str) -> tuple[str, str]:
     """A provincial admin reads one candidate's name and ID number; the reason is required and audited."""
     from monitoring import crypto

@@ -233,6 +233,7 @@ RATE_LIMITS = {
     "export": envstr("RATE_LIMIT_EXPORT", "60/600"),  # per user, Excel/PDF/Word built on demand
     "reveal": envstr("RATE_LIMIT_REVEAL", "20/3600"),  # per user, ID numbers shown in full
     "id-lookup": envstr("RATE_LIMIT_ID_LOOKUP", "60/600"),  # per user, candidates searched by a whole ID number
+    "candidates": envstr("RATE_LIMIT_CANDIDATES", "60/600"),  # per user, pages of a line's (masked) candidates
 }
 RATE_LIMIT_CACHE = "default"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "onex"}}

@@ -67,8 +67,10 @@ def line_progress(request, pk: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@rate_limit("candidates")
 @rate_limit("id-lookup", methods=("POST",))
 def line_candidates(request, pk: int):
+    """A line's candidates, masked, 50 a page; each page shown is audited (who, which line, which page, when)."""
     line = get_line_for_user(request.user, pk)
     candidates = Candidate.objects.filter(line=line).order_by("pk")
     search = IdSearchForm(request.POST or None)
@@ -84,6 +86,7 @@ def line_candidates(request, pk: int):
         else:
             candidates = candidates.filter(id_hash=crypto.id_hash(number))
     page = Paginator(candidates, CANDIDATES_PER_PAGE).get_page(request.GET.get("page"))
+    services.record_candidates_viewed(actor=request.user, line=line, page=page.number, shown=len(page.object_list))
     return render(
         request,
         "monitoring/candidates.html",
