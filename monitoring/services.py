@@ -244,6 +244,23 @@ def confirm_implausible(*, actor, job: ProgressImport, reason: str) -> ProgressI
     return _enqueue(job)
 
 
+def discard_held(*, actor, job: ProgressImport) -> ProgressImport:
+    """Drop a held import instead of confirming it (the file is wrong): nothing was written.
+
+    Side effects: the import becomes "refused", its uploaded file (names and ID numbers) is deleted,
+    one audit event.
+    """
+    if job.status != ImportStatus.HELD:
+        raise Refused(_("This import is not waiting for a confirmation."))
+    if job.file:
+        job.file.delete(save=False)
+    job.file, job.status, job.finished_at = "", ImportStatus.REFUSED, timezone.now()
+    job.message = _("Discarded without writing: the implausible figures were not confirmed.")
+    job.save(update_fields=["file", "status", "finished_at", "message"])
+    record(actor=actor, action="monitoring.import.discard", obj=job, after={"lines": len(job.implausible)})
+    return job
+
+
 # ---------------------------------------------------------------- personal data
 
 

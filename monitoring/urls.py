@@ -24,6 +24,7 @@ urlpatterns = [
     path("imports/<int:pk>/header/", imports.import_header, name="import_header"),
     path("imports/<int:pk>/confirm-figures/", imports.import_confirm_figures, name="import_confirm_figures"),
     path("imports/<int:pk>/withdraw/", imports.import_withdraw, name="import_withdraw"),
+    path("imports/<int:pk>/discard/", imports.import_discard, name="import_discard"),
     path("imports/<int:pk>/issues.xlsx", imports.import_issues, name="import_issues"),
     path("checkpoints/", checkpoints.checkpoint_list, name="checkpoints"),
     path("checkpoints/take/", checkpoints.checkpoint_take, name="checkpoint_take"),

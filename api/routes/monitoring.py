@@ -125,6 +125,12 @@ class CountsIn(Schema):
     registered: int = Count
     examined: int = Count
     passed: int = Count
+    reason: str = Field(
+        "",
+        max_length=500,
+        description="Required when the figures are implausible (examined above registered or the approved "
+        "headcount, passed above examined): why they are right.",
+    )
 
 
 class CountsOut(Schema):
@@ -143,7 +149,9 @@ class CountsOut(Schema):
 def line_progress(request, line_id: Path[Id], payload: CountsIn):
     approved_line = get_line_for_user(request.user, line_id, write=True)
     counts = services.Counts(registered=payload.registered, examined=payload.examined, passed=payload.passed)
-    progress = services.record_line_progress(actor=request.user, line=approved_line, counts=counts)
+    progress = services.record_line_progress(
+        actor=request.user, line=approved_line, counts=counts, reason=payload.reason
+    )
     return {
         "line_id": approved_line.pk,
         "registered": progress.registered,

@@ -132,6 +132,18 @@ def import_confirm_figures(request, pk: int):
 
 @role_required(*IMPORT_ROLES)
 @require_POST
+def import_discard(request, pk: int):
+    """A held import is dropped (its file is wrong): nothing was written, its file is deleted."""
+    job = get_import_for_user(request.user, pk)
+    try:
+        services.discard_held(actor=request.user, job=job)
+    except services.Refused as exc:
+        messages.error(request, exc.message)
+    return redirect("monitoring:import_detail", job.pk)
+
+
+@role_required(*IMPORT_ROLES)
+@require_POST
 def import_withdraw(request, pk: int):
     """撤销导入: the import's figures are taken back (see monitoring.withdrawals)."""
     job = get_import_for_user(request.user, pk)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from django.conf import settings
 from django.urls import reverse
@@ -117,3 +119,22 @@ def test_the_preview_shows_implausible_totals_with_their_numbers(client, cast, p
     wrong = said("examined %(examined)s exceeds registered %(registered)s", examined=12, registered=10)
     assert said("%(problems)s: to be confirmed with a reason", problems=wrong) in page
     assert "✓" not in page
+
+
+def test_a_held_import_can_be_discarded_and_its_file_goes(client, cast, frozen, tmp_path):
+    from tests.conftest import make_certificate
+
+    care = make_certificate(CARE)
+    published_plan(cast.school1, 2027, [(care, J, "护理", 2)])
+    path = tmp_path / "考核结果.xlsx"
+    path.write_bytes(shaped(CANDIDATE_HEADERS, examined_over(3), above="notes"))
+    client.force_login(cast.staff)
+    held = run_import(client, path)
+    stored = held.file.path
+
+    client.post(reverse("monitoring:import_discard", args=[held.pk]))
+    job = ProgressImport.objects.get(pk=held.pk)
+
+    assert (job.status, job.file.name, Candidate.objects.count()) == (ImportStatus.REFUSED, "", 0)
+    assert not Path(stored).exists()
+    assert AuditEvent.objects.filter(action="monitoring.import.discard", object_id=str(job.pk)).count() == 1
