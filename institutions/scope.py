@@ -26,7 +26,7 @@ def institution_scope(user, field: str = "institution") -> Q | None:
     return NOTHING
 
 
-def scoped(rows: QuerySet, user, field: str = "institution") -> QuerySet:
+def scoped[Rows: QuerySet](rows: Rows, user, field: str = "institution") -> Rows:
     """`rows` narrowed to what `user` may see (see institution_scope)."""
     scope = institution_scope(user, field)
     return rows.all() if scope is None else rows.filter(scope)

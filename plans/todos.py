@@ -13,6 +13,7 @@ from plans.models import Plan
 
 def plan_todos(user, *, at: datetime) -> list[Todo]:
     plans = Plan.objects.for_user(user).select_related("institution", "round")
+    wanted: frozenset[str] | set[str]
     if user.role == Role.INSTITUTION_STAFF:
         wanted = PlanStatus.editable()
         text = _("Finish and send for sign-off: %(plan)s")

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Set OneX up with the test tools and run the whole test suite, then ruff.
+# Set OneX up with the test tools and run the whole test suite, then ruff and mypy.
 # Uses DATABASE_URL (PostgreSQL) when it is set, SQLite otherwise. Extra arguments go to pytest:
 #   scripts/test.sh tests/rounds -x
 set -euo pipefail
@@ -55,4 +55,6 @@ fi
 status=0
 .venv/bin/pytest "$@" || status=$?
 .venv/bin/ruff check --quiet . || status=$((status ? status : 1))
+# Types (pyproject.toml [tool.mypy]): the app code, with django-stubs.
+.venv/bin/mypy || status=$((status ? status : 1))
 exit "$status"

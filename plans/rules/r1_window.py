@@ -15,9 +15,8 @@ from rounds.enums import Stage
 
 def filing_window(plan: Plan) -> Window:
     """Where the institution may act: the filing window, or for a returned plan the returning level's window."""
-    stage = {ReviewLevel.BUREAU: Stage.BUREAU_REVIEW, ReviewLevel.PROVINCE: Stage.PROVINCIAL_REVIEW}.get(
-        plan.returned_from, Stage.FILING
-    )
+    stages: dict[str, str] = {ReviewLevel.BUREAU: Stage.BUREAU_REVIEW, ReviewLevel.PROVINCE: Stage.PROVINCIAL_REVIEW}
+    stage = stages.get(plan.returned_from, Stage.FILING)
     return plan.round.window_for(stage, institution=plan.institution)
 
 
