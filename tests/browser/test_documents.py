@@ -44,7 +44,7 @@ def test_documents_college_sends_its_stamped_summary_and_the_province_sees_it(
         page.get_by_test_id("institutions").get_by_text("汇总表 盖章.pdf").click()
 
     assert download.suggested_filename == "示例合肥职业技术学院2027年证书申报-附件2校级汇总表.xlsx"
-    assert openpyxl.load_workbook(sheet_path)["校级汇总表"]["B3"].value == "示例合肥职业技术学院"
+    assert openpyxl.load_workbook(sheet_path)["校级汇总表"]["C3"].value == "示例合肥职业技术学院"
     assert "汇总表 盖章.pdf" in received
     assert ("示例合肥职业技术学院" in institutions, "汇总表 盖章.pdf" in institutions) == (True, True)
     assert scan_info.value.suggested_filename == "汇总表 盖章.pdf"
