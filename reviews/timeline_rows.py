@@ -3,6 +3,7 @@ people by name. The audit trail keeps the codes and raw values; this only words 
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -73,7 +74,10 @@ class _Words:
     def reference(self, model, pk) -> str:
         key = (model, pk)
         if key not in self.objects:
-            found = model._default_manager.filter(pk=pk).first()
+            try:
+                found = model._default_manager.filter(pk=pk).first()
+            except (ValueError, TypeError):  # recorded as a name, not an id
+                found = pk
             self.objects[key] = str(found) if found is not None else f"#{pk}"
         return self.objects[key]
 
@@ -81,6 +85,8 @@ class _Words:
         if value is None or value == "" or value == [] or value == {}:
             return "—"
         field = _field(model, key)
+        if not isinstance(value, (int, str)):
+            return self.plain(key, value)
         if key in REFERENCES:
             return self.reference(REFERENCES[key], value)
         if field is not None and field.is_relation and field.related_model is not None:
@@ -88,6 +94,17 @@ class _Words:
         if field is not None and field.choices:
             return str(dict(field.flatchoices).get(value, _("undecided") if value == "undecided" else value))
         return self.plain(key, value)
+
+    def entry(self, item) -> str:
+        """One entry of a list (a line, a major, an expert): its parts side by side, a line's fields in words."""
+        if isinstance(item, str) and item.startswith(("[", "(")):
+            item = _literal(item)  # a row of values the audit trail kept as its text
+        if isinstance(item, (list, tuple)):  # a line as a row of values: certificate, level, major, figures
+            levels = dict(PlanLine._meta.get_field("level").flatchoices)
+            return " ".join(str(levels.get(v, v)) if isinstance(v, str) else str(v) for v in item)
+        if not isinstance(item, dict):
+            return str(item)
+        return " ".join(self.value(PlanLine, k, v) for k, v in item.items() if v not in (None, "") and k not in HIDDEN)
 
     def plain(self, key: str, value) -> str:
         if isinstance(value, bool):
@@ -97,17 +114,17 @@ class _Words:
                 return "；".join(f"{self.reference(PlanLine, pk)} → {n}" for pk, n in value.items())
             return "，".join(f"{k} {self.plain(k, v)}" for k, v in value.items())
         if isinstance(value, list):
-            return "；".join(
-                " ".join(str(v) for v in item.values() if v) if isinstance(item, dict) else str(item) for item in value
-            )
+            return "；".join(self.entry(item) for item in value)
         if isinstance(value, str) and (moment := _moment(value)) is not None:
             return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
         return str(value)
 
 
-def _entry(item) -> str:
-    """One entry of a list the form keeps (a major, a teacher, an expert): its parts side by side."""
-    return " ".join(str(v) for v in item.values() if v not in (None, "")) if isinstance(item, dict) else str(item)
+def _literal(text: str):
+    try:
+        return ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        return text
 
 
 def _moment(text: str) -> datetime | None:
