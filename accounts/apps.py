@@ -11,7 +11,10 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from accounts import signals
         from accounts.models import User
-        from institutions.models import Bureau, Institution
+
+        # By label, as User's own foreign keys name them: institutions sits above accounts (ARCHITECTURE.md).
+        Institution = self.apps.get_model("institutions", "Institution")
+        Bureau = self.apps.get_model("institutions", "Bureau")
 
         post_save.connect(signals.user_changed, sender=User, dispatch_uid="accounts.user_saved")
         post_delete.connect(signals.user_changed, sender=User, dispatch_uid="accounts.user_deleted")
