@@ -1,4 +1,4 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_delete, post_save, pre_delete
 from django.utils.translation import gettext_lazy as _
@@ -13,8 +13,8 @@ class AccountsConfig(AppConfig):
         from accounts.models import User
 
         # By label, as User's own foreign keys name them: institutions sits above accounts (ARCHITECTURE.md).
-        Institution = self.apps.get_model("institutions", "Institution")
-        Bureau = self.apps.get_model("institutions", "Bureau")
+        Institution = apps.get_model("institutions", "Institution")
+        Bureau = apps.get_model("institutions", "Bureau")
 
         post_save.connect(signals.user_changed, sender=User, dispatch_uid="accounts.user_saved")
         post_delete.connect(signals.user_changed, sender=User, dispatch_uid="accounts.user_deleted")
