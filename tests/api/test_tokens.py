@@ -155,3 +155,11 @@ def test_me_answers_the_tokens_owner(api, cast):
         "bureau": {"id": cast.bureau1.pk, "name": "合肥市"},
         "scope": "",
     }
+
+
+def test_answers_to_a_token_are_private_and_not_stored(api, cast):
+    answer = api(cast.staff).get("/me")
+    refused = api().get("/me")
+
+    assert (answer.status_code, answer["Cache-Control"]) == (200, "private, no-store")
+    assert (refused.status_code, refused.has_header("Cache-Control")) == (401, False)
