@@ -76,10 +76,13 @@ class PdfRefused(Exception):
         self.message = message
 
 
-def clean_copy(data: bytes) -> bytes:
-    """The bytes to keep for an uploaded PDF: checked completely, rewritten, checked again; raises PdfRefused."""
+def clean_copy(data: bytes, *, allowed: frozenset[str] = frozenset()) -> bytes:
+    """The bytes to keep for an uploaded PDF: checked completely, rewritten, checked again; raises PdfRefused.
+
+    `allowed` names findings accepted all the same (a notice's links to web addresses, "URI"); a scan allows none.
+    """
     reader = _read(data)
-    _refuse(findings(reader))
+    _refuse(findings(reader) - allowed)
     if len(reader.pages) == 0:
         raise PdfRefused(_("The PDF has no pages."))
     try:
@@ -87,7 +90,7 @@ def clean_copy(data: bytes) -> bytes:
     except READ_ERRORS as exc:
         log.info("PDF refused: pypdf could not rewrite it: %s", exc)
         raise PdfRefused(_("The PDF cannot be read; it may be damaged.")) from exc
-    _refuse(findings(_read(copy)))
+    _refuse(findings(_read(copy)) - allowed)
     return copy
 
 

@@ -81,7 +81,7 @@ def sniff(data: bytes) -> ScanType | None:
     return None
 
 
-def check(data: bytes, name: str) -> CheckedScan:
+def check(data: bytes, name: str, *, allowed: frozenset[str] = frozenset()) -> CheckedScan:
     """Every check on an upload's bytes and name; returns what may be stored."""
     if len(data) > MAX_SCAN_BYTES:
         raise ScanRefused(too_big_message())
@@ -98,17 +98,17 @@ def check(data: bytes, name: str) -> CheckedScan:
             % {"name": name, "claimed": claimed.label, "actual": actual.label}
         )
     if actual == ScanType.PDF:
-        kept = check_pdf(data)
+        kept = check_pdf(data, allowed=allowed)
     else:
         check_image(data, actual)
         kept = data
     return CheckedScan(data=data, name=name, scan_type=actual, sha256=hashlib.sha256(data).hexdigest(), kept=kept)
 
 
-def check_pdf(data: bytes) -> bytes:
+def check_pdf(data: bytes, *, allowed: frozenset[str] = frozenset()) -> bytes:
     """The copy of the PDF to keep (see documents.scan_pdf); raises ScanRefused naming what was found."""
     try:
-        return clean_copy(data)
+        return clean_copy(data, allowed=allowed)
     except PdfRefused as refused:
         raise ScanRefused(refused.message) from refused
 

@@ -9,6 +9,7 @@ from audit.models import AuditEvent
 from notices import attachments, services
 from notices.attachments import AttachmentRefused
 from notices.enums import Audience
+from tests.documents import hostile_pdfs as hostile
 from tests.documents.builders import pdf_bytes, png_bytes
 from tests.notices.conftest import AT, make_notice
 
@@ -52,6 +53,17 @@ def test_attachment_refused_by_its_content(cast, private_storage, data, name, me
 
     assert refused.value.message.startswith(message)
     assert (notice.attachments.count(), list(private_storage.rglob("*.pdf"))) == (0, [])
+
+
+def test_attachment_may_link_to_a_web_address_but_not_run_anything_when_opened(cast, private_storage):
+    notice = make_notice(cast.provincial_admin, published=False)
+
+    linked = attach(cast, notice, hostile.link_to_web_address())
+    with pytest.raises(AttachmentRefused) as refused:
+        attach(cast, notice, hostile.open_action(hostile.ACTIONS["Launch"]), "附件2.pdf")
+
+    assert (linked.original_name, notice.attachments.count()) == ("附件1申报表.pdf", 1)
+    assert refused.value.message.startswith("The PDF carries active content (starting a program (/Launch))")
 
 
 def test_attachment_over_the_size_limit_is_refused(cast, private_storage, monkeypatch):
