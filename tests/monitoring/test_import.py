@@ -12,6 +12,7 @@ from monitoring import checking, crypto
 from monitoring.enums import ImportMode, ImportStatus, ProgressSource, Result
 from monitoring.idnumbers import mask
 from monitoring.models import Candidate, CertificateProgress, ColumnLayout, InstitutionProgress, LineProgress
+from tests.factories import published_plan
 from tests.monitoring.conftest import CARE, LOGISTICS, WEB
 from tests.monitoring.factories import (
     CANDIDATE_HEADERS,
@@ -21,7 +22,6 @@ from tests.monitoring.factories import (
     bad_check_digit,
     id_number,
     line_of,
-    published_plan,
     write_xlsx,
 )
 from tests.monitoring.helpers import confirm, run_import, upload
