@@ -108,15 +108,38 @@ def import_institutions(source, *, actor=None, name: str | None = None) -> Impor
     return report
 
 
-def _plan_rows(rows, report: ImportReport) -> list[_Planned]:
-    bureaus = {b.name: b for b in Bureau.objects.all()}
+def _institution_index() -> tuple[dict[str, Institution], dict[str, Institution]]:
+    """The stored institutions by ministry code and by name."""
     by_code, by_name = {}, {}
     for inst in Institution.objects.all():
         by_name[inst.name] = inst
         if inst.ministry_code:
             by_code[inst.ministry_code] = inst
-    codes_seen: dict[str, int] = {}
-    names_seen: dict[str, int] = {}
+    return by_code, by_name
+
+
+def _check_repeats(number: int, values: dict, seen: tuple[dict[str, int], dict[str, int]], report) -> None:
+    """A ministry code or a name already on an earlier row of the file is an error; `seen` remembers the first."""
+    codes_seen, names_seen = seen
+    code, inst_name = values.get("ministry_code"), values.get("name")
+    if code and code in codes_seen:
+        report.error(
+            number, _("ministry code %(code)s is already on row %(row)s") % {"code": code, "row": codes_seen[code]}
+        )
+    if inst_name and inst_name in names_seen:
+        report.error(
+            number, _("%(name)s is already on row %(row)s") % {"name": inst_name, "row": names_seen[inst_name]}
+        )
+    if code:
+        codes_seen.setdefault(code, number)
+    if inst_name:
+        names_seen.setdefault(inst_name, number)
+
+
+def _plan_rows(rows, report: ImportReport) -> list[_Planned]:
+    bureaus = {b.name: b for b in Bureau.objects.all()}
+    by_code, by_name = _institution_index()
+    seen: tuple[dict[str, int], dict[str, int]] = ({}, {})
     targets_seen: dict[int, int] = {}
     planned = []
     for row in rows:
@@ -124,20 +147,7 @@ def _plan_rows(rows, report: ImportReport) -> list[_Planned]:
         for problem in row.problems:
             report.error(row.number, problem)
         values = _row_values(row, bureaus, report)
-        code, inst_name = values.get("ministry_code"), values.get("name")
-        if code and code in codes_seen:
-            report.error(
-                row.number,
-                _("ministry code %(code)s is already on row %(row)s") % {"code": code, "row": codes_seen[code]},
-            )
-        if inst_name and inst_name in names_seen:
-            report.error(
-                row.number, _("%(name)s is already on row %(row)s") % {"name": inst_name, "row": names_seen[inst_name]}
-            )
-        if code:
-            codes_seen.setdefault(code, row.number)
-        if inst_name:
-            names_seen.setdefault(inst_name, row.number)
+        _check_repeats(row.number, values, seen, report)
         if len(report.errors) > errors_before:
             continue
         target = _match(row.number, values, by_code, by_name, report)
