@@ -286,7 +286,7 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def gunicorn_workers(env: dict) -> tuple[int, str]:
+def gunicorn_workers(env: dict) -> tuple[int, str, int]:
     saved = dict(os.environ)
     os.environ.update(env)
     try:
@@ -294,7 +294,7 @@ def gunicorn_workers(env: dict) -> tuple[int, str]:
     finally:
         os.environ.clear()
         os.environ.update(saved)
-    return conf["workers"], conf["worker_class"]
+    return conf["workers"], conf["worker_class"], conf.get("threads", 1)
 
 
 # ------------------------------------------------------------------------------------------------ main
@@ -307,6 +307,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--duration", type=int, help="seconds per run (default 60; 15 when scaled down)")
     parser.add_argument("--rebuild", action="store_true", help="build the database again")
     parser.add_argument("--conn-age", action="store_true", help="also measure DB_CONN_MAX_AGE=0 against 600")
+    parser.add_argument("--only", help="comma-separated words: only the runs whose label has one (e.g. bare,mix)")
     args = parser.parse_args()
     args.scale = SMALL if args.scale == "small" else float(args.scale)
     scaled = args.scale < 1
@@ -371,6 +372,8 @@ def measure_all(server: Server, args: argparse.Namespace) -> list[runs.Run]:
             ("dashboard + 5 charts", [line for line in plan if line[0] == "dashboard"]),
             ("mix: plan page, queue, dashboard", plan),
         ):
+            if args.only and not any(word in label for word in args.only.split(",")):
+                continue
             measured.append(runs.measure(server, conn, DB_NAME, label, connections, args.duration))
     runs.ratios(measured)
     return measured
@@ -397,9 +400,10 @@ def main() -> int:
     static_root = prepare(args)
     from django.conf import settings
 
-    workers, worker_class = gunicorn_workers({**SERVER_ENV, "STATIC_ROOT": static_root})
+    workers, worker_class, threads = gunicorn_workers({**SERVER_ENV, "STATIC_ROOT": static_root})
     print(
-        f"server: gunicorn {workers} {worker_class} workers (deploy/gunicorn.conf.py) on {os.cpu_count()} CPUs shared "
+        f"server: gunicorn {workers} {worker_class} workers × {threads} threads (deploy/gunicorn.conf.py) on "
+        f"{os.cpu_count()} CPUs shared "
         f"with other work; settings onex.settings_production via bench/load_settings.py; DEBUG {settings.DEBUG}; "
         f"CONN_MAX_AGE {settings.DATABASES['default']['CONN_MAX_AGE']}; sessions {settings.SESSION_ENGINE}"
     )

@@ -17,8 +17,9 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 
 # Sync workers: a page is CPU and database work, and nginx buffers slow clients (uploads and
 # downloads), so one request per process is the efficient shape; two per CPU plus one.
-worker_class = "sync"
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
 workers = int(os.environ.get("WEB_CONCURRENCY") or 2 * _cpus() + 1)
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))  # gthread only
 # The slowest legitimate requests (a PDF report, an Excel export of a province) take seconds;
 # imports of large files are parsed by the job workers, not in the request.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))

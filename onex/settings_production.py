@@ -36,7 +36,7 @@ LANGUAGE_COOKIE_SECURE = LANGUAGE_COOKIE_HTTPONLY = True
 # through the cache, so a Redis restart logs nobody out.
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "core.cache.RedisCache",
         "LOCATION": envstr("REDIS_URL", "redis://127.0.0.1:6379/0"),
         "KEY_PREFIX": "onex",
     }

@@ -87,3 +87,19 @@ def test_with_redis_down_requests_go_on_and_the_log_says_why(settings, caplog):
 
     assert [v.allowed for v in verdicts] == [True, True]
     assert [r.getMessage() for r in caplog.records] == ["rate limit login-ip not counted: the cache is unavailable"] * 2
+
+
+def test_the_production_cache_reuses_its_redis_client(settings, redis_url):
+    """core.cache.RedisCache: one redis-py client per pool, not one per call (the production settings use it)."""
+    backend = {"BACKEND": "core.cache.RedisCache", "LOCATION": redis_url, "KEY_PREFIX": "reuse"}
+    settings.CACHES = {"default": settings.CACHES["default"], "one": backend}
+    cache = caches["one"]
+    cache.set("answer", {"n": 42}, 60)
+
+    assert (cache.get("answer"), cache.get_many(["answer"]), cache.delete("answer"), cache.get("answer")) == (
+        {"n": 42},
+        {"answer": {"n": 42}},
+        True,
+        None,
+    )
+    assert cache._cache.get_client() is cache._cache.get_client(write=True)
