@@ -73,7 +73,7 @@ echo "OneX is running at $URL  (Ctrl-C stops it)"
 if [[ -s var/demo_accounts.txt ]]; then
     echo "Demo accounts (change the passwords before real use):"
     sed 's/^/  /' var/demo_accounts.txt
-    echo "Reviewers and admins set up a second factor (a TOTP authenticator app: QR code or key) on first sign-in."
+    echo "Reviewers, admins and the observer set up a second factor (a TOTP authenticator app: QR code or key) on first sign-in."
 else
     echo "Accounts in this database:"
     $PY manage.py shell --no-imports --verbosity 0 -c '
