@@ -91,15 +91,40 @@ def update_notice(*, actor, notice: Notice, **changes) -> Notice:
 def publish_notice(*, actor, notice: Notice, at: datetime) -> Notice:
     """Publish a draft: from now on everyone in its audience reads it (the public without logging in).
 
-    Side effects: `published_at`, `published_by`; audit `notice.publish`.
+    Side effects: `published_at`, `published_by`; a message in the inbox of every active person of its audience
+    (and its e-mail job); audit `notice.publish` with how many were told.
     """
     _require_writer(actor)
     notice = Notice.objects.select_for_update().get(pk=notice.pk)
     _require_draft(notice)
     notice.published_at, notice.published_by = at, actor
     notice.save(update_fields=["published_at", "published_by"])
-    record(actor=actor, action="notice.publish", obj=notice, after={"published_at": at, "audience": notice.audience})
+    rows = notify(
+        recipients=list(audience_people(notice)),
+        name="notice_published",
+        context={"notice": notice},
+        url=notice.get_absolute_url(),
+    )
+    record(
+        actor=actor,
+        action="notice.publish",
+        obj=notice,
+        after={"published_at": at, "audience": notice.audience, "people": len(rows)},
+    )
     return notice
+
+
+def audience_people(notice: Notice):
+    """The active people a notice is meant for: every person of its institutions and bureaus (the office reads
+    every notice anyway)."""
+    meant = Q(pk__in=[])
+    if notice.audience in Audience.for_institutions():
+        meant |= Q(institution__isnull=False)
+    elif notice.audience == Audience.KIND:
+        meant |= Q(institution__kind=notice.institution_kind)
+    if notice.audience in Audience.for_bureaus():
+        meant |= Q(bureau__isnull=False)
+    return User.objects.filter(meant, is_active=True).order_by("pk")
 
 
 @transaction.atomic

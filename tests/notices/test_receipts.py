@@ -16,6 +16,10 @@ from tests.conftest import make_user
 from tests.notices.conftest import AT, make_notice
 
 
+def reminders():
+    return Notification.objects.filter(name="notice_reminder")
+
+
 def table(notice: Notice) -> list[tuple[str, list[str], list[str]]]:
     return [(g.bureau.name, [r.name for r in g.confirmed], [r.name for r in g.pending]) for g in by_bureau(notice)]
 
@@ -101,12 +105,12 @@ def test_remind_reaches_the_pilot_offices_and_bureaus_that_have_not_confirmed(ca
 
     count = services.remind_unconfirmed(actor=cast.provincial_admin, notice=notice)
 
-    reminded = sorted(Notification.objects.values_list("recipient__username", flat=True))
+    reminded = sorted(reminders().values_list("recipient__username", flat=True))
     assert (count, reminded) == (
         5,
         ["bureau_reviewer", "college_office_head", "college_staff", "other_bureau_reviewer", "other_staff"],
     )
-    assert set(Notification.objects.values_list("url", flat=True)) == {notice.get_absolute_url()}
+    assert set(reminders().values_list("url", flat=True)) == {notice.get_absolute_url()}
     event = AuditEvent.objects.for_object(notice).get(action="notice.remind")
     assert event.after["people"] == count
 
@@ -116,7 +120,7 @@ def test_remind_one_bureau_only(cast):
 
     count = services.remind_unconfirmed(actor=cast.provincial_admin, notice=notice, bureau=cast.bureau2)
 
-    assert (count, sorted(Notification.objects.values_list("recipient__username", flat=True))) == (
+    assert (count, sorted(reminders().values_list("recipient__username", flat=True))) == (
         2,
         ["other_bureau_reviewer", "other_staff"],
     )
@@ -137,7 +141,7 @@ def test_remind_skips_inactive_people_and_leaders(cast):
 
     services.remind_unconfirmed(actor=cast.provincial_admin, notice=notice)
 
-    assert sorted(Notification.objects.values_list("recipient__username", flat=True)) == ["office_head", "staff"]
+    assert sorted(reminders().values_list("recipient__username", flat=True)) == ["office_head", "staff"]
 
 
 def test_receipt_summary_counts_by_bureau_for_the_cast(cast):

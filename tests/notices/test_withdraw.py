@@ -42,7 +42,7 @@ def test_a_withdrawn_notice_is_no_longer_unread_confirmable_or_reminded(cast):
     with pytest.raises(services.NoticeError):
         services.confirm_read(user=cast.staff, notice=notice, at=LATER)
     assert services.remind_unconfirmed(actor=cast.provincial_admin, notice=notice) == 0
-    assert Notification.objects.count() == 0
+    assert Notification.objects.filter(name="notice_reminder").count() == 0
 
 
 @pytest.mark.parametrize(
