@@ -2,21 +2,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import django_otp
 from django.contrib.auth import authenticate
 from django.db import transaction
+from django.http import HttpRequest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import lockout, second_factor
 from accounts.models import LoginThrottle, User
 from audit.services import record
 
+if TYPE_CHECKING:  # accounts.forms imports these services
+    from accounts.forms import UserCreateForm
+
 USER_FIELDS = ["username", "full_name", "email", "phone", "role", "institution_id", "bureau_id", "is_active"]
 
 
 @transaction.atomic
-def create_user(*, actor, form) -> User:
+def create_user(*, actor: User, form: UserCreateForm) -> User:
     """Create a user from a valid UserCreateForm. Side effects: an audit event (never the password)."""
     user = form.save(commit=False)
     user.institution = form.cleaned_data.get("institution")
@@ -38,7 +43,7 @@ class PasswordCheck:
 
 
 @transaction.atomic
-def check_password_login(*, request, username: str, password: str, at: datetime) -> PasswordCheck:
+def check_password_login(*, request: HttpRequest, username: str, password: str, at: datetime) -> PasswordCheck:
     """Check `password` for `username` unless the username is locked (accounts/lockout.py).
 
     Within a lock the password is not checked at all, right or wrong, and the attempt does not count. Otherwise a

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from audit.services import record
 from catalog.enums import Level
 from catalog.models import AwardingBody, Certificate, CertificateLevel
@@ -43,7 +44,7 @@ class _Cert:
     unit: str = "row"
 
 
-def import_certificates(source, *, actor=None, name: str | None = None) -> ImportReport:
+def import_certificates(source, *, actor: User | None = None, name: str | None = None) -> ImportReport:
     """Upsert certificates from CSV, XLSX or JSON (chosen by the file name, checked against the content).
 
     Side effects: AwardingBody, Certificate and CertificateLevel rows in one transaction, one

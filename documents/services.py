@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from audit.services import record
 from documents.enums import BundleStatus, DocumentKind
 from documents.models import Bundle, Scan
@@ -24,7 +25,7 @@ from rounds.models import Round
 SCAN_FIELDS = ["kind", "original_name", "size", "sha256", "content_type", "is_late", "stored_name"]
 
 
-def _store(*, user, round_: Round, upload, at: datetime | None, **owner) -> Scan:
+def _store(*, user: User, round_: Round, upload, at: datetime | None, **owner) -> Scan:
     """Check, store under a random name, record; the file is removed again if the row cannot be written."""
     checked = check(read_limited(upload), getattr(upload, "name", "") or "")
     at = at or timezone.now()
@@ -51,7 +52,9 @@ def _store(*, user, round_: Round, upload, at: datetime | None, **owner) -> Scan
     return scan
 
 
-def upload_plan_scan(*, user, plan: Plan, kind: str, upload, certificate=None, at: datetime | None = None) -> Scan:
+def upload_plan_scan(
+    *, user: User, plan: Plan, kind: str, upload, certificate=None, at: datetime | None = None
+) -> Scan:
     """Receive the stamped scan of one of `plan`'s documents from its institution.
 
     Side effects: the file is stored in the private storage under a random name; a Scan row
@@ -70,7 +73,7 @@ def upload_plan_scan(*, user, plan: Plan, kind: str, upload, certificate=None, a
     return _store(user=user, round_=plan.round, upload=upload, at=at, plan=plan, kind=kind, certificate=certificate)
 
 
-def upload_bureau_scan(*, user, bureau: Bureau, round_: Round, upload, at: datetime | None = None) -> Scan:
+def upload_bureau_scan(*, user: User, bureau: Bureau, round_: Round, upload, at: datetime | None = None) -> Scan:
     """Receive a bureau's stamped summary of its schools for `round_` (sent to the province).
 
     Side effects as `upload_plan_scan`. Only the bureau's own reviewers may upload.
@@ -80,7 +83,7 @@ def upload_bureau_scan(*, user, bureau: Bureau, round_: Round, upload, at: datet
     return _store(user=user, round_=round_, upload=upload, at=at, bureau=bureau, kind=DocumentKind.BUREAU_SUMMARY)
 
 
-def request_bundle(*, user, round_: Round, at: datetime | None = None) -> Bundle:
+def request_bundle(*, user: User, round_: Round, at: datetime | None = None) -> Bundle:
     """Ask for a ZIP of `round_`: a Bundle row, an audit event `bundle.request`, and the task enqueued."""
     if not user.sees_everything:
         raise PermissionDenied

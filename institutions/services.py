@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from accounts.enums import Role
+from accounts.models import User
 from audit.services import record
 from institutions.models import Institution
 
@@ -13,14 +14,14 @@ from institutions.models import Institution
 REGISTRARS = frozenset({Role.PROVINCIAL_ADMIN, Role.INSTITUTION_STAFF})
 
 
-def can_record_registration(user, institution: Institution) -> bool:
+def can_record_registration(user: User, institution: Institution) -> bool:
     if not user.is_authenticated or user.role not in REGISTRARS:
         return False
     return user.is_provincial_admin or user.institution_id == institution.pk
 
 
 @transaction.atomic
-def record_registration(*, actor, institution: Institution, account: str) -> Institution:
+def record_registration(*, actor: User, institution: Institution, account: str) -> Institution:
     """Record (or correct, or clear) the institution's national platform account or institution code.
 
     From then on R8 lets its plans be submitted. Side effects: `platform_account`; audit
@@ -50,14 +51,14 @@ def record_registration(*, actor, institution: Institution, account: str) -> Ins
 CONTACT_KEEPERS = frozenset({Role.PROVINCIAL_ADMIN, Role.INSTITUTION_STAFF, Role.INSTITUTION_OFFICE_HEAD})
 
 
-def can_keep_contacts(user, institution: Institution) -> bool:
+def can_keep_contacts(user: User, institution: Institution) -> bool:
     if not user.is_authenticated or user.role not in CONTACT_KEEPERS:
         return False
     return user.is_provincial_admin or user.institution_id == institution.pk
 
 
 @transaction.atomic
-def record_contacts(*, actor, institution: Institution, name: str, phone: str) -> Institution:
+def record_contacts(*, actor: User, institution: Institution, name: str, phone: str) -> Institution:
     """Keep the institution's contact person and phone, printed on its attachments from then on.
 
     Side effects: `contact_name`, `contact_phone`; audit `institution.contacts` with the values before and after

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from accounts.models import User
 from core.dates import local_today
 from rounds.calendar import Window
 from rounds.enums import Stage
@@ -20,7 +21,7 @@ class CalendarEntry:
     days_until_start: int
 
 
-def stages_for(user) -> list[str]:
+def stages_for(user: User) -> list[str]:
     """The windows that concern this role."""
     if user.is_institution_user:
         return [Stage.FILING]
@@ -29,7 +30,7 @@ def stages_for(user) -> list[str]:
     return [Stage.FILING, Stage.BUREAU_REVIEW, Stage.PROVINCIAL_REVIEW]
 
 
-def calendar_entries(*, user, at: datetime) -> list[CalendarEntry]:
+def calendar_entries(*, user: User, at: datetime) -> list[CalendarEntry]:
     """Open and upcoming windows of this year and the next for `user`, soonest first."""
     today = local_today(at)
     rounds = Round.objects.filter(year__gte=today.year - 1).prefetch_related("extensions")
@@ -53,7 +54,9 @@ def calendar_entries(*, user, at: datetime) -> list[CalendarEntry]:
     return sorted(entries, key=lambda e: (not e.is_open, e.window.start))
 
 
-def grant_extension(*, actor, round: Round, stage: str, until, reason: str, institution=None, bureau=None) -> Extension:
+def grant_extension(
+    *, actor: User, round: Round, stage: str, until, reason: str, institution=None, bureau=None
+) -> Extension:
     """Give one institution or bureau more time for one stage. Side effects: an Extension row, an audit event."""
     from audit.services import record
 
@@ -70,7 +73,7 @@ def grant_extension(*, actor, round: Round, stage: str, until, reason: str, inst
     return extension
 
 
-def create_round(*, actor, year: int, season: str, **dates) -> Round:
+def create_round(*, actor: User | None, year: int, season: str, **dates) -> Round:
     """Create a round with the notice's dates unless others are given. Side effects: audit event."""
     from audit.services import record
 
