@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from pypinyin import Style, lazy_pinyin
 
 from catalog.enums import Level
+from catalog.pinyin import is_typed, matches
 
 
 def pinyin_initials(text: str) -> str:
@@ -45,16 +46,15 @@ class Major(models.Model):
 
 class CertificateQuerySet(models.QuerySet):
     def search(self, q: str) -> CertificateQuerySet:
-        """By name, awarding body, or pinyin initials (拼音首字母)."""
+        """By name, awarding body, or pinyin: initials (wlgl), in full (wuliu), mixed with the name's Latin letters
+        (webqd → Web前端开发). The catalogue is a few hundred names: pinyin is matched in Python."""
         q = q.strip()
         if not q:
             return self
-        return self.filter(
-            Q(name__icontains=q)
-            | Q(awarding_body__name__icontains=q)
-            | Q(pinyin__startswith=q.lower())
-            | Q(pinyin__contains=q.lower())
-        )
+        found = Q(name__icontains=q) | Q(awarding_body__name__icontains=q) | Q(pinyin__contains=q.lower())
+        if is_typed(q):
+            found |= Q(pk__in=[pk for pk, name in self.values_list("pk", "name") if matches(q, name)])
+        return self.filter(found)
 
 
 class Certificate(models.Model):
