@@ -11,58 +11,29 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db import transaction
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.enums import Role
-from accounts.models import User
+from adjustments import workflow
 from adjustments.enums import AdjustmentStatus, ItemKind, Outcome
 from adjustments.granting import errors_of, granted_figures, pending_blockers, write_plan_of_record
 from adjustments.guards import (
     AdjustmentError,
-    require_bureau,
     require_own,
     require_reason,
     require_role,
-    require_status,
     require_window,
 )
 from adjustments.models import AdjustmentItem, AdjustmentRequest, AdjustmentScan
 from adjustments.rules import Change, Checker, Record, r7_violations, read_record
+from adjustments.workflow import Step
 from audit.services import record, snapshot
-from notifications.services import notify
 from plans.models import Plan
 from plans.rules import Violation
 from plans.services import RuleError, lock_institution_year
+from plans.transitions import Work
 
 ITEM_FIELDS = ["kind", "line_id", "certificate_id", "level", "major_name", "major_code", "before", "after"]
-
-
-def _lock(request: AdjustmentRequest) -> AdjustmentRequest:
-    # of=("self",): lock the request row only, not the plan, institution and round rows joined to it.
-    return (
-        AdjustmentRequest.objects.select_for_update(of=("self",))
-        .select_related("plan__institution__bureau", "plan__round")
-        .get(pk=request.pk)
-    )
-
-
-def _url(request: AdjustmentRequest) -> str:
-    return reverse("adjustment_detail", args=[request.pk])
-
-
-def _tell(request: AdjustmentRequest, recipients, name: str, **context) -> None:
-    notify(recipients=recipients, name=name, context={"request": str(request), **context}, url=_url(request))
-
-
-def _transition(*, actor, request: AdjustmentRequest, to: str, action: str, reason: str = "", **fields) -> None:
-    before = {"status": request.status}
-    request.status = to
-    for name, value in fields.items():
-        setattr(request, name, value)
-    request.save()
-    after = {"status": to} | {k: (v.pk if isinstance(v, User) else v) for k, v in fields.items()}
-    record(actor=actor, action=action, obj=request, before=before, after=after, reason=reason)
 
 
 # --- the draft -----------------------------------------------------------------------------------------------------
@@ -147,11 +118,8 @@ def update_request(
 
     Side effects: the request's reason and items, an audit event `adjustment.update` with the items before and after.
     """
-    request = _lock(request)
-    require_role(actor, Role.INSTITUTION_STAFF)
-    require_own(actor, request.plan)
-    require_status(request, AdjustmentStatus.DRAFT)
-    require_window(request.plan, at)
+    request = workflow.TABLE.lock(request)
+    workflow.check(request, Step.EDIT, actor=actor, at=at)
     reason = require_reason(reason, _("Give the reason for the adjustment."))
     items = checked_items(request.plan, changes)
     before = {"reason": request.reason, "items": [snapshot(i, ITEM_FIELDS) for i in request.items.all()]}
@@ -185,64 +153,35 @@ def _require_rules(request: AdjustmentRequest) -> None:
 # --- inside the institution ----------------------------------------------------------------------------------------
 
 
-@transaction.atomic
+def _checked(request: AdjustmentRequest) -> Work:
+    _require_rules(request)
+    return Work()
+
+
 def send_for_signoff(*, actor, request: AdjustmentRequest, at: datetime) -> AdjustmentRequest:
     """Staff hand the draft to the certificate pilot office head. Refused while R2 or R3 would break.
 
     Side effects: status awaiting_office_head (audited), a message to the office heads.
     """
-    request = _lock(request)
-    require_role(actor, Role.INSTITUTION_STAFF)
-    require_own(actor, request.plan)
-    require_status(request, AdjustmentStatus.DRAFT)
-    require_window(request.plan, at)
-    _require_rules(request)
-    _transition(
-        actor=actor,
-        request=request,
-        to=AdjustmentStatus.AWAITING_OFFICE_HEAD,
-        action="adjustment.send_for_signoff",
-        returned_reason="",
-    )
-    _tell(
-        request,
-        User.objects.people_of(request.plan.institution_id, Role.INSTITUTION_OFFICE_HEAD),
-        "adjustment_waiting",
-        actor=str(actor),
-    )
-    return request
+    return workflow.move(request, Step.SEND_FOR_SIGNOFF, actor=actor, at=at, prepare=_checked, returned_reason="")
 
 
-@transaction.atomic
 def sign_as_office_head(*, actor, request: AdjustmentRequest, at: datetime) -> AdjustmentRequest:
     """The certificate pilot office head signs first (学校证书试点管理部门同意).
 
     Side effects: office_head_signed_by/at, status awaiting_leader (audited), a message to the leaders.
     """
-    request = _lock(request)
-    require_role(actor, Role.INSTITUTION_OFFICE_HEAD)
-    require_own(actor, request.plan)
-    require_status(request, AdjustmentStatus.AWAITING_OFFICE_HEAD)
-    require_window(request.plan, at)
-    _require_rules(request)
-    _transition(
+    return workflow.move(
+        request,
+        Step.SIGN_OFFICE_HEAD,
         actor=actor,
-        request=request,
-        to=AdjustmentStatus.AWAITING_LEADER,
-        action="adjustment.sign_office_head",
+        at=at,
+        prepare=_checked,
         office_head_signed_by=actor,
         office_head_signed_at=at,
     )
-    _tell(
-        request,
-        User.objects.people_of(request.plan.institution_id, Role.INSTITUTION_LEADER),
-        "adjustment_waiting",
-        actor=str(actor),
-    )
-    return request
 
 
-@transaction.atomic
 def sign_as_leader(*, actor, request: AdjustmentRequest, at: datetime) -> AdjustmentRequest:
     """The leader (校级分管领导) signs second — only after the office head, and never the same person — and the
     request leaves the institution: to its bureau for a secondary school, else to the province.
@@ -250,128 +189,88 @@ def sign_as_leader(*, actor, request: AdjustmentRequest, at: datetime) -> Adjust
     Side effects: leader_signed_by/at, submitted_at, status bureau_review or provincial_review (audited), a message
     to the reviewers.
     """
-    request = _lock(request)
-    require_role(actor, Role.INSTITUTION_LEADER)
-    require_own(actor, request.plan)
-    require_status(request, AdjustmentStatus.AWAITING_LEADER)
-    if request.office_head_signed_by_id is None:
-        raise AdjustmentError(_("The office head signs first."))
-    if request.office_head_signed_by_id == actor.pk:
-        raise AdjustmentError(_("You signed as office head; the leader's sign-off must come from another person."))
-    require_window(request.plan, at)
-    _require_rules(request)
-    plan = request.plan
-    to = AdjustmentStatus.BUREAU_REVIEW if plan.institution.is_secondary else AdjustmentStatus.PROVINCIAL_REVIEW
-    _transition(
+
+    def prepare(request: AdjustmentRequest) -> Work:
+        if request.office_head_signed_by_id is None:
+            raise AdjustmentError(_("The office head signs first."))
+        if request.office_head_signed_by_id == actor.pk:
+            raise AdjustmentError(_("You signed as office head; the leader's sign-off must come from another person."))
+        return _checked(request)
+
+    return workflow.move(
+        request,
+        Step.SIGN_LEADER,
         actor=actor,
-        request=request,
-        to=to,
-        action="adjustment.sign_leader",
+        at=at,
+        prepare=prepare,
         leader_signed_by=actor,
         leader_signed_at=at,
         submitted_at=at,
     )
-    _tell(request, User.objects.reviewers_for(plan.institution), "adjustment_waiting", actor=str(actor))
-    return request
 
 
-@transaction.atomic
+SIGNATURES = ["office_head_signed_by", "office_head_signed_at", "leader_signed_by", "leader_signed_at"]
+
+
+def _back_to_draft(step: str, *, actor, request: AdjustmentRequest, reason: str, at: datetime | None, message: str):
+    """Back to staff with a reason: the sign-offs are cleared (the audit event keeps them), both sign again."""
+
+    def prepare(request: AdjustmentRequest) -> Work:
+        if not reason:
+            raise AdjustmentError(message)
+        signed = {name: getattr(request, f"{name}_id" if name.endswith("_by") else name) for name in SIGNATURES}
+        return Work(before=signed, audit={}, context={"reason": reason})
+
+    cleared = dict.fromkeys(SIGNATURES) | {"submitted_at": None}
+    return workflow.move(
+        request, step, actor=actor, at=at, reason=reason, prepare=prepare, returned_reason=reason, **cleared
+    )
+
+
 def send_back(*, actor, request: AdjustmentRequest, reason: str, at: datetime) -> AdjustmentRequest:
     """The office head or the leader sends the request back to staff with a reason; both sign again afterwards.
 
     Side effects: status draft, the sign-offs cleared (the audit trail keeps them), returned_reason (audited),
     a message to staff.
     """
-    request = _lock(request)
-    require_role(actor, Role.INSTITUTION_OFFICE_HEAD, Role.INSTITUTION_LEADER)
-    require_own(actor, request.plan)
-    waiting_for = {
-        Role.INSTITUTION_OFFICE_HEAD: AdjustmentStatus.AWAITING_OFFICE_HEAD,
-        Role.INSTITUTION_LEADER: AdjustmentStatus.AWAITING_LEADER,
-    }
-    require_status(request, waiting_for[actor.role])
-    reason = require_reason(reason, _("Give a reason for sending the request back."))
-    _back_to_draft(actor=actor, request=request, action="adjustment.send_back", reason=reason)
-    return request
+    message = _("Give a reason for sending the request back.")
+    return _back_to_draft(Step.SEND_BACK, actor=actor, request=request, reason=reason.strip(), at=None, message=message)
 
 
-def _back_to_draft(*, actor, request: AdjustmentRequest, action: str, reason: str) -> None:
-    signed = {
-        "office_head_signed_by": request.office_head_signed_by_id,
-        "office_head_signed_at": request.office_head_signed_at,
-        "leader_signed_by": request.leader_signed_by_id,
-        "leader_signed_at": request.leader_signed_at,
-    }
-    before = {"status": request.status} | signed
-    request.status = AdjustmentStatus.DRAFT
-    request.returned_reason = reason
-    for name in signed:
-        setattr(request, name, None)
-    request.submitted_at = None
-    request.save()
-    record(actor=actor, action=action, obj=request, before=before, after={"status": request.status}, reason=reason)
-    _tell(
-        request,
-        User.objects.people_of(request.plan.institution_id, Role.INSTITUTION_STAFF),
-        "adjustment_returned",
-        reason=reason,
-    )
-
-
-@transaction.atomic
 def withdraw(*, actor, request: AdjustmentRequest, at: datetime, reason: str = "") -> AdjustmentRequest:
     """Staff withdraw a request that is not decided yet. Side effects: status withdrawn (audited)."""
-    request = _lock(request)
-    require_role(actor, Role.INSTITUTION_STAFF)
-    require_own(actor, request.plan)
-    require_status(request, *sorted(AdjustmentStatus.withdrawable()))
-    _transition(
-        actor=actor, request=request, to=AdjustmentStatus.WITHDRAWN, action="adjustment.withdraw", reason=reason
-    )
-    return request
+    return workflow.move(request, Step.WITHDRAW, actor=actor, at=None, reason=reason)
 
 
 # --- the bureau ----------------------------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def bureau_forward(*, actor, request: AdjustmentRequest, at: datetime, reason: str = "") -> AdjustmentRequest:
     """The bureau of a secondary school agrees and forwards the request to the province.
 
     Side effects: bureau_forwarded_by/at, status provincial_review (audited), a message to the provincial reviewers.
     """
-    request = _lock(request)
-    require_bureau(actor, request)
-    require_status(request, AdjustmentStatus.BUREAU_REVIEW)
-    require_window(request.plan, at)
-    _transition(
+    return workflow.move(
+        request,
+        Step.BUREAU_FORWARD,
         actor=actor,
-        request=request,
-        to=AdjustmentStatus.PROVINCIAL_REVIEW,
-        action="adjustment.bureau_forward",
+        at=at,
         reason=reason.strip() or _("Forwarded by the bureau."),
         bureau_forwarded_by=actor,
         bureau_forwarded_at=at,
     )
-    reviewers = User.objects.provincial_reviewers()
-    _tell(request, reviewers, "adjustment_waiting", actor=str(actor))
-    return request
 
 
-@transaction.atomic
 def bureau_return(*, actor, request: AdjustmentRequest, reason: str, at: datetime) -> AdjustmentRequest:
     """The bureau returns the request to the school with a reason; it comes back through both sign-offs.
 
     Side effects: status draft, sign-offs cleared (kept in the audit trail), returned_reason (audited), a message
     to staff.
     """
-    request = _lock(request)
-    require_bureau(actor, request)
-    require_status(request, AdjustmentStatus.BUREAU_REVIEW)
-    require_window(request.plan, at)
-    reason = require_reason(reason, _("Give a reason for returning the request."))
-    _back_to_draft(actor=actor, request=request, action="adjustment.bureau_return", reason=reason)
-    return request
+    message = _("Give a reason for returning the request.")
+    return _back_to_draft(
+        Step.BUREAU_RETURN, actor=actor, request=request, reason=reason.strip(), at=at, message=message
+    )
 
 
 # --- the province --------------------------------------------------------------------------------------------------
@@ -402,13 +301,15 @@ def decide(
     reason = reason.strip()
     if outcome != Outcome.APPROVE and not reason:
         raise AdjustmentError(_("Give a reason for approving lower figures or rejecting."))
-    with transaction.atomic():
-        plan = request.plan
-        lock_institution_year(plan.institution_id, plan.round.year)
-        request = _lock(request)
-        require_status(request, AdjustmentStatus.PROVINCIAL_REVIEW)
-        require_window(request.plan, at)
+    to = {
+        Outcome.APPROVE: AdjustmentStatus.APPROVED,
+        Outcome.REDUCE: AdjustmentStatus.REDUCED,
+        Outcome.REJECT: AdjustmentStatus.REJECTED,
+    }[outcome]
+
+    def prepare(request: AdjustmentRequest) -> Work:
         items = list(request.items.select_related("certificate").order_by("id"))
+        before = {"items": {item.pk: item.before for item in items}}
         figures = {}
         blocked: dict[int, list[Violation]] = {}
         if outcome != Outcome.REJECT:
@@ -420,37 +321,28 @@ def decide(
                 raise RuleError(blockers)
             write_plan_of_record(actor=actor, request=request, items=items)
             blocked = pending_blockers(request.plan, exclude=request.pk)
-        to = {
-            Outcome.APPROVE: AdjustmentStatus.APPROVED,
-            Outcome.REDUCE: AdjustmentStatus.REDUCED,
-            Outcome.REJECT: AdjustmentStatus.REJECTED,
-        }[outcome]
-        before = {"status": request.status, "items": {item.pk: item.before for item in items}}
-        request.status = to
-        request.decided_by = actor
-        request.decided_at = at
-        request.decision_reason = reason
-        request.save()
-        record(
-            actor=actor,
-            action="adjustment.decide",
-            obj=request,
-            before=before,
-            after={
-                "status": to,
-                "approved": figures,
-                "blocked_pending": {pk: [v.code for v in errors] for pk, errors in blocked.items()},
-            },
-            reason=reason or _("Approved as asked."),
-        )
-        _tell(
+        audit = {
+            "approved": figures,
+            "blocked_pending": {pk: [v.code for v in errors] for pk, errors in blocked.items()},
+        }
+        context = {"outcome": str(AdjustmentStatus(to).label), "reason": reason}
+        return Work(before=before, audit=audit, context=context)
+
+    with transaction.atomic():
+        plan = request.plan
+        lock_institution_year(plan.institution_id, plan.round.year)
+        return workflow.move(
             request,
-            User.objects.people_of(request.plan.institution_id),
-            "adjustment_decided",
-            outcome=str(AdjustmentStatus(to).label),
-            reason=reason,
+            Step.DECIDE,
+            actor=actor,
+            at=at,
+            reason=reason or _("Approved as asked."),
+            prepare=prepare,
+            to=to,
+            decided_by=actor,
+            decided_at=at,
+            decision_reason=reason,
         )
-    return request
 
 
 # --- the stamped scan ----------------------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from adjustments.pages import compare, plan_history, plan_requests, request_comp
 from adjustments.rules import Checker, r7_violations, read_record
 from audit.services import latest_event
 from core.ratelimit import export_limit
+from core.refusals import tell
 from documents import adjustment_request as attachment3
 from documents.application_form import DOCX, PDF
 from documents.scans import ScanRefused
@@ -33,18 +34,10 @@ from documents.views_scans import guarded
 from plans.access import get_plan_for_user
 from plans.enums import PlanStatus
 from plans.models import Plan
-from plans.services import PlanError, RuleError
+from plans.services import PlanError
 
 # The steps that put a request back in staff's hands with a reason.
 RETURN_ACTIONS = ("adjustment.send_back", "adjustment.bureau_return")
-
-
-def _refused(request, error: PlanError) -> None:
-    if isinstance(error, RuleError):
-        for violation in error.violations:
-            messages.error(request, f"{violation.label}：{violation.message}")
-    else:
-        messages.error(request, str(error))
 
 
 def _requests():
@@ -143,7 +136,7 @@ def _edit_page(request, plan: Plan, *, adjustment: AdjustmentRequest | None):
                     at=timezone.now(),
                 )
         except PlanError as error:
-            _refused(request, error)
+            tell(request, error)
         else:
             messages.success(request, _("Adjustment request saved."))
             return redirect("adjustment_detail", adjustment.pk)
@@ -232,7 +225,7 @@ def _step(request, pk: int, step, *, success: str, **kwargs):
     try:
         step(actor=request.user, request=adjustment, at=timezone.now(), **kwargs)
     except PlanError as error:
-        _refused(request, error)
+        tell(request, error)
     else:
         messages.success(request, success)
     # A step may take the request out of the actor's sight (a bureau returning it to the school): then the list.
@@ -348,7 +341,7 @@ def request_scan(request, pk: int):
     except ScanRefused as refused:
         messages.error(request, refused.message)
     except PlanError as error:
-        _refused(request, error)
+        tell(request, error)
     else:
         messages.success(request, _("The stamped scan was received."))
     return redirect("adjustment_detail", adjustment.pk)

@@ -13,9 +13,8 @@ from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
-from monitoring.services import Refused
+from core.refusals import StepRefused
 from plans.rules import Violation
-from plans.services import PlanError, RuleError
 
 logger = logging.getLogger("api")
 
@@ -102,22 +101,19 @@ def on_permission_denied(request, exc: PermissionDenied) -> HttpResponse:
     return problem(403, detail=str(exc) or _("You may not do this."))
 
 
-def on_rule_error(request, exc: RuleError) -> HttpResponse:
-    return problem(
-        422,
-        type=RULES,
-        title="Rule violations",
-        detail=str(exc),
-        violations=[violation_out(v) for v in exc.violations],
-    )
-
-
-def on_plan_error(request, exc: PlanError) -> HttpResponse:
+def refused_problem(exc: StepRefused) -> HttpResponse:
+    """The one answer to every refusal: the rules that block it (422), a refused file (422), else a refused
+    step (409)."""
+    if exc.violations:
+        violations = [violation_out(v) for v in exc.violations]
+        return problem(422, type=RULES, title="Rule violations", detail=str(exc), violations=violations)
+    if exc.code == "file":
+        return problem(422, type=BAD_FILE, title="File refused", detail=str(exc))
     return problem(409, type=REFUSED, title="Step refused", detail=str(exc))
 
 
-def on_refused(request, exc: Refused) -> HttpResponse:
-    return problem(409, type=REFUSED, title="Step refused", detail=exc.message)
+def on_refused(request, exc: StepRefused) -> HttpResponse:
+    return refused_problem(exc)
 
 
 def on_unexpected(request, exc: Exception) -> HttpResponse:
@@ -130,8 +126,6 @@ HANDLERS = {
     HttpError: on_http_error,
     Http404: on_not_found,
     PermissionDenied: on_permission_denied,
-    RuleError: on_rule_error,
-    PlanError: on_plan_error,
-    Refused: on_refused,
+    StepRefused: on_refused,
     Exception: on_unexpected,
 }

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from api.models import ApiToken
 from audit.services import record
+from core.refusals import StepRefused
 
 SCHEME = "onex"
 PREFIX_BYTES = 6  # 12 hex characters
@@ -23,7 +24,7 @@ SECRET_BYTES = 32
 LAST_USED_RESOLUTION = timedelta(minutes=1)  # at most one write per token and minute for `last_used_at`
 
 
-class TokenError(Exception):
+class TokenError(StepRefused):
     """A token step that may not happen; the message says why."""
 
 

@@ -21,6 +21,7 @@ from pathlib import PurePosixPath
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
+from core.refusals import StepRefused
 from documents.enums import ScanType
 from documents.scan_pdf import PdfRefused, clean_copy
 
@@ -33,10 +34,10 @@ _NAME_UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\]")
 log = logging.getLogger(__name__)
 
 
-class ScanRefused(Exception):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+class ScanRefused(StepRefused):
+    """An uploaded file was refused (type, size, content); `message` says why."""
+
+    code = "file"
 
 
 @dataclass(frozen=True)

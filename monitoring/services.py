@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from audit.services import record, snapshot
 from core import tabular
 from core.models import ProvinceSettings
+from core.refusals import StepRefused
 from monitoring import columns, plausibility, xlsx
 from monitoring.checkpoints import take_snapshot
 from monitoring.enums import ImportMode, ImportStatus, ProgressSource
@@ -28,12 +29,8 @@ from plans.models import InstitutionYear
 DEFAULT_MAX_BYTES = 200 * 1024 * 1024
 
 
-class Refused(Exception):
+class Refused(StepRefused):
     """A service said no; `message` tells the user why."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 def max_upload_bytes() -> int:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from core.refusals import StepRefused
 from documents.enums import ScanType
 from documents.scans import CheckedScan, ScanRefused, check, read_limited
 
@@ -19,10 +20,10 @@ MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 ALLOWED_IN_NOTICES = frozenset({"URI"})
 
 
-class AttachmentRefused(Exception):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+class AttachmentRefused(StepRefused):
+    """A notice attachment was refused; `message` says why."""
+
+    code = "file"
 
 
 def read_checked(upload) -> CheckedScan:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from accounts.enums import Role
 from accounts.models import User
 from audit.services import record, snapshot
+from core.refusals import StepRefused
 from institutions.models import Bureau, Institution
 from notices.access import can_write
 from notices.attachments import read_checked
@@ -38,10 +39,8 @@ FIELDS = [
 REMINDED_ROLES = frozenset({Role.INSTITUTION_STAFF, Role.INSTITUTION_OFFICE_HEAD, Role.BUREAU_REVIEWER})
 
 
-class NoticeError(Exception):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+class NoticeError(StepRefused):
+    """A notice step that may not happen; `message` says why."""
 
 
 def _require_writer(actor) -> None:

@@ -12,16 +12,19 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.enums import Role
-from accounts.models import User
 from audit.services import record, snapshot
 from catalog.enums import Level
 from catalog.models import Certificate, CertificateLevel
 from core.text import normalise, normalised
+from plans import workflow
 from plans.continuity import approved_lines
-from plans.enums import Continuity, PlanStatus, ReviewLevel
+from plans.enums import Continuity
+from plans.errors import PlanError, RuleError
 from plans.models import ApplicationForm, InstitutionYear, Plan, PlanLine
-from plans.rules import Violation, blocking, check_plan, filing_window, gather_facts
+from plans.rules import Violation, blocking, check_plan, gather_facts
 from plans.rules.r1_window import r1_violation
+from plans.transitions import Work
+from plans.workflow import Step, role_refused
 from rounds.enums import Stage
 from rounds.models import Round
 
@@ -31,62 +34,9 @@ LINE_AUDIT_FIELDS = ["plan_id", *LINE_FIELDS]
 FORM_FIELDS = list(ApplicationForm.REQUIRED)
 
 
-class PlanError(Exception):
-    """A step that may not happen now; the message says why."""
-
-
-class RuleError(PlanError):
-    """Rules of DOMAIN.md §6 block the step; `violations` lists them."""
-
-    def __init__(self, violations: list[Violation]):
-        self.violations = violations
-        super().__init__("；".join(v.message for v in violations))
-
-
 def _require_role(actor, *roles: str) -> None:
     if actor.role not in roles:
-        raise PlanError(_("Your role (%(role)s) may not do this.") % {"role": actor.get_role_display()})
-
-
-def _require_own(actor, plan: Plan) -> None:
-    if plan.institution_id != actor.institution_id:
-        raise PlanError(_("This plan belongs to another institution."))
-
-
-def _require_editable(plan: Plan) -> None:
-    if not plan.is_editable:
-        raise PlanError(
-            _("The plan is %(status)s and can no longer be changed by the institution.")
-            % {"status": plan.get_status_display()}
-        )
-
-
-def _require_window(plan: Plan, at: datetime) -> None:
-    window = filing_window(plan)
-    if not window.is_open(at=at):
-        raise RuleError([r1_violation(window)])
-
-
-def _set_status(*, actor, plan: Plan, to: str, action: str, reason: str = "", **fields) -> None:
-    before = {"status": plan.status}
-    plan.status = to
-    for name, value in fields.items():
-        setattr(plan, name, value)
-    plan.save()
-    record(actor=actor, action=action, obj=plan, before=before, after={"status": to} | fields, reason=reason)
-
-
-def _notify(*, plan: Plan, name: str, recipients, actor, **context) -> None:
-    from django.urls import reverse
-
-    from notifications.services import notify
-
-    notify(
-        recipients=recipients,
-        name=name,
-        context={"plan": plan, "actor": actor, **context},
-        url=reverse("plan_detail", args=[plan.pk]),
-    )
+        raise role_refused(actor)
 
 
 # --- the draft -------------------------------------------------------------------------------------------------
@@ -150,9 +100,7 @@ def add_line(
     justification: str = "",
 ) -> PlanLine:
     """Add one line to a draft. Side effects: the line (audited). Rules are shown, not enforced, while drafting."""
-    _require_role(actor, Role.INSTITUTION_STAFF)
-    _require_own(actor, plan)
-    _require_editable(plan)
+    workflow.check(plan, Step.EDIT, actor=actor)
     major_name, major_code, remark, justification = map(normalise, (major_name, major_code, remark, justification))
     _check_level(certificate, level)
     _check_duplicate(plan, certificate, level, major_name)
@@ -176,9 +124,7 @@ def add_line(
 def update_line(*, actor, line: PlanLine, **changes) -> PlanLine:
     """Change fields of a draft line (any of LINE_FIELDS). Side effects: the line (audited, before and after)."""
     plan = line.plan
-    _require_role(actor, Role.INSTITUTION_STAFF)
-    _require_own(actor, plan)
-    _require_editable(plan)
+    workflow.check(plan, Step.EDIT, actor=actor)
     before = snapshot(line, LINE_AUDIT_FIELDS)
     for name, value in changes.items():
         if name not in LINE_FIELDS and name != "certificate":
@@ -197,9 +143,7 @@ def update_line(*, actor, line: PlanLine, **changes) -> PlanLine:
 def remove_line(*, actor, line: PlanLine) -> None:
     """Remove a draft line. Side effects: deletes the line; the audit event keeps its values."""
     plan = line.plan
-    _require_role(actor, Role.INSTITUTION_STAFF)
-    _require_own(actor, plan)
-    _require_editable(plan)
+    workflow.check(plan, Step.EDIT, actor=actor)
     record(actor=actor, action="line.remove", obj=line, before=snapshot(line, LINE_AUDIT_FIELDS))
     line.delete()
 
@@ -210,9 +154,7 @@ def copy_last_year(*, actor, plan: Plan) -> int:
 
     Lines already present (same certificate, level and major) are left alone. Side effects: lines (audited).
     """
-    _require_role(actor, Role.INSTITUTION_STAFF)
-    _require_own(actor, plan)
-    _require_editable(plan)
+    workflow.check(plan, Step.EDIT, actor=actor)
     present = set(plan.lines.values_list("certificate_id", "level", "major_name"))
     added = 0
     source = approved_lines(plan.institution_id, plan.round.year - 1).select_related("certificate").order_by("id")
@@ -243,9 +185,7 @@ def copy_last_year(*, actor, plan: Plan) -> int:
 @transaction.atomic
 def save_form(*, actor, plan: Plan, certificate: Certificate, **values) -> ApplicationForm:
     """Create or update the application form of a new certificate. Side effects: the form (audited)."""
-    _require_role(actor, Role.INSTITUTION_STAFF)
-    _require_own(actor, plan)
-    _require_editable(plan)
+    workflow.check(plan, Step.EDIT, actor=actor)
     if not plan.lines.filter(certificate=certificate).exists():
         raise PlanError(_("Add a line for %(certificate)s first.") % {"certificate": certificate.short_name})
     if gather_facts(plan).continuity(certificate.pk) != Continuity.NEW:
@@ -271,60 +211,34 @@ def send_for_signoff(*, actor, plan: Plan, at: datetime) -> Plan:
 
     Side effects: status awaiting_signoff (audited); the institution's leaders are notified.
     """
-    _require_role(actor, Role.INSTITUTION_STAFF)
-    _require_own(actor, plan)
-    _require_editable(plan)
-    _require_window(plan, at)
-    lines = list(plan.lines.select_related("certificate").prefetch_related("certificate__majors"))
-    if not lines:
-        raise PlanError(_("The plan has no lines yet."))
-    blockers = blocking(check_plan(plan, at=at, lines=lines), lines)
-    if blockers:
-        raise RuleError(blockers)
-    with transaction.atomic():
-        _set_status(actor=actor, plan=plan, to=PlanStatus.AWAITING_SIGNOFF, action="plan.send_for_signoff")
-        _notify(
-            plan=plan,
-            name="plan_sent_for_signoff",
-            actor=actor,
-            recipients=User.objects.people_of(plan.institution_id, Role.INSTITUTION_LEADER),
-        )
-    return plan
+
+    def prepare(plan: Plan) -> None:
+        lines = list(plan.lines.select_related("certificate").prefetch_related("certificate__majors"))
+        if not lines:
+            raise PlanError(_("The plan has no lines yet."))
+        blockers = blocking(check_plan(plan, at=at, lines=lines), lines)
+        if blockers:
+            raise RuleError(blockers)
+
+    return workflow.move(plan, Step.SEND_FOR_SIGNOFF, actor=actor, at=at, prepare=prepare)
 
 
 def send_back(*, actor, plan: Plan, reason: str) -> Plan:
     """The leader sends the plan back to staff with a reason. Side effects: status draft (audited), staff notified."""
-    _require_role(actor, Role.INSTITUTION_LEADER)
-    _require_own(actor, plan)
-    if plan.status != PlanStatus.AWAITING_SIGNOFF:
-        raise PlanError(_("Only a plan awaiting sign-off can be sent back."))
-    if not reason.strip():
-        raise PlanError(_("Give a reason for sending the plan back."))
-    with transaction.atomic():
-        _set_status(actor=actor, plan=plan, to=PlanStatus.DRAFT, action="plan.send_back", reason=reason.strip())
-        _notify(
-            plan=plan,
-            name="plan_sent_back",
-            actor=actor,
-            reason=reason.strip(),
-            recipients=User.objects.people_of(plan.institution_id, Role.INSTITUTION_STAFF),
-        )
-    return plan
+    reason = reason.strip()
+
+    def prepare(plan: Plan) -> Work:
+        if not reason:
+            raise PlanError(_("Give a reason for sending the plan back."))
+        return Work(context={"reason": reason})
+
+    return workflow.move(plan, Step.SEND_BACK, actor=actor, at=None, reason=reason, prepare=prepare)
 
 
 def lock_institution_year(institution_id: int, year: int) -> InstitutionYear:
     """Take the row lock that serialises every submission of one institution's year (R3)."""
     InstitutionYear.objects.get_or_create(institution_id=institution_id, year=year)
     return InstitutionYear.objects.select_for_update().get(institution_id=institution_id, year=year)
-
-
-def next_status_after_signoff(plan: Plan) -> str:
-    """Secondary schools go to their bureau, others to the province; a returned plan to the level that returned it."""
-    if plan.returned_from == ReviewLevel.PROVINCE:
-        return PlanStatus.PROVINCIAL_REVIEW
-    if plan.returned_from == ReviewLevel.BUREAU or plan.institution.is_secondary:
-        return PlanStatus.BUREAU_REVIEW
-    return PlanStatus.PROVINCIAL_REVIEW
 
 
 def sign_off(*, actor, plan: Plan, at: datetime) -> Plan:
@@ -334,39 +248,23 @@ def sign_off(*, actor, plan: Plan, at: datetime) -> Plan:
     Side effects: status bureau_review or provincial_review, submitted_at, signed_off_by (audited); the reviewers
     of the next level and the institution's staff are notified.
     """
-    _require_role(actor, Role.INSTITUTION_LEADER)
-    _require_own(actor, plan)
-    with transaction.atomic():
-        lock_institution_year(plan.institution_id, plan.round.year)
-        plan = Plan.objects.select_for_update(of=("self",)).select_related("institution", "round").get(pk=plan.pk)
-        if plan.status != PlanStatus.AWAITING_SIGNOFF:
-            raise PlanError(_("Only a plan awaiting sign-off can be signed off."))
-        _require_window(plan, at)
+
+    def prepare(plan: Plan) -> None:
         lines = list(plan.lines.select_related("certificate").prefetch_related("certificate__majors"))
         blockers = blocking(check_plan(plan, at=at, lines=lines), lines)
         if blockers:
             raise RuleError(blockers)
-        _set_status(
+
+    with transaction.atomic():
+        lock_institution_year(plan.institution_id, plan.round.year)
+        return workflow.move(
+            plan,
+            Step.SIGN_OFF,
             actor=actor,
-            plan=plan,
-            to=next_status_after_signoff(plan),
-            action="plan.sign_off",
+            at=at,
+            prepare=prepare,
             submitted_at=at,
             signed_off_by=actor,
             returned_from="",
             returned_reason="",
         )
-        _notify(
-            plan=plan,
-            name="plan_submitted",
-            actor=actor,
-            stage=plan.get_status_display(),
-            recipients=[
-                *User.objects.reviewers_for(
-                    plan.institution,
-                    level=ReviewLevel.BUREAU if plan.status == PlanStatus.BUREAU_REVIEW else ReviewLevel.PROVINCE,
-                ),
-                *User.objects.people_of(plan.institution_id, Role.INSTITUTION_STAFF),
-            ],
-        )
-    return plan

@@ -11,80 +11,19 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db import transaction
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from accounts.enums import Role
-from accounts.models import User
 from audit.services import record
-from notifications.services import notify
-from plans.enums import PlanStatus, ReviewLevel
+from plans import workflow
+from plans.enums import ReviewLevel
+from plans.errors import ReviewError, RuleError
 from plans.models import Plan, PlanLine
-from plans.rules.r1_window import outside_the_window
-from plans.services import PlanError, RuleError
+from plans.transitions import Work
+from plans.workflow import Step
 from reviews.bulk import BulkItem, BulkLine, BulkPreview
 from reviews.checks import decided_lines, errors_of, refresh_check, review_violations
 from reviews.enums import Outcome
 from reviews.models import LineDecision
-from rounds.calendar import Window
-from rounds.enums import Stage
-
-STAGE_OF = {ReviewLevel.BUREAU: Stage.BUREAU_REVIEW, ReviewLevel.PROVINCE: Stage.PROVINCIAL_REVIEW}
-STATUS_OF = {ReviewLevel.BUREAU: PlanStatus.BUREAU_REVIEW, ReviewLevel.PROVINCE: PlanStatus.PROVINCIAL_REVIEW}
-LEVEL_HOLDING = {PlanStatus.BUREAU_REVIEW: ReviewLevel.BUREAU, PlanStatus.PROVINCIAL_REVIEW: ReviewLevel.PROVINCE}
-RETURNED_TO = {ReviewLevel.BUREAU: PlanStatus.RETURNED_BY_BUREAU, ReviewLevel.PROVINCE: PlanStatus.RETURNED_BY_PROVINCE}
-
-
-class ReviewError(PlanError):
-    """A review step that may not happen now; the message says why."""
-
-
-# --- who and when -------------------------------------------------------------------------------------------------
-
-
-def level_of(user) -> str | None:
-    """The review level `user` acts at, if any."""
-    if user.is_authenticated and user.role == Role.BUREAU_REVIEWER:
-        return ReviewLevel.BUREAU
-    if user.is_authenticated and user.role == Role.PROVINCIAL_REVIEWER:
-        return ReviewLevel.PROVINCE
-    return None
-
-
-def may_review(user, plan: Plan, level: str) -> bool:
-    """`user` is the reviewer of `plan` at `level`: the bureau of a secondary school, or the province."""
-    if level == ReviewLevel.BUREAU:
-        return (
-            level_of(user) == ReviewLevel.BUREAU
-            and user.bureau_id == plan.institution.bureau_id
-            and plan.institution.is_secondary
-        )
-    return level_of(user) == ReviewLevel.PROVINCE
-
-
-def review_window(plan: Plan, level: str) -> Window:
-    """The window of `level` for this plan, stretched by an extension of its institution or bureau."""
-    return plan.round.window_for(STAGE_OF[level], institution=plan.institution, bureau=plan.institution.bureau)
-
-
-def _authorise(actor, plan: Plan, level: str) -> None:
-    if not may_review(actor, plan, level):
-        raise ReviewError(_("Your role (%(role)s) may not do this.") % {"role": actor.get_role_display()})
-
-
-def _require_stage(plan: Plan, level: str, at: datetime) -> None:
-    if plan.status != STATUS_OF[level]:
-        raise ReviewError(
-            _("The plan is %(status)s; this needs it in %(stage)s.")
-            % {"status": plan.get_status_display(), "stage": PlanStatus(STATUS_OF[level]).label}
-        )
-    window = review_window(plan, level)
-    if not window.is_open(at=at):
-        raise ReviewError(outside_the_window(window))
-
-
-def _lock(plan: Plan) -> Plan:
-    return Plan.objects.select_for_update().select_related("institution__bureau", "round").get(pk=plan.pk)
 
 
 def _lines(plan: Plan) -> list[PlanLine]:
@@ -118,9 +57,8 @@ def _checked_headcount(line: PlanLine, outcome: str, headcount: int | None, reas
 def _decide(
     *, actor, line: PlanLine, level: str, outcome: str, headcount: int | None, reason: str, at: datetime, check=True
 ):
-    plan = _lock(line.plan)
-    _authorise(actor, plan, level)
-    _require_stage(plan, level, at)
+    plan = workflow.TABLE.lock(line.plan)
+    workflow.check(plan, Step.RECOMMEND if level == ReviewLevel.BUREAU else Step.DECIDE, actor=actor, at=at)
     line = PlanLine.objects.select_related("certificate").get(pk=line.pk, plan=plan)
     reason = reason.strip()
     headcount = _checked_headcount(line, outcome, headcount, reason)
@@ -194,42 +132,27 @@ def decide_line(
 # --- the whole plan -----------------------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def approve_by_bureau(*, actor, plan: Plan, at: datetime, reason: str = "") -> Plan:
     """The bureau approves a secondary school's plan, which goes on to the province.
 
     The only way a secondary school's plan reaches provincial review the first time. Refused while a rule error
     stands. Side effects: status provincial_review, an audit event, a message to the provincial reviewers.
     """
-    plan = _lock(plan)
-    _authorise(actor, plan, ReviewLevel.BUREAU)
-    _require_stage(plan, ReviewLevel.BUREAU, at)
-    violations = review_violations(plan, at=at)
-    if errors_of(violations):
-        raise RuleError(errors_of(violations))
-    recommendations = held_decisions(plan, ReviewLevel.BUREAU)
-    before = {"status": plan.status}
-    plan.status = PlanStatus.PROVINCIAL_REVIEW
-    plan.save(update_fields=["status", "updated_at"])
-    refresh_check(plan, at=at, violations=violations)
-    record(
-        actor=actor,
-        action="review.bureau_approve",
-        obj=plan,
-        before=before,
-        after={"status": plan.status, "recommendations": len(recommendations)},
-        reason=reason.strip() or _("Approved by the bureau."),
-    )
-    notify(
-        recipients=User.objects.provincial_reviewers(),
-        name="plan_bureau_approved",
-        context={"plan": str(plan), "actor": str(actor)},
-        url=reverse("review_plan", args=[plan.pk]),
-    )
-    return plan
+
+    def prepare(plan: Plan) -> Work:
+        violations = review_violations(plan, at=at)
+        if errors_of(violations):
+            raise RuleError(errors_of(violations))
+        recommendations = held_decisions(plan, ReviewLevel.BUREAU)
+        return Work(
+            audit={"recommendations": len(recommendations)},
+            then=lambda: refresh_check(plan, at=at, violations=violations),
+        )
+
+    reason = reason.strip() or _("Approved by the bureau.")
+    return workflow.move(plan, Step.APPROVE, actor=actor, at=at, reason=reason, prepare=prepare)
 
 
-@transaction.atomic
 def return_plan(*, actor, plan: Plan, reason: str, at: datetime) -> Plan:
     """The bureau or the province returns the plan to the institution for revision, with a required reason.
 
@@ -238,54 +161,29 @@ def return_plan(*, actor, plan: Plan, reason: str, at: datetime) -> Plan:
     returned_by_bureau / returned_by_province, returned_reason, returned_from, an audit event, a message to the
     institution's people.
     """
-    level = level_of(actor)
-    if level is None:
-        raise ReviewError(_("Your role (%(role)s) may not do this.") % {"role": actor.get_role_display()})
-    plan = _lock(plan)
-    _authorise(actor, plan, level)
-    _require_stage(plan, level, at)
+    level = workflow.level_of(actor)
     reason = reason.strip()
-    if not reason:
-        raise ReviewError(_("Give a reason for returning the plan."))
-    superseded = LineDecision.objects.current().filter(plan=plan, level=level).update(superseded_at=at)
-    before = {"status": plan.status}
-    plan.status = RETURNED_TO[level]
-    plan.returned_reason = reason
-    plan.returned_from = level
-    plan.save(update_fields=["status", "returned_reason", "returned_from", "updated_at"])
-    record(
+
+    def prepare(plan: Plan) -> Work:
+        if not reason:
+            raise ReviewError(_("Give a reason for returning the plan."))
+        superseded = LineDecision.objects.current().filter(plan=plan, level=level).update(superseded_at=at)
+        return Work(audit={"returned_from": level, "superseded_decisions": superseded})
+
+    return workflow.move(
+        plan,
+        Step.RETURN,
         actor=actor,
-        action="review.return",
-        obj=plan,
-        before=before,
-        after={"status": plan.status, "returned_from": level, "superseded_decisions": superseded},
+        at=at,
         reason=reason,
+        prepare=prepare,
+        returned_reason=reason,
+        returned_from=level,
     )
-    notify(
-        recipients=User.objects.people_of(plan.institution_id),
-        name="plan_returned",
-        context={
-            "plan": str(plan),
-            "level": ReviewLevel(level).label,
-            "reason": reason,
-            "window": review_window(plan, level).describe(),
-        },
-        url=reverse("plan_detail", args=[plan.pk]),
-    )
-    return plan
 
 
-@transaction.atomic
-def publish(*, actor, plan: Plan, at: datetime) -> Plan:
-    """The province publishes its decisions: every line must be decided and no rule error may stand on the
-    decided figures.
-
-    Side effects: each line's approved_headcount (the plan of record), the decisions' published_at, status
-    published, published_at, an audit event, a message to the institution's people.
-    """
-    plan = _lock(plan)
-    _authorise(actor, plan, ReviewLevel.PROVINCE)
-    _require_stage(plan, ReviewLevel.PROVINCE, at)
+def _publish_lines(plan: Plan, at: datetime) -> Work:
+    """Every line's decision becomes its approved headcount, or ReviewError / RuleError (nothing written)."""
     lines = _lines(plan)
     decisions = held_decisions(plan)
     undecided = [line for line in lines if line.pk not in decisions]
@@ -301,23 +199,9 @@ def publish(*, actor, plan: Plan, at: datetime) -> Plan:
         line.approved_headcount = decisions[line.pk].headcount
     PlanLine.objects.bulk_update(lines, ["approved_headcount"])
     LineDecision.objects.filter(pk__in=[d.pk for d in decisions.values()]).update(published_at=at)
-    before = {"status": plan.status}
-    plan.status = PlanStatus.PUBLISHED
-    plan.published_at = at
-    plan.returned_reason = ""
-    plan.returned_from = ""
-    plan.save(update_fields=["status", "published_at", "returned_reason", "returned_from", "updated_at"])
     approved = {line.pk: line.approved_headcount for line in lines}
     planned_total = sum(line.headcount for line in lines)
     approved_total = sum(approved.values())
-    record(
-        actor=actor,
-        action="review.publish",
-        obj=plan,
-        before=before,
-        after={"status": plan.status, "approved": approved, "planned_total": planned_total, "total": approved_total},
-        reason=_("Decisions published."),
-    )
     rows = [
         {
             "line": str(line),
@@ -327,13 +211,30 @@ def publish(*, actor, plan: Plan, at: datetime) -> Plan:
         }
         for line in lines
     ]
-    notify(
-        recipients=User.objects.people_of(plan.institution_id),
-        name="plan_published",
-        context={"plan": str(plan), "approved": approved_total, "planned": planned_total, "rows": rows},
-        url=reverse("review_decisions", args=[plan.pk]),
+    return Work(
+        audit={"approved": approved, "planned_total": planned_total, "total": approved_total},
+        context={"approved": approved_total, "planned": planned_total, "rows": rows},
     )
-    return plan
+
+
+def publish(*, actor, plan: Plan, at: datetime) -> Plan:
+    """The province publishes its decisions: every line must be decided and no rule error may stand on the
+    decided figures.
+
+    Side effects: each line's approved_headcount (the plan of record), the decisions' published_at, status
+    published, published_at, an audit event, a message to the institution's people.
+    """
+    return workflow.move(
+        plan,
+        Step.PUBLISH,
+        actor=actor,
+        at=at,
+        reason=_("Decisions published."),
+        prepare=lambda plan: _publish_lines(plan, at),
+        published_at=at,
+        returned_reason="",
+        returned_from="",
+    )
 
 
 # --- many plans at once -------------------------------------------------------------------------------------------
@@ -355,8 +256,7 @@ def _bulk_item(actor, plan: Plan, level: str, at: datetime) -> BulkItem:
         item.lines = [BulkLine(line, line.headcount, Outcome.APPROVE) for line in lines]
         checked = lines
     try:
-        _authorise(actor, plan, level)
-        _require_stage(plan, level, at)
+        workflow.check(plan, Step.APPROVE if level == ReviewLevel.BUREAU else Step.PUBLISH, actor=actor, at=at)
     except ReviewError as refused:
         item.blockers.append(str(refused))
         return item
@@ -370,9 +270,9 @@ def bulk_approve_preview(*, actor, plan_ids, at: datetime) -> BulkPreview:
     The bureau approves plans on to the province; the province approves every undecided line as planned (held
     decisions stay as they are) and publishes. Plans outside the actor's scope are left out. No side effects.
     """
-    level = level_of(actor)
+    level = workflow.level_of(actor)
     if level is None:
-        raise ReviewError(_("Your role (%(role)s) may not do this.") % {"role": actor.get_role_display()})
+        raise workflow.role_refused(actor, ReviewError)
     plans = (
         Plan.objects.for_user(actor)
         .filter(pk__in=list(plan_ids))

@@ -14,11 +14,13 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import role_required
 from accounts.enums import Role
+from core.refusals import tell
+from plans import workflow
 from plans.access import get_line_for_user, get_plan_for_user
 from plans.enums import PlanStatus, ReviewLevel
 from plans.models import Plan
 from plans.pages import plan_page
-from plans.services import PlanError, RuleError
+from plans.services import PlanError
 from reviews import queues, services
 from reviews.checks import NOT_IN_REVIEW, refresh_check, stale_plan_ids
 from reviews.forms import ApproveForm, DecisionForm, QueueFilterForm, ReturnForm, plan_ids
@@ -31,14 +33,6 @@ from rounds.models import Extension
 QUEUE_ROLES = (Role.BUREAU_REVIEWER, Role.PROVINCIAL_REVIEWER, Role.PROVINCIAL_ADMIN, Role.OBSERVER)
 
 
-def _refused(request, error: PlanError) -> None:
-    if isinstance(error, RuleError):
-        for violation in error.violations:
-            messages.error(request, f"{violation.label}：{violation.message}")
-    else:
-        messages.error(request, str(error))
-
-
 def _plan_for_reviewer(request, pk: int) -> Plan:
     """The plan if the user sees it (else 404); institutions read their plan elsewhere (403 here)."""
     plan = get_plan_for_user(request.user, pk)
@@ -48,7 +42,7 @@ def _plan_for_reviewer(request, pk: int) -> Plan:
 
 
 def _require_reviewer(user, plan: Plan, level: str) -> None:
-    if not services.may_review(user, plan, level):
+    if not workflow.may_review(user, plan, level):
         raise PermissionDenied
 
 
@@ -67,8 +61,8 @@ def queue(request):
         refresh_plan_checks.enqueue(stale)
     counts = queues.status_counts(queues.filtered(base, filters, with_status=False))
     page = Paginator(queues.rows(base, filters), 50).get_page(request.GET.get("page"))
-    level = services.level_of(user)
-    actionable = services.STATUS_OF.get(level)
+    level = workflow.level_of(user)
+    actionable = workflow.STATUS_OF.get(level)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -108,7 +102,7 @@ def _windows(plan: Plan, at) -> list[dict]:
     levels = [ReviewLevel.BUREAU, ReviewLevel.PROVINCE] if plan.institution.is_secondary else [ReviewLevel.PROVINCE]
     result = []
     for level in levels:
-        window = services.review_window(plan, level)
+        window = workflow.review_window(plan, level)
         result.append({"level": level, "window": window, "is_open": window.is_open(at=at)})
     return result
 
@@ -124,8 +118,8 @@ def review_plan(request, pk: int):
     recommendations = {d.line_id: d for d in decisions if d.level == ReviewLevel.BUREAU}
     held = {d.line_id: d for d in decisions if d.level == ReviewLevel.PROVINCE}
     user = request.user
-    level = services.level_of(user)
-    can_act = level is not None and services.may_review(user, plan, level) and plan.status == services.STATUS_OF[level]
+    level = workflow.level_of(user)
+    can_act = level is not None and workflow.may_review(user, plan, level) and plan.status == workflow.STATUS_OF[level]
     rows = [
         {"row": row, "recommendation": recommendations.get(row.line.pk), "decision": held.get(row.line.pk)}
         for row in page.rows
@@ -204,7 +198,7 @@ def _decide_line(request, line_id: int, level: str):
             at=timezone.now(),
         )
     except PlanError as error:
-        _refused(request, error)
+        tell(request, error)
     return redirect(f"{_review_url(line.plan_id)}#line-{line.pk}")
 
 
@@ -235,7 +229,7 @@ def approve(request, pk: int):
         services.approve_by_bureau(actor=request.user, plan=plan, at=timezone.now(), reason=reason)
         messages.success(request, _("%(plan)s approved and sent on to the province.") % {"plan": plan})
     except PlanError as error:
-        _refused(request, error)
+        tell(request, error)
     return redirect("review_plan", pk=plan.pk)
 
 
@@ -244,7 +238,7 @@ def approve(request, pk: int):
 def return_plan(request, pk: int):
     plan = get_plan_for_user(request.user, pk)
     # The level holding the plan may return it; at any other time, a reviewer learns why not.
-    level = services.LEVEL_HOLDING.get(plan.status) or services.level_of(request.user)
+    level = workflow.LEVEL_HOLDING.get(plan.status) or workflow.level_of(request.user)
     if level is None:
         raise PermissionDenied
     _require_reviewer(request.user, plan, level)
@@ -256,7 +250,7 @@ def return_plan(request, pk: int):
         services.return_plan(actor=request.user, plan=plan, reason=form.cleaned_data["reason"], at=timezone.now())
         messages.success(request, _("%(plan)s returned to the institution.") % {"plan": plan})
     except PlanError as error:
-        _refused(request, error)
+        tell(request, error)
     return redirect("review_plan", pk=plan.pk)
 
 
@@ -269,7 +263,7 @@ def publish(request, pk: int):
         services.publish(actor=request.user, plan=plan, at=timezone.now())
         messages.success(request, _("Decisions on %(plan)s published.") % {"plan": plan})
     except PlanError as error:
-        _refused(request, error)
+        tell(request, error)
     return redirect("review_plan", pk=plan.pk)
 
 
@@ -296,7 +290,7 @@ def bulk_confirm(request):
             actor=request.user, plan_ids=ids, fingerprint=request.POST.get("fingerprint", ""), at=timezone.now()
         )
     except PlanError as error:
-        _refused(request, error)
+        tell(request, error)
         preview = services.bulk_approve_preview(actor=request.user, plan_ids=ids, at=timezone.now())
         return render(request, "reviews/bulk_preview.html", {"preview": preview, "ids": ids}, status=409)
     messages.success(request, _("%(count)d plans approved.") % {"count": len(done)})

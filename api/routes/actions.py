@@ -20,6 +20,7 @@ from api.problems import field_error
 from api.routes.plans import plan_out, require_role, role_refusal
 from api.schemas import ActionIn, ActionOut, BulkConfirmIn, BulkDoneOut, BulkIn, BulkPreviewOut
 from plans import services as plan_services
+from plans import workflow
 from plans.access import get_plan_for_user
 from plans.enums import ReviewLevel
 from plans.models import Plan
@@ -55,7 +56,7 @@ def _role(*roles: str) -> Callable:
 
 def _reviewer(level: str) -> Callable:
     def gate(user, plan: Plan) -> None:
-        if not review_services.may_review(user, plan, level):
+        if not workflow.may_review(user, plan, level):
             raise PermissionDenied(role_refusal(user))
 
     return gate
@@ -63,7 +64,7 @@ def _reviewer(level: str) -> Callable:
 
 def _returning_level(user, plan: Plan) -> str | None:
     # As on the review page: the level holding the plan returns it; otherwise the reviewer learns why not.
-    return review_services.LEVEL_HOLDING.get(plan.status) or review_services.level_of(user)
+    return workflow.LEVEL_HOLDING.get(plan.status) or workflow.level_of(user)
 
 
 def _return_gate(user, plan: Plan) -> None:
@@ -194,7 +195,7 @@ def _bulk_item(item) -> dict:
 
 
 def _bulk_gate(user) -> None:
-    if review_services.level_of(user) is None:
+    if workflow.level_of(user) is None:
         raise PermissionDenied(role_refusal(user))
 
 

@@ -28,14 +28,13 @@ from api import serializers
 from api.fields import MAX_HEADCOUNT, Id, line, required_text, text
 from api.openapi import problems
 from api.pagination import PageIn, PageOut, paged
-from api.problems import BAD_FILE, problem, violation_out
+from api.problems import violation_out
 from api.routes.documents import ScanOut, _upload_refusal, binary, limited, scan_out
 from api.routes.plans import require_role, role_refusal
 from api.schemas import InstitutionRef, Ref, ViolationOut
 from catalog.enums import Level
 from documents import adjustment_request as attachment3
 from documents.application_form import DOCX, PDF
-from documents.scans import ScanRefused
 from documents.views import download
 from plans.access import get_plan_for_user
 
@@ -377,8 +376,5 @@ def adjustment_scan(request, adjustment_id: Path[Id], file: File[UploadedFile]):
     adjustment = get_request_for_user(user, adjustment_id, write=True)
     if refusal := _upload_refusal(request):
         return refusal
-    try:
-        link = services.attach_scan(actor=user, request=adjustment, upload=file, at=timezone.now())
-    except ScanRefused as refused:
-        return problem(422, type=BAD_FILE, title="File refused", detail=refused.message)
+    link = services.attach_scan(actor=user, request=adjustment, upload=file, at=timezone.now())
     return Status(201, scan_out(link.scan))

@@ -27,7 +27,7 @@ from documents.enums import DocumentKind
 from documents.institution_summary import InstitutionSummary
 from documents.papers import papers_for_plans
 from documents.provincial_summary import ProvincialSummary
-from documents.scans import MAX_SCAN_BYTES, ScanRefused, too_big_message
+from documents.scans import MAX_SCAN_BYTES, too_big_message
 from documents.services import upload_bureau_scan, upload_plan_scan
 from documents.sheets import XLSX
 from documents.uploads import limit_uploads, too_large
@@ -235,10 +235,7 @@ def plan_scan_upload(request, plan_id: Path[Id], payload: Form[PlanScanIn], file
         certificate = Certificate.objects.filter(pk=payload.certificate_id).first()
         if certificate is None:
             return field_error("certificate_id", "No such certificate.")
-    try:
-        scan = upload_plan_scan(user=request.user, plan=plan, kind=payload.kind, upload=file, certificate=certificate)
-    except ScanRefused as refused:
-        return problem(422, type=BAD_FILE, title="File refused", detail=refused.message)
+    scan = upload_plan_scan(user=request.user, plan=plan, kind=payload.kind, upload=file, certificate=certificate)
     return Status(201, scan_out(scan))
 
 
@@ -254,8 +251,5 @@ def bureau_scan_upload(request, round_id: Path[Id], bureau_id: Path[Id], file: F
     bureau = get_bureau_for_user(request.user, bureau_id)
     if refusal := _upload_refusal(request):
         return refusal
-    try:
-        scan = upload_bureau_scan(user=request.user, bureau=bureau, round_=round_, upload=file)
-    except ScanRefused as refused:
-        return problem(422, type=BAD_FILE, title="File refused", detail=refused.message)
+    scan = upload_bureau_scan(user=request.user, bureau=bureau, round_=round_, upload=file)
     return Status(201, scan_out(scan))

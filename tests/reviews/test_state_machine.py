@@ -20,6 +20,8 @@ from plans import services as plan_services
 from plans.enums import PlanStatus, ReviewLevel
 from plans.models import Plan
 from plans.services import PlanError
+from plans.workflow import TABLE as WORKFLOW
+from plans.workflow import Step
 from reviews import services
 from reviews.models import LineDecision
 from tests.conftest import make_certificate, make_round
@@ -45,21 +47,27 @@ PEOPLE = [
     "provincial_admin",
     "observer",
 ]
-# DOMAIN.md §7: step → {(from, to)} and who may take it.
+
+
+def from_the_table(step: str, role: str | None = None) -> tuple[set[tuple[str, str]], str]:
+    """Every (from, to) the table of plans/workflow.py allows for `step` (taken by `role`), and who takes it."""
+    rows = [row for row in WORKFLOW.rows_of(step) if role is None or role in row.who.roles]
+    [who] = {r for row in rows for r in row.who.roles}
+    return set().union(*(row.pairs() for row in rows)), who
+
+
+# DOMAIN.md §7 as the code has it: the rules of this machine → {(from, to)} and who may take the step.
 TABLE = {
-    "send_for_signoff": ({(s, S.AWAITING_SIGNOFF) for s in S.editable()}, Role.INSTITUTION_STAFF),
-    "send_back": ({(S.AWAITING_SIGNOFF, S.DRAFT)}, Role.INSTITUTION_LEADER),
-    "sign_off": (
-        {(S.AWAITING_SIGNOFF, S.BUREAU_REVIEW), (S.AWAITING_SIGNOFF, S.PROVINCIAL_REVIEW)},
-        Role.INSTITUTION_LEADER,
-    ),
-    "edit_line": ({(s, s) for s in S.editable()}, Role.INSTITUTION_STAFF),
-    "recommend_line": ({(S.BUREAU_REVIEW, S.BUREAU_REVIEW)}, Role.BUREAU_REVIEWER),
-    "approve_by_bureau": ({(S.BUREAU_REVIEW, S.PROVINCIAL_REVIEW)}, Role.BUREAU_REVIEWER),
-    "bureau_return": ({(S.BUREAU_REVIEW, S.RETURNED_BY_BUREAU)}, Role.BUREAU_REVIEWER),
-    "province_return": ({(S.PROVINCIAL_REVIEW, S.RETURNED_BY_PROVINCE)}, Role.PROVINCIAL_REVIEWER),
-    "decide_line": ({(S.PROVINCIAL_REVIEW, S.PROVINCIAL_REVIEW)}, Role.PROVINCIAL_REVIEWER),
-    "publish": ({(S.PROVINCIAL_REVIEW, S.PUBLISHED)}, Role.PROVINCIAL_REVIEWER),
+    "send_for_signoff": from_the_table(Step.SEND_FOR_SIGNOFF),
+    "send_back": from_the_table(Step.SEND_BACK),
+    "sign_off": from_the_table(Step.SIGN_OFF),
+    "edit_line": from_the_table(Step.EDIT),
+    "recommend_line": from_the_table(Step.RECOMMEND),
+    "approve_by_bureau": from_the_table(Step.APPROVE),
+    "bureau_return": from_the_table(Step.RETURN, Role.BUREAU_REVIEWER),
+    "province_return": from_the_table(Step.RETURN, Role.PROVINCIAL_REVIEWER),
+    "decide_line": from_the_table(Step.DECIDE),
+    "publish": from_the_table(Step.PUBLISH),
 }
 STEPS = int(os.environ.get("REVIEW_MACHINE_STEPS", "20"))
 EXAMPLES = int(os.environ.get("REVIEW_MACHINE_EXAMPLES", "20"))
