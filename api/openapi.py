@@ -8,7 +8,7 @@ from ninja.openapi.docs import Swagger
 
 from api.auth import TokenAuth
 from api.problems import CONTENT_TYPE, HANDLERS, PROBLEM_TYPES
-from api.schemas import RULES_DOC, Problem
+from api.schemas import RULES_DOC
 
 DESCRIPTION = f"""The OneX API: everything a person can do on the pages, with the same rules and the same scope.
 
@@ -58,11 +58,6 @@ class OneXAPI(NinjaAPI):
                     if int(status) >= 400 and "application/json" in content:
                         answer["content"] = {CONTENT_TYPE: content.pop("application/json")}
         return schema
-
-
-def problems(*statuses: int) -> dict:
-    """The error answers of an operation: 401 and 429 always, and `statuses`."""
-    return dict.fromkeys(sorted({401, 429, *statuses}), Problem)
 
 
 def build() -> OneXAPI:

@@ -13,6 +13,7 @@ from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
+from api.schemas import Problem
 from core.refusals import StepRefused
 from plans.rules import Violation
 
@@ -33,6 +34,11 @@ PROBLEM_TYPES = {
     REFUSED: "The workflow step may not happen now (state, window, a missing reason…); `detail` says why.",
     BAD_FILE: "An uploaded file was refused (type, size, content); `detail` says why.",
 }
+
+
+def problems(*statuses: int) -> dict:
+    """The error answers of an operation, for its OpenAPI description: 401 and 429 always, and `statuses`."""
+    return dict.fromkeys(sorted({401, 429, *statuses}), Problem)
 
 
 def problem(status: int, *, detail: str = "", type: str = "about:blank", title: str = "", **extra) -> HttpResponse:

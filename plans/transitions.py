@@ -106,12 +106,14 @@ class Table:
             raise KeyError(step)
         return rows
 
-    def who_may(self, user, obj, step: str) -> bool:
-        """`user` is who takes `step` on `obj` in its status (or, in a status without the step, in any):
-        the gate that answers 403 before the table's other conditions are asked."""
+    def who_may(self, user, obj, step: str, *, holding: bool = False) -> bool:
+        """`user` is among those who take `step` on `obj` (in some status): the gate that answers 403 before the
+        table's other conditions are asked. With `holding`, only the rows of the object's status count when it
+        has any: the reviewer holding a plan returns it, the other level is refused outright."""
         rows = self.rows_of(step)
-        here = [row for row in rows if obj.status in row.source] or rows
-        return any(row.who.allows(user, obj) for row in here)
+        if holding:
+            rows = [row for row in rows if obj.status in row.source] or rows
+        return any(row.who.allows(user, obj) for row in rows)
 
     def allowed_steps(self, user, obj, at: datetime | None = None) -> list[str]:
         """The steps `user` may take on `obj` in its status, in the table's order. With `at`, only those whose

@@ -13,17 +13,16 @@ from django.db import transaction
 from django.utils import timezone
 from ninja import Path, Router
 
-from accounts.enums import Role
+from api.common import require_step, role_refusal
 from api.fields import Id
-from api.openapi import problems
-from api.problems import field_error
-from api.routes.plans import plan_out, require_role, role_refusal
+from api.problems import field_error, problems
+from api.routes.plans import plan_out
 from api.schemas import ActionIn, ActionOut, BulkConfirmIn, BulkDoneOut, BulkIn, BulkPreviewOut
 from plans import services as plan_services
 from plans import workflow
 from plans.access import get_plan_for_user
-from plans.enums import ReviewLevel
 from plans.models import Plan
+from plans.workflow import Step
 from reviews import services as review_services
 
 router = Router(tags=["workflow"])
@@ -42,36 +41,13 @@ class Action(StrEnum):
 
 
 @dataclass(frozen=True)
-class Step:
-    """Who may ask (`gate` raises PermissionDenied, given the user and the plan in scope) and what it does."""
+class ActionStep:
+    """The step of the table an action takes (its gate: `api.common.require_step`) and what it does."""
 
     write: bool  # the plan must be the user's own institution's (403 otherwise)
-    gate: Callable
+    step: str
     run: Callable  # (user, plan, body, at) -> dict of extra output
-
-
-def _role(*roles: str) -> Callable:
-    return lambda user, plan: require_role(user, *roles)
-
-
-def _reviewer(level: str) -> Callable:
-    def gate(user, plan: Plan) -> None:
-        if not workflow.may_review(user, plan, level):
-            raise PermissionDenied(role_refusal(user))
-
-    return gate
-
-
-def _returning_level(user, plan: Plan) -> str | None:
-    # As on the review page: the level holding the plan returns it; otherwise the reviewer learns why not.
-    return workflow.LEVEL_HOLDING.get(plan.status) or workflow.level_of(user)
-
-
-def _return_gate(user, plan: Plan) -> None:
-    level = _returning_level(user, plan)
-    if level is None:
-        raise PermissionDenied(role_refusal(user))
-    _reviewer(level)(user, plan)
+    holding: bool = False  # only the reviewer holding the plan (see `Table.who_may`)
 
 
 def _decisions(step_function) -> Callable:
@@ -136,18 +112,16 @@ def _publish(user, plan, body, at) -> dict:
     return {}
 
 
-STEPS: dict[Action, Step] = {
-    Action.COPY_LAST_YEAR: Step(write=True, gate=_role(Role.INSTITUTION_STAFF), run=_copy_last_year),
-    Action.SEND_FOR_SIGNOFF: Step(write=True, gate=_role(Role.INSTITUTION_STAFF), run=_send_for_signoff),
-    Action.SEND_BACK: Step(write=True, gate=_role(Role.INSTITUTION_LEADER), run=_send_back),
-    Action.SIGN_OFF: Step(write=True, gate=_role(Role.INSTITUTION_LEADER), run=_sign_off),
-    Action.RECOMMEND: Step(
-        write=False, gate=_reviewer(ReviewLevel.BUREAU), run=_decisions(review_services.recommend_line)
-    ),
-    Action.APPROVE: Step(write=False, gate=_reviewer(ReviewLevel.BUREAU), run=_approve),
-    Action.RETURN: Step(write=False, gate=_return_gate, run=_return),
-    Action.DECIDE: Step(write=False, gate=_reviewer(ReviewLevel.PROVINCE), run=_decisions(review_services.decide_line)),
-    Action.PUBLISH: Step(write=False, gate=_reviewer(ReviewLevel.PROVINCE), run=_publish),
+ACTION_STEPS: dict[Action, ActionStep] = {
+    Action.COPY_LAST_YEAR: ActionStep(write=True, step=Step.EDIT, run=_copy_last_year),
+    Action.SEND_FOR_SIGNOFF: ActionStep(write=True, step=Step.SEND_FOR_SIGNOFF, run=_send_for_signoff),
+    Action.SEND_BACK: ActionStep(write=True, step=Step.SEND_BACK, run=_send_back),
+    Action.SIGN_OFF: ActionStep(write=True, step=Step.SIGN_OFF, run=_sign_off),
+    Action.RECOMMEND: ActionStep(write=False, step=Step.RECOMMEND, run=_decisions(review_services.recommend_line)),
+    Action.APPROVE: ActionStep(write=False, step=Step.APPROVE, run=_approve),
+    Action.RETURN: ActionStep(write=False, step=Step.RETURN, run=_return, holding=True),
+    Action.DECIDE: ActionStep(write=False, step=Step.DECIDE, run=_decisions(review_services.decide_line)),
+    Action.PUBLISH: ActionStep(write=False, step=Step.PUBLISH, run=_publish),
 }
 
 ACTIONS_DOC = """- `copy_last_year` (institution staff): copy last year's approved lines into the draft.
@@ -169,10 +143,10 @@ ACTIONS_DOC = """- `copy_last_year` (institution staff): copy last year's approv
 )
 def plan_action(request, plan_id: Path[Id], action: Path[Action], payload: ActionIn | None = None):
     user = request.user
-    step = STEPS[action]
+    step = ACTION_STEPS[action]
     body = payload or ActionIn()
     plan = get_plan_for_user(user, plan_id, write=step.write)
-    step.gate(user, plan)
+    require_step(user, plan, workflow.TABLE, step.step, holding=step.holding)
     try:
         extra = step.run(user, plan, body, timezone.now())
     except _FieldRefusal as refusal:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from ninja import File, Path, Query, Router, Schema
 from ninja.decorators import decorate_view
@@ -15,22 +14,21 @@ from ninja.responses import Status
 from pydantic import Field
 
 from accounts.enums import Role
-from adjustments import services
+from adjustments import services, workflow
 from adjustments.access import get_request_for_user
 from adjustments.attachment import paper
 from adjustments.enums import AdjustmentStatus
 from adjustments.enums import Outcome as AdjustmentOutcome
-from adjustments.guards import may_bureau_review
 from adjustments.models import AdjustmentRequest
 from adjustments.pages import request_comparison
 from adjustments.rules import Change
+from adjustments.workflow import Step
 from api import serializers
+from api.common import require_role, require_step
 from api.fields import MAX_HEADCOUNT, Id, line, required_text, text
-from api.openapi import problems
 from api.pagination import PageIn, PageOut, paged
-from api.problems import violation_out
+from api.problems import problems, violation_out
 from api.routes.documents import ScanOut, _upload_refusal, binary, limited, scan_out
-from api.routes.plans import require_role, role_refusal
 from api.schemas import InstitutionRef, Ref, ViolationOut
 from catalog.enums import Level
 from documents import adjustment_request as attachment3
@@ -258,55 +256,50 @@ def adjustment_update(request, adjustment_id: Path[Id], payload: AdjustmentIn):
     return _fresh(user, adjustment.pk)
 
 
-def _bureau_gate(user, adjustment) -> None:
-    if not may_bureau_review(user, adjustment):
-        raise PermissionDenied(role_refusal(user))
-
-
 def _approved(body: AdjustmentActionIn) -> dict[int, int]:
     return {figure.item_id: figure.headcount for figure in body.approved}
 
 
-# action: (write, gate, run(user, adjustment, body, at))
+# action: (write, the step of adjustments.workflow it takes, run(user, adjustment, body, at))
 ADJUSTMENT_STEPS = {
     AdjustmentAction.SEND_FOR_SIGNOFF: (
         True,
-        lambda user, adj: require_role(user, Role.INSTITUTION_STAFF),
+        Step.SEND_FOR_SIGNOFF,
         lambda user, adj, body, at: services.send_for_signoff(actor=user, request=adj, at=at),
     ),
     AdjustmentAction.SIGN_OFFICE_HEAD: (
         True,
-        lambda user, adj: require_role(user, Role.INSTITUTION_OFFICE_HEAD),
+        Step.SIGN_OFFICE_HEAD,
         lambda user, adj, body, at: services.sign_as_office_head(actor=user, request=adj, at=at),
     ),
     AdjustmentAction.SIGN_LEADER: (
         True,
-        lambda user, adj: require_role(user, Role.INSTITUTION_LEADER),
+        Step.SIGN_LEADER,
         lambda user, adj, body, at: services.sign_as_leader(actor=user, request=adj, at=at),
     ),
     AdjustmentAction.SEND_BACK: (
         True,
-        lambda user, adj: require_role(user, Role.INSTITUTION_OFFICE_HEAD, Role.INSTITUTION_LEADER),
+        Step.SEND_BACK,
         lambda user, adj, body, at: services.send_back(actor=user, request=adj, reason=body.reason, at=at),
     ),
     AdjustmentAction.WITHDRAW: (
         True,
-        lambda user, adj: require_role(user, Role.INSTITUTION_STAFF),
+        Step.WITHDRAW,
         lambda user, adj, body, at: services.withdraw(actor=user, request=adj, reason=body.reason, at=at),
     ),
     AdjustmentAction.BUREAU_FORWARD: (
         False,
-        _bureau_gate,
+        Step.BUREAU_FORWARD,
         lambda user, adj, body, at: services.bureau_forward(actor=user, request=adj, reason=body.reason, at=at),
     ),
     AdjustmentAction.BUREAU_RETURN: (
         False,
-        _bureau_gate,
+        Step.BUREAU_RETURN,
         lambda user, adj, body, at: services.bureau_return(actor=user, request=adj, reason=body.reason, at=at),
     ),
     AdjustmentAction.DECIDE: (
         False,
-        lambda user, adj: require_role(user, Role.PROVINCIAL_REVIEWER),
+        Step.DECIDE,
         lambda user, adj, body, at: services.decide(
             actor=user,
             request=adj,
@@ -339,9 +332,9 @@ def adjustment_action(
     request, adjustment_id: Path[Id], action: Path[AdjustmentAction], payload: AdjustmentActionIn | None = None
 ):
     user = request.user
-    write, gate, run = ADJUSTMENT_STEPS[action]
+    write, step, run = ADJUSTMENT_STEPS[action]
     adjustment = get_request_for_user(user, adjustment_id, write=write)
-    gate(user, adjustment)
+    require_step(user, adjustment, workflow.TABLE, step)
     after = run(user, adjustment, payload or AdjustmentActionIn(), timezone.now())
     visible = AdjustmentRequest.objects.for_user(user).filter(pk=adjustment.pk).exists()
     return {"action": action.value, "status": after.status, "adjustment": _fresh(user, after.pk) if visible else None}

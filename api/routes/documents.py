@@ -16,8 +16,7 @@ from ninja.responses import Status
 from pydantic import Field
 
 from api.fields import Id
-from api.openapi import problems
-from api.problems import BAD_FILE, field_error, problem
+from api.problems import BAD_FILE, field_error, problem, problems
 from catalog.models import Certificate
 from core.downloads import attach
 from documents.access import get_bureau_for_user, get_round_for_user, get_scan_for_user, require_province

@@ -15,12 +15,11 @@ from ninja.files import UploadedFile
 from ninja.responses import Status
 from pydantic import Field
 
+from api.common import role_refusal
 from api.fields import MAX_ID, Id, line
-from api.openapi import problems
 from api.pagination import PageIn, PageOut, paged
-from api.problems import field_error
+from api.problems import field_error, problems
 from api.routes.documents import limited
-from api.routes.plans import role_refusal
 from institutions.models import Institution
 from monitoring import report, services
 from monitoring.access import (

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Schema
 from ninja.responses import Status
 
 from accounts.enums import Role
 from api import serializers
+from api.common import require_role
 from api.fields import Id
-from api.openapi import problems
 from api.pagination import PageIn, PageOut, paged
-from api.problems import field_error
+from api.problems import field_error, problems
 from api.schemas import (
     ApplicationFormIn,
     ApplicationFormOut,
@@ -42,17 +40,6 @@ class PlanPage(PageOut):
 class PlanFilters(Schema):
     round_id: Id | None = None
     status: PlanStatus | None = None
-
-
-def role_refusal(user) -> str:
-    """The services' own words for a role that may not act."""
-    return _("Your role (%(role)s) may not do this.") % {"role": user.get_role_display()}
-
-
-def require_role(user, *roles: str) -> None:
-    """The role gate of an endpoint: 403 before the service is asked (the service checks again)."""
-    if user.role not in roles:
-        raise PermissionDenied(role_refusal(user))
 
 
 def plan_out(plan: Plan, user) -> dict:

@@ -7,8 +7,8 @@ from pydantic import Field
 
 from api import serializers
 from api.fields import line
-from api.openapi import problems
 from api.pagination import PageIn, PageOut, paged
+from api.problems import problems
 from api.schemas import CertificateOut, InstitutionOut, MeOut, RoundOut
 from catalog.models import Certificate
 from institutions.models import Institution
