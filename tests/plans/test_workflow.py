@@ -10,13 +10,13 @@ from django.utils import translation
 
 from accounts.enums import Role
 from audit.models import AuditEvent
+from core.dates import SHANGHAI
 from core.refusals import StepRefused
 from plans import services as plan_services
 from plans.enums import PlanStatus, ReviewLevel
 from plans.models import Plan
 from plans.workflow import TABLE, Step, allowed_steps
 from reviews import services as review_services
-from rounds.calendar import SHANGHAI
 from tests.conftest import make_certificate
 from tests.reviews.factories import BUREAU_DAY, PROVINCE_DAY, J, M, plan_in
 
@@ -114,7 +114,7 @@ def test_workflow_row_refuses_everyone_else(cast, plan_at, index, status):
 
 
 def test_workflow_table_prints_as_domain_section_7():
-    from plans.management.commands.workflow import markdown
+    from onex.management.commands.workflow import markdown
 
     with translation.override("en"):
         text = markdown(TABLE, dict(S.choices))

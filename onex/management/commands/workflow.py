@@ -7,7 +7,7 @@ from importlib import import_module
 from django.core.management.base import BaseCommand
 from django.utils import translation
 
-# The object → its workflow module and its status enum (imported by name: adjustments sit above plans).
+# The object → its workflow module and its status enum.
 TABLES = {
     "plans": ("plans.workflow", "plans.enums", "PlanStatus"),
     "adjustments": ("adjustments.workflow", "adjustments.enums", "AdjustmentStatus"),
