@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.enums import Role
-from adjustments import guards, services
+from adjustments import guards, services, workflow
 from adjustments.access import get_request_for_user
 from adjustments.attachment import paper
 from adjustments.enums import AdjustmentStatus
@@ -22,6 +22,7 @@ from adjustments.forms import DecisionForm, OptionalReasonForm, ReasonForm, Requ
 from adjustments.models import AdjustmentRequest
 from adjustments.pages import compare, plan_history, plan_requests, request_comparison
 from adjustments.rules import Checker, r7_violations, read_record
+from adjustments.workflow import Step
 from audit.services import latest_event
 from core.ratelimit import export_limit
 from core.refusals import tell
@@ -195,19 +196,19 @@ def request_detail(request, pk: int):
     items = list(adjustment.items.select_related("certificate", "line"))
     now = timezone.now()
     own = user.institution_id == adjustment.plan.institution_id
+    steps = set(workflow.allowed_steps(user, adjustment))
     return render(
         request,
         "adjustments/detail.html",
         {
             "adjustment": adjustment,
+            "steps": steps,
             "plan": adjustment.plan,
             "items": items,
             "comparison": request_comparison(adjustment),
             "window": guards.adjustment_window(adjustment.plan),
             "window_problem": guards.window_problem(adjustment.plan, now),
-            "own": own,
-            "may_bureau": guards.may_bureau_review(user, adjustment),
-            "decision_form": DecisionForm(items=items) if user.role == Role.PROVINCIAL_REVIEWER else None,
+            "decision_form": DecisionForm(items=items) if Step.DECIDE in steps else None,
             "reason_form": ReasonForm(),
             "remark_form": OptionalReasonForm(),
             "scan_form": ScanForm() if own and adjustment.leader_signed_at else None,

@@ -11,7 +11,7 @@ from audit.services import latest_event
 from catalog.enums import Level
 from catalog.models import Certificate, CertificateLevel
 from core.ratelimit import export_limit
-from plans import services
+from plans import services, workflow
 from plans.access import get_line_for_user, get_plan_for_user
 from plans.forms import ApplicationFormForm, LineForm, ReasonForm, UploadForm
 from plans.models import Plan, PlanLine
@@ -22,6 +22,11 @@ from rounds.models import Round
 RETURN_ACTIONS = ("plan.send_back", "review.return")
 
 
+def steps_of(request, plan: Plan) -> set[str]:
+    """The steps the page offers: those the table of plans/workflow.py allows the user on the plan."""
+    return set(workflow.allowed_steps(request.user, plan))
+
+
 def _is_htmx(request) -> bool:
     return request.headers.get("HX-Request") == "true"
 
@@ -30,6 +35,7 @@ def _workspace(request, plan: Plan, *, form=None, error: services.PlanError | No
     """The part of the plan page that htmx swaps after every change: lines, violations, cap, forms."""
     context = {
         "plan": plan,
+        "steps": steps_of(request, plan),
         "page": plan_page(plan, at=timezone.now()),
         "line_form": form or LineForm(),
         "error": error,
@@ -73,6 +79,7 @@ def plan_detail(request, pk: int):
     plan = get_plan_for_user(request.user, pk)
     context = {
         "plan": plan,
+        "steps": steps_of(request, plan),
         "page": plan_page(plan, at=timezone.now()),
         "line_form": LineForm(),
         "reason_form": ReasonForm(),
@@ -87,7 +94,8 @@ def plan_detail(request, pk: int):
 @login_required
 def plan_workspace(request, pk: int):
     plan = get_plan_for_user(request.user, pk)
-    return render(request, "plans/_workspace.html", {"plan": plan, "page": plan_page(plan, at=timezone.now())})
+    context = {"plan": plan, "steps": steps_of(request, plan), "page": plan_page(plan, at=timezone.now())}
+    return render(request, "plans/_workspace.html", context)
 
 
 def _line_values(form: LineForm) -> dict:
@@ -194,7 +202,15 @@ def form_edit(request, pk: int, certificate_id: int):
                 messages.success(request, _("Application form saved."))
                 return redirect("plan_detail", pk=plan.pk)
     return render(
-        request, "plans/form_edit.html", {"plan": plan, "certificate": certificate, "form": form, "existing": existing}
+        request,
+        "plans/form_edit.html",
+        {
+            "plan": plan,
+            "steps": steps_of(request, plan),
+            "certificate": certificate,
+            "form": form,
+            "existing": existing,
+        },
     )
 
 

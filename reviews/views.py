@@ -21,6 +21,7 @@ from plans.enums import PlanStatus, ReviewLevel
 from plans.models import Plan
 from plans.pages import plan_page
 from plans.services import PlanError
+from plans.workflow import Step
 from reviews import queues, services
 from reviews.checks import NOT_IN_REVIEW, refresh_check, stale_plan_ids
 from reviews.forms import ApproveForm, DecisionForm, QueueFilterForm, ReturnForm, plan_ids
@@ -118,8 +119,7 @@ def review_plan(request, pk: int):
     recommendations = {d.line_id: d for d in decisions if d.level == ReviewLevel.BUREAU}
     held = {d.line_id: d for d in decisions if d.level == ReviewLevel.PROVINCE}
     user = request.user
-    level = workflow.level_of(user)
-    can_act = level is not None and workflow.may_review(user, plan, level) and plan.status == workflow.STATUS_OF[level]
+    steps = set(workflow.allowed_steps(user, plan))
     rows = [
         {"row": row, "recommendation": recommendations.get(row.line.pk), "decision": held.get(row.line.pk)}
         for row in page.rows
@@ -142,8 +142,8 @@ def review_plan(request, pk: int):
             "windows": _windows(plan, now),
             "extensions": extensions.select_related("institution", "bureau"),
             "scans": scans,
-            "level": level,
-            "can_act": can_act,
+            "steps": steps,
+            "can_act": bool(steps & {Step.RECOMMEND, Step.DECIDE}),  # the reviewer holding the plan
             "undecided": sum(1 for r in rows if r["decision"] is None),
             "return_form": ReturnForm(),
         },
