@@ -24,13 +24,13 @@ from adjustments.pages import compare, plan_history, plan_requests, request_comp
 from adjustments.rules import Checker, r7_violations, read_record
 from adjustments.workflow import Step
 from audit.services import latest_event
+from core.downloads import download
 from core.ratelimit import export_limit
 from core.refusals import tell
 from documents import adjustment_request as attachment3
 from documents.application_form import DOCX, PDF
 from documents.scans import ScanRefused
 from documents.uploads import payload_too_large
-from documents.views import download
 from documents.views_scans import guarded
 from plans.access import get_plan_for_user
 from plans.enums import PlanStatus

@@ -9,12 +9,10 @@ from typing import Literal
 from ninja import Schema
 from pydantic import Field
 
-from accounts.enums import Role
 from api.fields import Headcount, Id, Money, line, required_line, text
 from catalog.enums import Level
 from plans.enums import Continuity, PlanStatus, ReviewLevel, Severity
 from reviews.enums import Outcome
-from rounds.enums import Season
 
 RULE_CODES = ("R1", "R2", "R3", "R4", "R5", "R6", "R7", "R8", "FORM", "REMARK")
 RULES_DOC = """The rule a violation breaks (DOMAIN.md §6):
@@ -57,7 +55,7 @@ class Problem(Schema):
     errors: list[FieldErrorOut] | None = None
 
 
-# --- people, places, catalogue --------------------------------------------------------------------------------
+# --- people ------------------------------------------------------------------------------------------------------
 
 
 class Ref(Schema):
@@ -67,65 +65,6 @@ class Ref(Schema):
 
 class InstitutionRef(Ref):
     kind: str
-
-
-class MeOut(Schema):
-    id: int
-    username: str
-    full_name: str
-    role: Literal[tuple(Role.values)]  # type: ignore[valid-type]
-    role_label: str
-    institution: InstitutionRef | None
-    bureau: Ref | None
-    scope: str
-
-
-class WindowOut(Schema):
-    stage: str
-    label: str
-    start: date
-    end: date
-
-
-class RoundOut(Schema):
-    id: int
-    year: int
-    season: Literal[tuple(Season.values)]  # type: ignore[valid-type]
-    name: str
-    windows: list[WindowOut]
-    scan_deadline: date
-    adjustment_end: date
-
-
-class LevelOut(Schema):
-    level: Literal[tuple(Level.values)]  # type: ignore[valid-type]
-    min_headcount: int | None = Field(description="null: the province's default minimum applies.")
-
-
-class MajorOut(Schema):
-    name: str
-    code: str
-
-
-class CertificateOut(Schema):
-    id: int
-    name: str
-    short_name: str
-    batch: int | None
-    awarding_body: str | None
-    restricted: bool
-    restricted_reason: str
-    levels: list[LevelOut]
-    majors: list[MajorOut]
-
-
-class InstitutionOut(Schema):
-    id: int
-    name: str
-    kind: str
-    bureau: Ref
-    ministry_code: str | None
-    registered_on_platform: bool
 
 
 # --- plans ----------------------------------------------------------------------------------------------------
@@ -277,59 +216,3 @@ class ApplicationFormOut(Schema):
 
 
 # --- actions --------------------------------------------------------------------------------------------------
-
-
-class LineDecisionIn(Schema):
-    line_id: Id
-    outcome: Outcome
-    headcount: Headcount | None = Field(None, description="The reduced headcount; only for outcome `reduce`.")
-    reason: text(2000) = Field("", description="Required to reduce or reject.")  # type: ignore[valid-type]
-
-
-class ActionIn(Schema):
-    """What an action needs: `reason` for send_back and return (optional for approve); `decisions` for recommend
-    and decide (one per line, carried out all or none). Other actions need nothing."""
-
-    reason: text(2000) = ""  # type: ignore[valid-type]
-    decisions: list[LineDecisionIn] = Field(default_factory=list, max_length=1000)
-
-
-class ActionOut(Schema):
-    action: str
-    plan: PlanOut
-    copied_lines: int | None = None
-
-
-class BulkIn(Schema):
-    plan_ids: list[Id] = Field(min_length=1, max_length=500)
-
-
-class BulkConfirmIn(BulkIn):
-    fingerprint: required_line(64)  # type: ignore[valid-type]
-
-
-class BulkLineOut(Schema):
-    line_id: int
-    headcount: int
-    outcome: str
-    already_decided: bool
-
-
-class BulkItemOut(Schema):
-    plan_id: int
-    institution: str
-    planned: int
-    approved: int
-    lines: list[BulkLineOut]
-    blockers: list[str]
-
-
-class BulkPreviewOut(Schema):
-    level: str
-    fingerprint: str = Field(description="Send it back with the same plan_ids to carry the preview out.")
-    ready: list[BulkItemOut]
-    blocked: list[BulkItemOut]
-
-
-class BulkDoneOut(Schema):
-    approved: list[int]

@@ -6,15 +6,11 @@ from datetime import datetime
 
 from api.problems import violation_out
 from audit.models import AuditEvent
-from catalog.enums import Level
-from catalog.models import Certificate
 from institutions.models import Institution
 from plans.models import Plan
 from plans.pages import plan_page
 from reviews.models import LineDecision
 from reviews.timeline import plan_timeline, sees_addresses
-from rounds.enums import Stage
-from rounds.models import Round
 
 
 def ref(obj, name: str | None = None) -> dict:
@@ -23,63 +19,6 @@ def ref(obj, name: str | None = None) -> dict:
 
 def institution_ref(institution: Institution) -> dict:
     return {"id": institution.pk, "name": institution.name, "kind": institution.kind}
-
-
-def me(user) -> dict:
-    return {
-        "id": user.pk,
-        "username": user.get_username(),
-        "full_name": user.full_name,
-        "role": user.role,
-        "role_label": str(user.get_role_display()),
-        "institution": institution_ref(user.institution) if user.institution_id else None,
-        "bureau": ref(user.bureau) if user.bureau_id else None,
-        "scope": str(user.scope_label),
-    }
-
-
-def round_(rnd: Round) -> dict:
-    windows = []
-    for stage in (Stage.FILING, Stage.BUREAU_REVIEW, Stage.PROVINCIAL_REVIEW, Stage.ADJUSTMENT):
-        window = rnd.window_for(stage)
-        windows.append({"stage": stage.value, "label": window.label, "start": window.start, "end": window.end})
-    return {
-        "id": rnd.pk,
-        "year": rnd.year,
-        "season": rnd.season,
-        "name": str(rnd),
-        "windows": windows,
-        "scan_deadline": rnd.scan_deadline,
-        "adjustment_end": rnd.adjustment_end,
-    }
-
-
-def certificate(cert: Certificate) -> dict:
-    return {
-        "id": cert.pk,
-        "name": cert.name,
-        "short_name": cert.short_name,
-        "batch": cert.batch,
-        "awarding_body": cert.awarding_body.name if cert.awarding_body_id else None,
-        "restricted": cert.restricted,
-        "restricted_reason": cert.restricted_reason,
-        "levels": [
-            {"level": cl.level, "min_headcount": cl.min_headcount}
-            for cl in sorted(cert.levels.all(), key=lambda cl: Level.values.index(cl.level))
-        ],
-        "majors": [{"name": m.name, "code": m.code} for m in cert.majors.all()],
-    }
-
-
-def institution(inst: Institution) -> dict:
-    return {
-        "id": inst.pk,
-        "name": inst.name,
-        "kind": inst.kind,
-        "bureau": ref(inst.bureau),
-        "ministry_code": inst.ministry_code,
-        "registered_on_platform": inst.is_registered_on_platform,
-    }
 
 
 def plan_summary(plan: Plan) -> dict:

@@ -13,6 +13,7 @@ import re
 import unicodedata
 from urllib.parse import quote
 
+from django.http import HttpResponse
 from pypinyin import Style, lazy_pinyin
 
 from core.text import strip_format
@@ -78,3 +79,15 @@ def attach(response, filename: str):
     """Mark `response` as a download named `filename`; returns it."""
     response["Content-Disposition"] = content_disposition(filename)
     return response
+
+
+def private(response):
+    """Generated papers hold an institution's data: never cached, never sniffed."""
+    response["Cache-Control"] = "no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def download(content: bytes, filename: str, content_type: str):
+    """A private download of `content` named `filename`, for the pages and the API alike."""
+    return private(attach(HttpResponse(content, content_type=content_type), filename))

@@ -5,11 +5,11 @@ from __future__ import annotations
 import tempfile
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from core.downloads import attach
+from core.downloads import attach, download, private
 from core.ratelimit import export_limit
 from documents.access import get_bureau_for_user, get_round_for_user, require_province
 from documents.application_form import DOCX, PDF, ApplicationFormExport
@@ -24,17 +24,6 @@ from institutions.models import Bureau
 from plans.access import get_plan_for_user
 from plans.models import ApplicationForm, Plan
 from rounds.models import Round
-
-
-def private(response):
-    """Generated papers hold an institution's data: never cached, never sniffed."""
-    response["Cache-Control"] = "no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
-def download(content: bytes, filename: str, content_type: str) -> HttpResponse:
-    return private(attach(HttpResponse(content, content_type=content_type), filename))
 
 
 @login_required

@@ -10,12 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from core.downloads import attach
+from core.downloads import attach, private
 from core.ratelimit import export_limit
 from documents import labels
 from documents.access import get_bundle_for_user, get_round_for_user, require_province
 from documents.services import request_bundle
-from documents.views import private
 
 
 @login_required

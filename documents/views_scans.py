@@ -12,13 +12,12 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
 from catalog.models import Certificate
-from core.downloads import attach
+from core.downloads import attach, private
 from documents.access import get_bureau_for_user, get_round_for_user, get_scan_for_user
 from documents.forms import BureauScanForm, PlanScanForm
 from documents.scans import ScanRefused, too_big_message
 from documents.services import upload_bureau_scan, upload_plan_scan
 from documents.uploads import limit_uploads, payload_too_large, too_large
-from documents.views import private
 from plans.access import get_plan_for_user
 from plans.models import PlanLine
 

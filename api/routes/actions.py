@@ -11,21 +11,79 @@ from enum import StrEnum
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
-from ninja import Path, Router
+from ninja import Path, Router, Schema
+from pydantic import Field
 
 from api.common import require_step, role_refusal
-from api.fields import Id
+from api.fields import Headcount, Id, required_line, text
 from api.problems import field_error, problems
 from api.routes.plans import plan_out
-from api.schemas import ActionIn, ActionOut, BulkConfirmIn, BulkDoneOut, BulkIn, BulkPreviewOut
+from api.schemas import PlanOut
 from plans import services as plan_services
 from plans import workflow
 from plans.access import get_plan_for_user
 from plans.models import Plan
 from plans.workflow import Step
 from reviews import services as review_services
+from reviews.enums import Outcome
 
 router = Router(tags=["workflow"])
+
+
+class LineDecisionIn(Schema):
+    line_id: Id
+    outcome: Outcome
+    headcount: Headcount | None = Field(None, description="The reduced headcount; only for outcome `reduce`.")
+    reason: text(2000) = Field("", description="Required to reduce or reject.")  # type: ignore[valid-type]
+
+
+class ActionIn(Schema):
+    """What an action needs: `reason` for send_back and return (optional for approve); `decisions` for recommend
+    and decide (one per line, carried out all or none). Other actions need nothing."""
+
+    reason: text(2000) = ""  # type: ignore[valid-type]
+    decisions: list[LineDecisionIn] = Field(default_factory=list, max_length=1000)
+
+
+class ActionOut(Schema):
+    action: str
+    plan: PlanOut
+    copied_lines: int | None = None
+
+
+class BulkIn(Schema):
+    plan_ids: list[Id] = Field(min_length=1, max_length=500)
+
+
+class BulkConfirmIn(BulkIn):
+    fingerprint: required_line(64)  # type: ignore[valid-type]
+
+
+class BulkLineOut(Schema):
+    line_id: int
+    headcount: int
+    outcome: str
+    already_decided: bool
+
+
+class BulkItemOut(Schema):
+    plan_id: int
+    institution: str
+    planned: int
+    approved: int
+    lines: list[BulkLineOut]
+    blockers: list[str]
+
+
+class BulkPreviewOut(Schema):
+    level: str
+    fingerprint: str = Field(description="Send it back with the same plan_ids to carry the preview out.")
+    ready: list[BulkItemOut]
+    blocked: list[BulkItemOut]
+
+
+class BulkDoneOut(Schema):
+    approved: list[int]
 
 
 class Action(StrEnum):

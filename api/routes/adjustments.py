@@ -31,9 +31,9 @@ from api.problems import problems, violation_out
 from api.routes.documents import ScanOut, _upload_refusal, binary, limited, scan_out
 from api.schemas import InstitutionRef, Ref, ViolationOut
 from catalog.enums import Level
+from core.downloads import download
 from documents import adjustment_request as attachment3
 from documents.application_form import DOCX, PDF
-from documents.views import download
 from plans.access import get_plan_for_user
 
 router = Router(tags=["adjustments"])
@@ -249,7 +249,7 @@ def adjustment_detail(request, adjustment_id: Path[Id]):
 def adjustment_update(request, adjustment_id: Path[Id], payload: AdjustmentIn):
     user = request.user
     adjustment = get_request_for_user(user, adjustment_id, write=True)
-    require_role(user, Role.INSTITUTION_STAFF)
+    require_step(user, adjustment, workflow.TABLE, Step.EDIT)
     services.update_request(
         actor=user, request=adjustment, reason=payload.reason, changes=_changes(payload), at=timezone.now()
     )

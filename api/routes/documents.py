@@ -18,7 +18,7 @@ from pydantic import Field
 from api.fields import Id
 from api.problems import BAD_FILE, field_error, problem, problems
 from catalog.models import Certificate
-from core.downloads import attach
+from core.downloads import attach, download, private
 from documents.access import get_bureau_for_user, get_round_for_user, get_scan_for_user, require_province
 from documents.application_form import DOCX, PDF, ApplicationFormExport
 from documents.bureau_summary import BureauSummary
@@ -30,7 +30,6 @@ from documents.scans import MAX_SCAN_BYTES, too_big_message
 from documents.services import upload_bureau_scan, upload_plan_scan
 from documents.sheets import XLSX
 from documents.uploads import limit_uploads, too_large
-from documents.views import download, private
 from plans.access import get_plan_for_user
 from plans.models import ApplicationForm
 

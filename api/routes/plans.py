@@ -9,7 +9,7 @@ from ninja.responses import Status
 
 from accounts.enums import Role
 from api import serializers
-from api.common import require_role
+from api.common import require_role, require_step
 from api.fields import Id
 from api.pagination import PageIn, PageOut, paged
 from api.problems import field_error, problems
@@ -24,10 +24,11 @@ from api.schemas import (
     PlanSummaryOut,
 )
 from catalog.models import Certificate
-from plans import services
+from plans import services, workflow
 from plans.access import get_line_for_user, get_plan_for_user
 from plans.enums import PlanStatus
 from plans.models import Plan
+from plans.workflow import Step
 from rounds.models import Round
 
 router = Router(tags=["plans"])
@@ -99,7 +100,7 @@ def _certificate(certificate_id: int):
 def line_add(request, plan_id: Path[Id], payload: LineIn):
     user = request.user
     plan = get_plan_for_user(user, plan_id, write=True)
-    require_role(user, Role.INSTITUTION_STAFF)
+    require_step(user, plan, workflow.TABLE, Step.EDIT)
     certificate = _certificate(payload.certificate_id)
     if certificate is None:
         return field_error("certificate_id", "No such certificate.")
@@ -123,7 +124,7 @@ def _line_in_plan(user, plan_id: int, line_id: int):
 def line_update(request, plan_id: Path[Id], line_id: Path[Id], payload: LinePatchIn):
     user = request.user
     line = _line_in_plan(user, plan_id, line_id)
-    require_role(user, Role.INSTITUTION_STAFF)
+    require_step(user, line.plan, workflow.TABLE, Step.EDIT)
     changes = payload.model_dump(exclude_unset=True)
     if any(value is None for value in changes.values()):
         field = next(name for name, value in changes.items() if value is None)
@@ -145,7 +146,7 @@ def line_update(request, plan_id: Path[Id], line_id: Path[Id], payload: LinePatc
 def line_delete(request, plan_id: Path[Id], line_id: Path[Id]):
     user = request.user
     line = _line_in_plan(user, plan_id, line_id)
-    require_role(user, Role.INSTITUTION_STAFF)
+    require_step(user, line.plan, workflow.TABLE, Step.EDIT)
     services.remove_line(actor=user, line=line)
     return Status(204, None)
 
@@ -158,7 +159,7 @@ def line_delete(request, plan_id: Path[Id], line_id: Path[Id]):
 def form_save(request, plan_id: Path[Id], certificate_id: Path[Id], payload: ApplicationFormIn):
     user = request.user
     plan = get_plan_for_user(user, plan_id, write=True)
-    require_role(user, Role.INSTITUTION_STAFF)
+    require_step(user, plan, workflow.TABLE, Step.EDIT)
     certificate = _certificate(certificate_id)
     if certificate is None:
         raise Http404

@@ -1,20 +1,143 @@
-"""Who am I, the calendar, the catalogue and the institutions in my scope."""
+"""Who am I, the calendar, the catalogue and the institutions in my scope: their schemas, how each is written out,
+and the routes."""
 
 from __future__ import annotations
+
+from datetime import date
+from typing import Literal
 
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from api import serializers
+from accounts.enums import Role
 from api.fields import line
 from api.pagination import PageIn, PageOut, paged
 from api.problems import problems
-from api.schemas import CertificateOut, InstitutionOut, MeOut, RoundOut
+from api.schemas import InstitutionRef, Ref
+from api.serializers import institution_ref, ref
+from catalog.enums import Level
 from catalog.models import Certificate
 from institutions.models import Institution
+from rounds.enums import Season, Stage
 from rounds.models import Round
 
 router = Router(tags=["reference"])
+
+
+class MeOut(Schema):
+    id: int
+    username: str
+    full_name: str
+    role: Literal[tuple(Role.values)]  # type: ignore[valid-type]
+    role_label: str
+    institution: InstitutionRef | None
+    bureau: Ref | None
+    scope: str
+
+
+class WindowOut(Schema):
+    stage: str
+    label: str
+    start: date
+    end: date
+
+
+class RoundOut(Schema):
+    id: int
+    year: int
+    season: Literal[tuple(Season.values)]  # type: ignore[valid-type]
+    name: str
+    windows: list[WindowOut]
+    scan_deadline: date
+    adjustment_end: date
+
+
+class LevelOut(Schema):
+    level: Literal[tuple(Level.values)]  # type: ignore[valid-type]
+    min_headcount: int | None = Field(description="null: the province's default minimum applies.")
+
+
+class MajorOut(Schema):
+    name: str
+    code: str
+
+
+class CertificateOut(Schema):
+    id: int
+    name: str
+    short_name: str
+    batch: int | None
+    awarding_body: str | None
+    restricted: bool
+    restricted_reason: str
+    levels: list[LevelOut]
+    majors: list[MajorOut]
+
+
+class InstitutionOut(Schema):
+    id: int
+    name: str
+    kind: str
+    bureau: Ref
+    ministry_code: str | None
+    registered_on_platform: bool
+
+
+def me_out(user) -> dict:
+    return {
+        "id": user.pk,
+        "username": user.get_username(),
+        "full_name": user.full_name,
+        "role": user.role,
+        "role_label": str(user.get_role_display()),
+        "institution": institution_ref(user.institution) if user.institution_id else None,
+        "bureau": ref(user.bureau) if user.bureau_id else None,
+        "scope": str(user.scope_label),
+    }
+
+
+def round_out(rnd: Round) -> dict:
+    windows = []
+    for stage in (Stage.FILING, Stage.BUREAU_REVIEW, Stage.PROVINCIAL_REVIEW, Stage.ADJUSTMENT):
+        window = rnd.window_for(stage)
+        windows.append({"stage": stage.value, "label": window.label, "start": window.start, "end": window.end})
+    return {
+        "id": rnd.pk,
+        "year": rnd.year,
+        "season": rnd.season,
+        "name": str(rnd),
+        "windows": windows,
+        "scan_deadline": rnd.scan_deadline,
+        "adjustment_end": rnd.adjustment_end,
+    }
+
+
+def certificate_out(cert: Certificate) -> dict:
+    return {
+        "id": cert.pk,
+        "name": cert.name,
+        "short_name": cert.short_name,
+        "batch": cert.batch,
+        "awarding_body": cert.awarding_body.name if cert.awarding_body_id else None,
+        "restricted": cert.restricted,
+        "restricted_reason": cert.restricted_reason,
+        "levels": [
+            {"level": cl.level, "min_headcount": cl.min_headcount}
+            for cl in sorted(cert.levels.all(), key=lambda cl: Level.values.index(cl.level))
+        ],
+        "majors": [{"name": m.name, "code": m.code} for m in cert.majors.all()],
+    }
+
+
+def institution_out(inst: Institution) -> dict:
+    return {
+        "id": inst.pk,
+        "name": inst.name,
+        "kind": inst.kind,
+        "bureau": ref(inst.bureau),
+        "ministry_code": inst.ministry_code,
+        "registered_on_platform": inst.is_registered_on_platform,
+    }
 
 
 class RoundPage(PageOut):
@@ -35,13 +158,13 @@ class CertificateQuery(Schema):
 
 @router.get("/me", response={200: MeOut, **problems()}, summary="The token's owner, role and scope")
 def me(request):
-    return serializers.me(request.user)
+    return me_out(request.user)
 
 
 @router.get("/rounds", response={200: RoundPage, **problems(422)}, summary="Filing rounds and their windows")
 def rounds(request, page: Query[PageIn]):
     queryset = Round.objects.for_user(request.user).prefetch_related("extensions").order_by("-year", "-season", "pk")
-    return paged(queryset, page, serializers.round_)
+    return paged(queryset, page, round_out)
 
 
 @router.get("/certificates", response={200: CertificatePage, **problems(422)}, summary="Search the catalogue")
@@ -52,10 +175,10 @@ def certificates(request, filters: Query[CertificateQuery], page: Query[PageIn])
         .prefetch_related("levels", "majors")
         .order_by("name", "pk")
     )
-    return paged(queryset, page, serializers.certificate)
+    return paged(queryset, page, certificate_out)
 
 
 @router.get("/institutions", response={200: InstitutionPage, **problems(422)}, summary="Institutions in my scope")
 def institutions(request, page: Query[PageIn]):
     queryset = Institution.objects.for_user(request.user).select_related("bureau").order_by("bureau_id", "name", "pk")
-    return paged(queryset, page, serializers.institution)
+    return paged(queryset, page, institution_out)
