@@ -1,9 +1,10 @@
 """The steps of an adjustment request (DOMAIN.md §8), one keyword-only function each.
 
-Every step checks who may act (role and institution or bureau), when (the round's adjustment window, which opens
-once the plan is published), and the request's status; it changes the request, writes one audit event, and tells
-whoever acts next. A refused step raises `AdjustmentError` (or `plans.services.RuleError` with the violations) and
-saves nothing: a request that would lower, remove or change anything is never stored.
+Who may act (role and institution or bureau), when (the round's adjustment window, which opens once the plan is
+published) and in which status is the table of `adjustments.workflow`; every step changes the request through
+`workflow.move`, which writes one audit event and tells whoever acts next. A refused step raises `AdjustmentError`
+(or `plans.services.RuleError` with the violations) and saves nothing: a request that would lower, remove or change
+anything is never stored.
 """
 
 from __future__ import annotations

@@ -1,7 +1,9 @@
 """The institution's steps of the filing workflow (DOMAIN.md §5–§7), one function each.
 
-Every function checks who may act, changes the plan, writes one audit event, and raises `PlanError`
-(or `RuleError` with the blocking violations) when it may not proceed; nothing is saved then.
+Who may take a step, in which status and when is the table of `plans.workflow`: the steps that change the
+status go through `workflow.move` (lock, table, audit, notification), the edits ask `workflow.check`. Every
+function raises `PlanError` (or `RuleError` with the blocking violations) when it may not proceed; nothing is
+saved then.
 """
 
 from __future__ import annotations

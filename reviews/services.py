@@ -1,9 +1,10 @@
 """The reviewers' steps of DOMAIN.md §7, one keyword-only function each.
 
-Every function checks who may act (role and scope) and when (the review window of its level, stretched by
-an extension), locks the plan, changes it or its decisions, writes exactly one audit event, and raises
-`ReviewError` (or `plans.services.RuleError` with the blocking violations) when it may not proceed; nothing
-is saved then. Province decisions are held: the institution sees them only once `publish` has run.
+Who may act (role and scope) and when (the review window of its level, stretched by an extension) is the table of
+`plans.workflow`: each function locks the plan, asks the table, changes the plan (through `workflow.move`) or its
+decisions, writes exactly one audit event, and raises `ReviewError` (or `plans.errors.RuleError` with the blocking
+violations) when it may not proceed; nothing is saved then. Province decisions are held: the institution sees them
+only once `publish` has run.
 """
 
 from __future__ import annotations
