@@ -1,6 +1,7 @@
 """Every workflow step of a plan as `POST /plans/{id}/actions/{action}`, and bulk approval; each is a call of
-`plans.services` or `reviews.services`. The role gate answers 403 before the service is asked; whether the step
-may happen now (state, window, rules) is the service's word alone."""
+`plans.services` or `reviews.services`, with its schemas. Each action names its step of `plans.workflow`, whose table
+gates it (403, `api.common.require_step`) before the service is asked; whether the step may happen now (state,
+window, rules) is the service's word alone."""
 
 from __future__ import annotations
 
