@@ -15,9 +15,11 @@ bench/bench_dashboard.py (11,000 institutions, 300,000 approved lines, 5,000,000
 plus this year's autumn round: 11,000 plans of 27 lines, 8,800 in provincial review (their rule checks
 stored, as the worker does) and 2,200 still drafts. `--scale small` (or a fraction) divides institutions,
 lines and candidates (not the catalogue or the bureaus) into a database of its own: the whole run then
-takes under 5 minutes, 40 connections and 15 s per run unless told otherwise.
+takes under 5 minutes on a quiet 2-core machine (5-7 at load average 15), 40 connections and 15 s per run
+unless told otherwise.
 
-Server: gunicorn with deploy/gunicorn.conf.py (workers not recycled while measuring), the production settings
+Server: gunicorn with deploy/gunicorn.conf.py (workers not recycled while measuring; GUNICORN_WORKER_CLASS,
+WEB_CONCURRENCY and GUNICORN_THREADS choose another shape), the production settings
 (bench/load_settings.py), DEBUG off, persistent database connections (DB_CONN_MAX_AGE=600), static
 files collected into a scratch STATIC_ROOT. wrk runs one thread per connection so that each connection
 is one user with its own session cookie (wrk's Lua has no per-connection hook). Sessions are created

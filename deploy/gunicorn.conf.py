@@ -15,11 +15,18 @@ wsgi_app = "onex.wsgi:application"
 # nginx on the same machine talks to 127.0.0.1; with nginx on another machine, bind the private address.
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 
-# Sync workers: a page is CPU and database work, and nginx buffers slow clients (uploads and
-# downloads), so one request per process is the efficient shape; two per CPU plus one.
-worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
-workers = int(os.environ.get("WEB_CONCURRENCY") or 2 * _cpus() + 1)
-threads = int(os.environ.get("GUNICORN_THREADS", "1"))  # gthread only
+# One process per CPU with four threads each (gthread), from measurement (bench/load_test.py --scale small, 2
+# CPUs, December 2026, one run each on a machine shared at load average 15-20; CPU ms per request of gunicorn
+# and PostgreSQL for signed-in bare view / base template / mix of plan page, queue and dashboard):
+#   sync, 5 workers (2 per CPU + 1)   5.19 /  8.71 / 69.4 ms   57.9 / 36.0 / 4.3 req/s
+#   sync, 2 workers                   4.03 /  7.60 / 67.3 ms   61.4 / 30.7 / 3.4 req/s
+#   gthread, 2 workers × 4 threads    3.99 /  7.54 / 60.6 ms   80.5 / 42.2 / 5.4 req/s
+# Fewer processes cost less CPU per request (less switching, warmer caches); threads let a request waiting on
+# PostgreSQL or Redis give the CPU to another, so two processes still keep both CPUs busy and a slow export
+# does not hold a whole process. nginx buffers slow clients. Each thread keeps its own database connection.
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
+workers = int(os.environ.get("WEB_CONCURRENCY") or _cpus())
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))  # requests at once per process (gthread)
 # The slowest legitimate requests (a PDF report, an Excel export of a province) take seconds;
 # imports of large files are parsed by the job workers, not in the request.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))

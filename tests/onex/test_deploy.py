@@ -94,7 +94,8 @@ def test_env_names_read_finds_helpers_environ_and_file_variants(tmp_path):
 
 
 def gunicorn_settings(monkeypatch, **env) -> dict:
-    for name in ("GUNICORN_BIND", "WEB_CONCURRENCY", "GUNICORN_TIMEOUT", "FORWARDED_ALLOW_IPS", "GUNICORN_ACCESS_LOG"):
+    names = ("GUNICORN_BIND", "WEB_CONCURRENCY", "GUNICORN_TIMEOUT", "FORWARDED_ALLOW_IPS", "GUNICORN_ACCESS_LOG")
+    for name in (*names, "GUNICORN_WORKER_CLASS", "GUNICORN_THREADS"):
         monkeypatch.delenv(name, raising=False)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
@@ -110,7 +111,12 @@ def test_gunicorn_conf_is_valid_for_gunicorn(monkeypatch):
         if key != "os":
             config.set(key, value)  # unknown names and bad values raise
 
-    assert (config.worker_class_str, config.workers >= 1, config.forwarded_allow_ips) == ("sync", True, ["127.0.0.1"])
+    assert (config.worker_class_str, config.workers >= 1, config.threads, config.forwarded_allow_ips) == (
+        "gthread",
+        True,
+        4,
+        ["127.0.0.1"],
+    )
     # The application logs each request (onex.request); gunicorn's own access log is off unless asked for.
     assert config.accesslog is None
 
