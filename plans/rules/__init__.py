@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from plans.enums import PlanStatus
 from plans.models import Plan, PlanLine
 from plans.rules.facts import PlanFacts, Violation, gather_facts, rule_label, year_headcount
 from plans.rules.forms_complete import forms_complete
@@ -44,15 +45,18 @@ __all__ = [
 
 
 def check_facts(facts: PlanFacts, *, at: datetime) -> list[Violation]:
+    # A published plan was filed inside its window with its forms as they were: its filing window having closed
+    # since, or a form field added since, says nothing anyone can act on (the page and the queue's tags).
+    filed = facts.plan.status == PlanStatus.PUBLISHED
     return [
-        *r1_window(facts, at=at),
+        *([] if filed else r1_window(facts, at=at)),
         *r2_min_headcount(facts),
         *r3_cap(facts),
         *r4_duplicates(facts),
         *r5_restricted(facts),
         *r6_major(facts),
         *r8_registration(facts),
-        *forms_complete(facts),
+        *([] if filed else forms_complete(facts)),
         *increase_remarks(facts),
     ]
 
