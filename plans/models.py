@@ -145,6 +145,18 @@ class PlanLine(models.Model):
     def __str__(self) -> str:
         return f"{self.certificate.short_name} {self.get_level_display()} {self.major_name} {self.headcount}"
 
+    @property
+    def published_decision(self):
+        """The province's published decision on this line (from `decisions`, prefetched by the plan page)."""
+        return next(
+            (
+                d
+                for d in self.decisions.all()
+                if d.level == ReviewLevel.PROVINCE and d.published_at and d.superseded_at is None
+            ),
+            None,
+        )
+
 
 class ApplicationForm(models.Model):
     """申报表（附件1）: one per new certificate in a plan (一证书一论证一申报)."""

@@ -6,8 +6,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.db.models import prefetch_related_objects
+
 from catalog.enums import Level
-from plans.enums import Continuity
+from plans.enums import Continuity, PlanStatus
 from plans.models import Plan, PlanLine
 from plans.rules import PlanFacts, Violation, blocking, check_facts, filing_window, gather_facts
 
@@ -37,6 +39,10 @@ class PlanPage:
     extensions: list
 
     @property
+    def approved_total(self) -> int:
+        return sum(line.approved_headcount or 0 for line in self.facts.lines)
+
+    @property
     def cap_percent(self) -> int:
         cap = self.facts.cap
         return min(100, round(100 * self.facts.year_headcount / cap)) if cap else 0
@@ -44,6 +50,8 @@ class PlanPage:
 
 def plan_page(plan: Plan, *, at: datetime, lines: list[PlanLine] | None = None) -> PlanPage:
     facts = gather_facts(plan, lines=lines)
+    if plan.status == PlanStatus.PUBLISHED:  # each line shows its decision: a rejection with its reason
+        prefetch_related_objects(facts.lines, "decisions")
     violations = check_facts(facts, at=at)
     by_line: dict[int | None, list[Violation]] = defaultdict(list)
     plan_level = []

@@ -8,9 +8,11 @@ import time_machine
 from django.urls import reverse
 
 from core.dates import SHANGHAI
-from plans.enums import PlanStatus
+from plans.enums import PlanStatus, ReviewLevel
 from plans.rules import check_plan
 from reviews.checks import refresh_check
+from reviews.enums import Outcome
+from reviews.models import LineDecision
 from tests.conftest import make_certificate
 from tests.factories import J, published_plan
 
@@ -40,3 +42,29 @@ def test_a_draft_still_hears_of_its_window_and_forms(cast):
     plan.save()
 
     assert sorted({v.code for v in check_plan(plan, at=NEXT_YEAR)} & {"R1", "FORM"}) == ["FORM", "R1"]
+
+
+def test_published_plan_shows_a_rejection_with_its_reason_and_both_totals(client, cast, settings):
+    settings.LANGUAGE_CODE = "zh-hans"
+    certificate = make_certificate("物流管理职业技能等级证书", levels=[J])
+    plan = published_plan(cast.school1, 2026, [(certificate, J, "物流管理", 40), (certificate, J, "电子商务", 30)])
+    rejected = plan.lines.get(major_name="电子商务")
+    rejected.approved_headcount = 0
+    rejected.save()
+    LineDecision.objects.create(
+        plan=plan,
+        line=rejected,
+        level=ReviewLevel.PROVINCE,
+        outcome=Outcome.REJECT,
+        headcount=0,
+        reason="实训条件不足",
+        decided_by=cast.provincial_reviewer,
+        decided_at=NEXT_YEAR,
+        published_at=NEXT_YEAR,
+    )
+    client.force_login(cast.staff)
+
+    page = client.get(reverse("plan_detail", args=[plan.pk])).content.decode()
+
+    assert '<div class="small text-danger" data-testid="not-approved">未批准：实训条件不足</div>' in page
+    assert 'data-testid="total">70<div class="small text-success" data-testid="approved-total">已批准 40</div>' in page
