@@ -130,14 +130,19 @@ class BureauSummary:
             sheet.text(row, col, "", st.total)
         for col, value in enumerate(sums, start=4):
             sheet.number(row, col, value, st.total_number)
-        pending = bureau_plans(self.bureau, self.round, statuses=[PlanStatus.BUREAU_REVIEW]).count()
-        if pending:
-            row += 1
-            note = f"注：另有{pending}所学校的申报处于市级初审中，未计入本表。"
-            sheet.text(row, 0, note, st.plain, last_col=sheet.last_col)
+        row = self._pending_note(sheet, row)
         boxes = [SignBox("市教育局意见", ["负责人（签字）：", "（盖章）", "年    月    日"]), province_box()]
         sheet.stamp_boxes(row + 2, boxes)
         sheet.finish(header_row=first_header, owner=self.bureau.display_name)
+
+    def _pending_note(self, sheet: PrintedSheet, row: int) -> int:
+        """A note under the total: how many schools are still at bureau review (not counted here)."""
+        pending = bureau_plans(self.bureau, self.round, statuses=[PlanStatus.BUREAU_REVIEW]).count()
+        if not pending:
+            return row
+        note = f"注：另有{pending}所学校的申报处于市级初审中，未计入本表。"
+        sheet.text(row + 1, 0, note, sheet.st.plain, last_col=sheet.last_col)
+        return row + 1
 
     def _lines(self, wb, st, lines, headcounts) -> None:
         sheet = PrintedSheet(wb, st, "申报明细", LINE_COLUMNS)

@@ -26,7 +26,6 @@ OVER = {
     "api/serializers.py:plan": 47,
     "core/tabular.py": 422,
     "documents/application_form.py:build": 54,
-    "documents/bureau_summary.py:_schools": 41,
     "monitoring/bulk.py:apply_deltas": 48,
     "monitoring/checking.py": 420,
     "monitoring/checking.py:_chunk": 77,
