@@ -7,6 +7,7 @@ from functools import cache
 from django.utils import translation
 
 from catalog.enums import Level
+from core.numbers import percent
 from institutions.enums import InstitutionKind
 from plans.enums import Continuity, PlanStatus
 from rounds.enums import Season
@@ -45,6 +46,6 @@ def round_label(round_) -> str:
     return f"{round_.year}年{SEASON.get(round_.season, round_.season)}"
 
 
-def rate(value: float | None) -> str:
-    """A completion rate in %, or a dash when the year has none."""
-    return "—" if value is None else f"{value:.1f}%"
+def rate(value) -> str:
+    """A completion rate in %, rounded half up, or a dash when the year has none."""
+    return percent(value, "—")

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 from django.db.models import Sum
 
+from core.numbers import round_half_up
 from plans.enums import Continuity, PlanStatus
 from plans.models import InstitutionYear, Plan, PlanLine
 
@@ -37,7 +38,9 @@ def last_year_rates(year: int, institution_ids: Iterable[int] | None = None) -> 
     if institution_ids is not None:
         years = years.filter(institution_id__in=list(institution_ids))
     return {
-        institution_id: float(rate) for institution_id, rate in years.values_list("institution_id", "completion_rate")
+        # As shown on the pages: rounded half up to one decimal (the sheet's 0.0 format shows it as is).
+        institution_id: float(round_half_up(rate))
+        for institution_id, rate in years.values_list("institution_id", "completion_rate")
     }
 
 

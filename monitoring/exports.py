@@ -8,11 +8,13 @@ that name rows, never persons.
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from core.excel import SafeWorkbook
+from core.numbers import round_half_up
 from monitoring import columns
 from monitoring.checking import DUPLICATE, ERROR
 from monitoring.figures import Figure
@@ -35,7 +37,9 @@ def _table(book: SafeWorkbook, sheet, row: int, headings: list, rows: list[list]
     for values in rows:
         row += 1
         for col, value in enumerate(values):
-            if isinstance(value, (int, float)) or value is None or hasattr(value, "as_integer_ratio"):
+            if isinstance(value, Decimal):  # a rate: written as people read it, half up to one decimal
+                book.number(sheet, row, col, round_half_up(value))
+            elif isinstance(value, (int, float)) or value is None or hasattr(value, "as_integer_ratio"):
                 book.number(sheet, row, col, value)
             else:
                 book.text(sheet, row, col, value)

@@ -16,6 +16,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.numbers import round_half_up
 from institutions.enums import InstitutionKind
 from institutions.scope import scoped
 from monitoring.enums import Standing
@@ -104,7 +105,7 @@ class Figure:
 
     def as_json(self) -> dict:
         def plain(value):
-            return float(value) if isinstance(value, Decimal) else value
+            return float(round_half_up(value)) if isinstance(value, Decimal) else value
 
         return {
             "name": self.name,

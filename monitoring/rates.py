@@ -1,9 +1,10 @@
 """Rates, standings and the checkpoint calendar (DOMAIN.md §10). Pure: no database.
 
-Rates are percentages cut (not rounded) to one decimal, so that a shown 29.9 % is below a
-30 % target exactly when the exact rate is, and the completion rate fixed at the year end
-(one decimal in InstitutionYear) caps next year exactly when the exact rate is below the
-threshold. Standings compare exact fractions, never the cut figures.
+Rates are exact percentages (Decimal quotients); people read them rounded half up to one
+decimal through core.numbers.percent, on every page and in every export. Where a rate is
+stored (the year-end close, InstitutionYear), it is cut to six decimals, which keeps every
+comparison with a threshold of up to six decimals the same as the exact fraction's. Standings
+compare exact fractions.
 """
 
 from __future__ import annotations
@@ -16,15 +17,20 @@ from decimal import ROUND_DOWN, Decimal
 from monitoring.enums import Standing
 
 CHECKPOINT_MONTHS = (2, 4, 6, 8, 10, 12)
-TENTH = Decimal("0.1")
+STORED = Decimal("0.000001")
 HUNDRED = Decimal(100)
 
 
 def rate(numerator: int, denominator: int) -> Decimal | None:
-    """numerator ÷ denominator in %, cut to one decimal; None when there is nothing to divide by."""
+    """numerator ÷ denominator in %, exact; None when there is nothing to divide by."""
     if not denominator:
         return None
-    return (Decimal(numerator) * HUNDRED / Decimal(denominator)).quantize(TENTH, rounding=ROUND_DOWN)
+    return Decimal(numerator) * HUNDRED / Decimal(denominator)
+
+
+def stored(value: Decimal | None) -> Decimal | None:
+    """A rate as a six-decimal column keeps it: cut, so that it is below a threshold exactly when the rate is."""
+    return None if value is None else value.quantize(STORED, rounding=ROUND_DOWN)
 
 
 def capped_examined(*, examined: int, approved: int) -> int:

@@ -20,7 +20,7 @@ from monitoring.checkpoints import take_snapshot
 from monitoring.enums import ImportMode, ImportStatus, ProgressSource
 from monitoring.models import Checkpoint, ColumnLayout, LineProgress, ProgressImport, YearEndClose
 from monitoring.previewing import top_rows
-from monitoring.rates import CHECKPOINT_MONTHS
+from monitoring.rates import CHECKPOINT_MONTHS, stored
 from monitoring.rollups import refresh_certificates, refresh_institutions, refresh_year, year_lock
 from monitoring.warnings import send_warnings
 from monitoring.yearend import fingerprint, review
@@ -342,7 +342,7 @@ def close_year(*, actor, year: int, reviewed: str) -> YearEndClose:
                 institution_id=row.institution_id, year=year
             )
             before = snapshot(institution_year, ["completion_rate"])
-            institution_year.completion_rate = row.rate
+            institution_year.completion_rate = stored(row.rate)
             institution_year.save(update_fields=["completion_rate"])
             record(
                 actor=actor,

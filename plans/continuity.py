@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db.models import Sum
 from django.db.models.functions import Coalesce
@@ -19,7 +20,7 @@ class LastYear:
     year: int
     headcount_by_certificate: dict[int, int] = field(default_factory=dict)
     approved_total: int = 0
-    completion_rate: float | None = None
+    completion_rate: Decimal | None = None
     has_plan: bool = False
 
     def continuity(self, certificate_id: int) -> str:
@@ -36,7 +37,7 @@ class LastYear:
             year=year,
             headcount_by_certificate=dict(by_certificate),
             approved_total=sum(by_certificate.values()),
-            completion_rate=float(rate) if rate is not None else None,
+            completion_rate=rate,
             has_plan=bool(by_certificate),
         )
 

@@ -19,8 +19,8 @@ class InstitutionYear(models.Model):
     year = models.PositiveSmallIntegerField(_("year"))
     completion_rate = models.DecimalField(
         _("completion rate (%)"),
-        max_digits=5,
-        decimal_places=1,
+        max_digits=10,
+        decimal_places=6,
         null=True,
         blank=True,
         help_text=_("Examined ÷ approved planned headcount, fixed at the year-end close."),

@@ -20,6 +20,7 @@ from api.fields import MAX_ID, Id, line
 from api.pagination import PageIn, PageOut, paged
 from api.problems import field_error, problems
 from api.routes.documents import limited
+from core.numbers import round_half_up
 from institutions.models import Institution
 from monitoring import report, services
 from monitoring.access import (
@@ -45,9 +46,9 @@ class FiguresOut(Schema):
     registered: int
     examined: int
     passed: int
-    completion: Decimal | None = Field(description="Examined ÷ approved, in %.")
-    participation: Decimal | None = Field(description="Examined ÷ registered, in %.")
-    pass_rate: Decimal | None = Field(description="Passed ÷ examined, in %.")
+    completion: Decimal | None = Field(description="Examined ÷ approved, in %, rounded half up to one decimal.")
+    participation: Decimal | None = Field(description="Examined ÷ registered, in %, rounded half up to one decimal.")
+    pass_rate: Decimal | None = Field(description="Passed ÷ examined, in %, rounded half up to one decimal.")
 
 
 def figures_out(figures) -> dict:
@@ -56,9 +57,9 @@ def figures_out(figures) -> dict:
         "registered": figures.registered,
         "examined": figures.examined,
         "passed": figures.passed,
-        "completion": figures.completion,
-        "participation": figures.participation,
-        "pass_rate": figures.pass_rate,
+        "completion": round_half_up(figures.completion),
+        "participation": round_half_up(figures.participation),
+        "pass_rate": round_half_up(figures.pass_rate),
     }
 
 

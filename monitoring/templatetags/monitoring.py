@@ -1,6 +1,6 @@
-from decimal import Decimal
-
 from django import template
+
+from core.numbers import percent
 
 register = template.Library()
 
@@ -17,5 +17,5 @@ def percent_or_number(value, key: str) -> str:
     if value is None:
         return "–"
     if key in PERCENT_KEYS:
-        return f"{Decimal(value).quantize(Decimal('0.1'))}%"
+        return percent(value)
     return str(value)

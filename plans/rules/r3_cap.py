@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from core.numbers import round_half_up
 from plans.enums import Severity
 from plans.rules.facts import PlanFacts, Violation
 
@@ -22,7 +23,7 @@ def r3_cap(facts: PlanFacts) -> list[Violation]:
         "this": facts.this_plan_headcount,
         "other": facts.other_rounds_headcount,
         "prior": facts.last_year.year,
-        "rate": facts.last_year.completion_rate,
+        "rate": float(round_half_up(facts.last_year.completion_rate)),
         "threshold": f"{facts.settings.cap_completion_threshold.normalize():f}",
         "cap": cap,
     }

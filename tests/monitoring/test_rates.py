@@ -14,6 +14,7 @@ from monitoring.rates import (
     parse_targets,
     rate,
     standing,
+    stored,
 )
 
 
@@ -47,11 +48,17 @@ def test_standing_with_a_zero_target_is_on_track_and_without_a_plan_is_none():
     assert standing(examined=0, approved=0, target=Decimal(30)) is None
 
 
-def test_rate_is_cut_not_rounded_and_none_without_a_denominator():
-    assert rate(2999, 10000) == Decimal("29.9")
-    assert rate(1, 3) == Decimal("33.3")
-    assert rate(2, 3) == Decimal("66.6")
+def test_rate_is_exact_and_none_without_a_denominator():
+    assert rate(2999, 10000) == Decimal("29.99")
+    assert rate(1, 3) == Decimal(100) / 3
     assert rate(5, 0) is None
+
+
+def test_stored_rate_is_cut_so_a_threshold_compares_as_the_exact_rate():
+    # 49.99999997 % would round to 50.000000 and escape a 50 % cap; cut, it stays below.
+    assert stored(rate(4999999997, 10**10)) == Decimal("49.999999")
+    assert stored(rate(1, 2)) == Decimal("50.000000")
+    assert stored(None) is None
 
 
 def test_figures_rates_follow_domain_definitions():

@@ -24,7 +24,7 @@ def test_year_end_review_lists_who_r3_will_cap(client, cast, plans, frozen):
     page = client.get(reverse("monitoring:year_end", args=[2027]))
 
     assert [(r.institution_name, r.rate, r.cap) for r in page.context["capped"]] == [
-        (cast.school1.name, Decimal("48.5"), 70)
+        (cast.school1.name, Decimal(3400) / 70, 70)
     ]
     assert {r.institution_name: r.capped for r in page.context["rows"]} == {
         cast.college1.name: False,
@@ -41,13 +41,13 @@ def test_year_end_close_fixes_rates_into_institution_years_for_r3(client, cast, 
     client.post(reverse("monitoring:year_end_close", args=[2027]), {"reviewed": reviewed})
 
     rates = dict(InstitutionYear.objects.filter(year=2027).values_list("institution__name", "completion_rate"))
-    assert rates == {cast.school1.name: Decimal("48.5"), cast.college1.name: Decimal("50.0")}
+    assert rates == {cast.school1.name: Decimal("48.571428"), cast.college1.name: Decimal("50.000000")}
     closed = YearEndClose.objects.get(year=2027)
     assert (closed.institutions, closed.capped, closed.threshold) == (2, 1, Decimal("50.00"))
     fixed = AuditEvent.objects.filter(action="monitoring.completion_rate.fix")
     assert sorted((e.before["completion_rate"], e.after["completion_rate"]) for e in fixed) == [
-        (None, "48.5"),
-        (None, "50.0"),
+        (None, "48.571428"),
+        (None, "50.000000"),
     ]
 
 
@@ -105,4 +105,4 @@ def test_closed_rate_is_what_next_years_r3_reads(cast, plans, frozen):
 
     last = last_year_for(cast.school1.pk, 2028)
 
-    assert (last.completion_rate, last.approved_total) == (48.5, 70)
+    assert (last.completion_rate, last.approved_total) == (Decimal("48.571428"), 70)
