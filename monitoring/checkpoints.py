@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import date
 from decimal import Decimal
 
@@ -9,14 +10,9 @@ from django.utils import timezone
 
 from audit.services import record
 from core.models import ProvinceSettings
+from monitoring.asof import figures_at
 from monitoring.enums import Standing
-from monitoring.models import (
-    CertificateProgress,
-    CertificateSnapshot,
-    Checkpoint,
-    InstitutionProgress,
-    InstitutionSnapshot,
-)
+from monitoring.models import CertificateSnapshot, Checkpoint, InstitutionSnapshot
 from monitoring.rates import CHECKPOINT_MONTHS, checkpoint_date, last_checkpoint, parse_targets, standing
 
 BATCH = 2000
@@ -39,59 +35,36 @@ def live_target(year: int, *, today: date) -> tuple[Decimal, int | None]:
 
 
 def take_snapshot(*, year: int, month: int, actor) -> Checkpoint:
-    """Write the snapshot of (year, month) from the rollups; the caller holds the year lock."""
+    """Write the snapshot of (year, month) as the figures stood at the end of its day (monitoring.asof),
+    so that a checkpoint taken late equals one taken on time; the caller holds the year lock."""
     target = target_for(month)
     checkpoint = Checkpoint.objects.create(
         year=year, month=month, target=target, taken_at=timezone.now(), taken_by=actor
     )
+    found = figures_at(year, checkpoint_date(year, month))
     counts = {s: 0 for s in Standing.values}
     rows = []
-    for row in (
-        InstitutionProgress.objects.filter(year=year)
-        .values(
-            "institution_id",
-            "institution__bureau_id",
-            "institution__kind",
-            "approved",
-            "registered",
-            "examined",
-            "passed",
-            "counted",
-        )
-        .order_by("institution_id")
-        .iterator(chunk_size=BATCH)
-    ):
-        found = standing(examined=row["counted"], approved=row["approved"], target=target) or Standing.ON_TRACK
-        counts[found] += 1
+    for institution_id in sorted(found.institutions):
+        sums = found.institutions[institution_id]
+        standing_ = standing(examined=sums.counted, approved=sums.approved, target=target) or Standing.ON_TRACK
+        counts[standing_] += 1
+        bureau_id, kind = found.places[institution_id]
         rows.append(
             InstitutionSnapshot(
                 checkpoint=checkpoint,
                 year=year,
-                institution_id=row["institution_id"],
-                bureau_id=row["institution__bureau_id"],
-                kind=row["institution__kind"],
-                approved=row["approved"],
-                registered=row["registered"],
-                examined=row["examined"],
-                passed=row["passed"],
-                counted=row["counted"],
-                standing=found,
+                institution_id=institution_id,
+                bureau_id=bureau_id,
+                kind=kind,
+                standing=standing_,
+                **asdict(sums),
             )
         )
     InstitutionSnapshot.objects.bulk_create(rows, batch_size=BATCH)
     CertificateSnapshot.objects.bulk_create(
         [
-            CertificateSnapshot(
-                checkpoint=checkpoint,
-                year=year,
-                certificate_id=row.certificate_id,
-                approved=row.approved,
-                registered=row.registered,
-                examined=row.examined,
-                passed=row.passed,
-                counted=row.counted,
-            )
-            for row in CertificateProgress.objects.filter(year=year).order_by("certificate_id")
+            CertificateSnapshot(checkpoint=checkpoint, year=year, certificate_id=pk, **asdict(found.certificates[pk]))
+            for pk in sorted(found.certificates)
         ],
         batch_size=BATCH,
     )
@@ -99,7 +72,7 @@ def take_snapshot(*, year: int, month: int, actor) -> Checkpoint:
         actor=actor,
         action="monitoring.checkpoint.take",
         obj=checkpoint,
-        after={"target": target, "institutions": len(rows), **counts},
+        after={"target": target, "as_of": checkpoint_date(year, month), "institutions": len(rows), **counts},
     )
     return checkpoint
 

@@ -405,4 +405,5 @@ class YearEndClose(models.Model):
 
 
 # Models kept in their own modules, registered with the app here.
+from monitoring.records import CheckpointRun  # noqa: E402, F401
 from monitoring.versions import SupersededCandidate  # noqa: E402, F401

@@ -6,8 +6,7 @@ from __future__ import annotations
 from django.tasks import task
 from django.utils import timezone
 
-from monitoring import jobs, services
-from monitoring.checkpoints import due
+from monitoring import jobs, scheduling, services
 
 
 @task
@@ -28,12 +27,9 @@ def take_checkpoint(year: int, month: int, actor_id: int | None = None) -> int:
 
 @task
 def take_due_checkpoints() -> list[int]:
-    """Every checkpoint whose day has come and that was not taken (run it daily, e.g. from cron)."""
-    taken = []
-    for year, month in due(today=timezone.localdate()):
-        checkpoint, _taken = services.take_checkpoint(year=year, month=month)
-        taken.append(checkpoint.pk)
-    return taken
+    """Queue the run after the next checkpoint day, then take every checkpoint whose day has ended and
+    that was not taken (monitoring.scheduling). Safe to run twice: each checkpoint is taken once."""
+    return scheduling.run(at=timezone.now())
 
 
 @task

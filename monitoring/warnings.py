@@ -4,8 +4,10 @@ next checkpoint expects of it (through the inbox and e-mail of notifications.ser
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import date
 
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.enums import Role
 from accounts.models import User
@@ -13,6 +15,13 @@ from monitoring.checkpoints import target_for
 from monitoring.enums import Standing
 from monitoring.models import Checkpoint, InstitutionSnapshot
 from monitoring.rates import CHECKPOINT_MONTHS, checkpoint_date, expected_examined
+
+
+def next_target_month(checkpoint: Checkpoint, *, today: date) -> int:
+    """The checkpoint a warning points to: the first one after `checkpoint` in its year whose day is still
+    ahead (a checkpoint taken late points past the ones gone by); December when none is left."""
+    later = [m for m in CHECKPOINT_MONTHS if m > checkpoint.month and checkpoint_date(checkpoint.year, m) >= today]
+    return later[0] if later else 12
 
 
 def send_warnings(checkpoint: Checkpoint) -> int:
@@ -29,8 +38,7 @@ def send_warnings(checkpoint: Checkpoint) -> int:
         institution_id__in=[s.institution_id for s in behind], role__in=Role.institution_roles(), is_active=True
     ):
         people[user.institution_id].append(user)
-    later = [m for m in CHECKPOINT_MONTHS if m > checkpoint.month]
-    next_month = later[0] if later else checkpoint.month
+    next_month = next_target_month(checkpoint, today=timezone.localdate())
     next_target = target_for(next_month)
     for snapshot in behind:
         expected = expected_examined(approved=snapshot.approved, target=next_target)

@@ -118,9 +118,11 @@ def test_take_checkpoint_page_refuses_a_month_not_yet_come(client, cast, progres
 
 @pytest.fixture
 def two_checkpoints(cast, plans):
-    with time_machine.travel(datetime(2027, 6, 30, 22, 0, tzinfo=SHANGHAI), tick=False):
+    # Each checkpoint counts the figures typed by its day (a checkpoint taken late counts no later ones).
+    with time_machine.travel(datetime(2027, 4, 30, 22, 0, tzinfo=SHANGHAI), tick=False):
         typed(line_of(plans["school"], plans["logistics"], M), 10, 7, 3)  # 10 % at April: on track
         typed(line_of(plans["college"], plans["logistics"], J), 30, 25, 20)
+    with time_machine.travel(datetime(2027, 6, 30, 22, 0, tzinfo=SHANGHAI), tick=False):
         april, _taken = services.take_checkpoint(year=2027, month=4)
         typed(line_of(plans["school"], plans["logistics"], M), 20, 14, 8)  # 20 % at June (30 %): slow
         june, _taken = services.take_checkpoint(year=2027, month=6)
@@ -172,14 +174,15 @@ def test_report_is_scoped_to_the_bureau_and_sends_institutions_to_their_own_page
     assert own.url == reverse("monitoring:mine")
 
 
-def test_checkpoint_warns_the_people_of_institutions_behind_once(cast, plans, frozen):
+def test_checkpoint_warns_the_people_of_institutions_behind_once(cast, plans):
     from notifications.models import Notification
 
-    typed(line_of(plans["school"], plans["logistics"], M), 5, 5, 0)  # 5 of 70 = 7.1 % at April's 10 %: slow
-    typed(line_of(plans["college"], plans["logistics"], J), 50, 50, 50)
-
-    services.take_checkpoint(year=2027, month=4)
-    services.take_checkpoint(year=2027, month=4)
+    with time_machine.travel(datetime(2027, 4, 30, 10, 0, tzinfo=SHANGHAI), tick=False):
+        typed(line_of(plans["school"], plans["logistics"], M), 5, 5, 0)  # 5 of 70 = 7.1 % at April's 10 %: slow
+        typed(line_of(plans["college"], plans["logistics"], J), 50, 50, 50)
+    with time_machine.travel(datetime(2027, 6, 15, 10, 0, tzinfo=SHANGHAI), tick=False):
+        services.take_checkpoint(year=2027, month=4)
+        services.take_checkpoint(year=2027, month=4)
 
     warned = Notification.objects.filter(name="monitoring_warning")
     assert sorted(n.recipient.username for n in warned) == ["leader", "office_head", "staff"]

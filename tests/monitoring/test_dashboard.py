@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
+from core.numbers import percent
 from institutions.enums import InstitutionKind
 from institutions.models import Bureau, Institution
 from monitoring import services
@@ -28,10 +29,12 @@ def typed(line, registered, examined, passed):
 
 @pytest.fixture
 def figures_2027(cast, plans, frozen):
-    typed(line_of(plans["school"], plans["logistics"], M), 30, 20, 10)  # school1: 20 of 70
-    typed(line_of(plans["college"], plans["logistics"], J), 50, 45, 40)  # college1: 45 of 50
-    school2 = published_plan(cast.school2, 2027, [(plans["care"], J, "护理", 40)])
-    typed(line_of(school2, plans["care"], J), 10, 2, 1)  # school2: 2 of 40 = 5 %, half of April's 10 %: slow
+    # Typed by the end of April, so that the April checkpoint (taken on 15 June) counts them.
+    with time_machine.travel(datetime(2027, 4, 30, 10, 0, tzinfo=SHANGHAI), tick=False):
+        typed(line_of(plans["school"], plans["logistics"], M), 30, 20, 10)  # school1: 20 of 70
+        typed(line_of(plans["college"], plans["logistics"], J), 50, 45, 40)  # college1: 45 of 50
+        school2 = published_plan(cast.school2, 2027, [(plans["care"], J, "护理", 40)])
+        typed(line_of(school2, plans["care"], J), 10, 2, 1)  # school2: 2 of 40 = 5 %, half of April's 10 %: slow
     services.take_checkpoint(year=2027, month=4)
     return plans
 
@@ -46,17 +49,17 @@ def rows(client, name):
 def test_figures_for_the_province(client, cast, figures_2027):
     client.force_login(cast.observer)
 
-    assert rows(client, "bureaus") == [(cast.bureau1.name, 120, 65, 54.1), (cast.bureau2.name, 40, 2, 5.0)]
+    assert rows(client, "bureaus") == [(cast.bureau1.name, 120, 65, 54.2), (cast.bureau2.name, 40, 2, 5.0)]
     assert rows(client, "kinds") == [
         (str(InstitutionKind.HIGHER_VOCATIONAL.label), 50, 45, 90.0),
         (str(InstitutionKind.PROVINCIAL_SECONDARY.label), 40, 2, 5.0),
-        (str(InstitutionKind.SECONDARY_VOCATIONAL.label), 70, 20, 28.5),
+        (str(InstitutionKind.SECONDARY_VOCATIONAL.label), 70, 20, 28.6),
     ]
     assert rows(client, "certificates") == [
         (figures_2027["logistics"].name, 90, 65, 72.2),
-        (figures_2027["care"].name, 70, 2, 2.8),
+        (figures_2027["care"].name, 70, 2, 2.9),
     ]
-    assert [row[1:] for row in rows(client, "funnel")] == [(160, 67, 41.8)]
+    assert [row[1:] for row in rows(client, "funnel")] == [(160, 67, 41.9)]
     trend = client.get(reverse("monitoring:figure_data", args=["trend"]) + "?year=2027").json()["rows"]
     assert [(r["label"], r["target"], r["slow"], r["serious"]) for r in trend] == [("2027年4月", 10.0, 1, 0)]
 
@@ -64,7 +67,7 @@ def test_figures_for_the_province(client, cast, figures_2027):
 def test_figures_for_a_bureau_cover_its_secondary_schools_only(client, cast, figures_2027):
     client.force_login(cast.bureau_reviewer)
 
-    assert rows(client, "bureaus") == [(cast.bureau1.name, 70, 20, 28.5)]
+    assert rows(client, "bureaus") == [(cast.bureau1.name, 70, 20, 28.6)]
     assert rows(client, "certificates") == [
         (figures_2027["logistics"].name, 40, 20, 50.0),
         (figures_2027["care"].name, 30, 0, 0.0),
@@ -85,9 +88,9 @@ def test_drill_down_from_a_bureau_lists_its_institutions_worst_first(client, cas
 
     figure = page.context["figure"]
     # Live figures on 15 June are judged against April's 10 %.
-    assert [(r["label"], r["completion"], r["standing_code"]) for r in figure.rows] == [
-        (cast.school1.name, 28.5, "on_track"),
-        (cast.college1.name, 90, "on_track"),
+    assert [(r["label"], percent(r["completion"]), r["standing_code"]) for r in figure.rows] == [
+        (cast.school1.name, "28.6%", "on_track"),
+        (cast.college1.name, "90.0%", "on_track"),
     ]
 
 
