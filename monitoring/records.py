@@ -19,3 +19,38 @@ class CheckpointRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.run_on:%Y-%m-%d}"
+
+
+class RateSource(models.TextChoices):
+    """Where a closed rate came from."""
+
+    COMPUTED = "computed", _("computed from the progress data")
+    KEPT = "kept", _("recorded rate kept (no progress data)")
+    CHOSEN = "chosen", _("computed rate chosen by the office (no progress data)")
+
+
+class ClosedRate(models.Model):
+    """One institution's completion rate in one version of a year's close: the value before and after it."""
+
+    close = models.ForeignKey("monitoring.YearEndClose", on_delete=models.PROTECT, related_name="rates")
+    institution = models.ForeignKey("institutions.Institution", on_delete=models.PROTECT, related_name="+")
+    before = models.DecimalField(_("rate before (%)"), max_digits=10, decimal_places=6, null=True, blank=True)
+    after = models.DecimalField(_("rate fixed (%)"), max_digits=10, decimal_places=6, null=True, blank=True)
+    source = models.CharField(_("source"), max_length=20, choices=RateSource.choices)
+    approved = models.PositiveIntegerField(_("approved headcount"), default=0)
+    examined = models.PositiveIntegerField(_("examined"), default=0)
+    counted = models.PositiveIntegerField(_("examined counted toward completion"), default=0)
+
+    class Meta:
+        app_label = "monitoring"
+        verbose_name = _("closed rate")
+        verbose_name_plural = _("closed rates")
+        constraints = [
+            models.UniqueConstraint(fields=["close", "institution"], name="closedrate_once_per_close"),
+            models.CheckConstraint(
+                condition=models.Q(source__in=["computed", "kept", "chosen"]), name="closedrate_source_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.close} {self.institution_id}"

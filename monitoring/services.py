@@ -13,24 +13,18 @@ from django.utils.translation import gettext as _
 
 from audit.services import record, snapshot
 from core import tabular
-from core.models import ProvinceSettings
-from core.refusals import StepRefused
 from monitoring import columns, plausibility, xlsx
 from monitoring.checkpoints import take_snapshot
+from monitoring.closing import close_year, lift_cap, reopen_year  # noqa: F401 - the year end, one room over
 from monitoring.enums import ImportMode, ImportStatus, ProgressSource
-from monitoring.models import Checkpoint, ColumnLayout, LineProgress, ProgressImport, YearEndClose
+from monitoring.errors import Refused
+from monitoring.models import Checkpoint, ColumnLayout, LineProgress, ProgressImport
 from monitoring.previewing import top_rows
-from monitoring.rates import CHECKPOINT_MONTHS, stored
+from monitoring.rates import CHECKPOINT_MONTHS
 from monitoring.rollups import refresh_certificates, refresh_institutions, refresh_year, year_lock
 from monitoring.warnings import send_warnings
-from monitoring.yearend import fingerprint, review
-from plans.models import InstitutionYear
 
 DEFAULT_MAX_BYTES = 200 * 1024 * 1024
-
-
-class Refused(StepRefused):
-    """A service said no; `message` tells the user why."""
 
 
 def max_upload_bytes() -> int:
@@ -317,82 +311,3 @@ def refresh_figures(*, year: int) -> None:
     with transaction.atomic():
         year_lock(year)
         refresh_year(year)
-
-
-# ---------------------------------------------------------------- year end
-def close_year(*, actor, year: int, reviewed: str) -> YearEndClose:
-    """Fix the completion rates of `year` into InstitutionYear (what R3 reads next year).
-
-    Side effects: refreshes the year's rollups; creates or updates one InstitutionYear per
-    institution with approved lines, each audited with its before and after; creates the
-    YearEndClose row and audits it. Refused when the year is closed already, or when the
-    figures are not the ones the office reviewed (`reviewed` is their fingerprint).
-    """
-    threshold = ProvinceSettings.current().cap_completion_threshold
-    with transaction.atomic():
-        year_lock(year)
-        if YearEndClose.objects.filter(year=year).exists():
-            raise Refused(_("The year %(year)s is closed already.") % {"year": year})
-        refresh_year(year)
-        rows = review(year, threshold=threshold)
-        if fingerprint(rows) != reviewed:
-            raise Refused(_("The figures changed since you reviewed them: review the list again."))
-        for row in rows:
-            institution_year, _created = InstitutionYear.objects.select_for_update().get_or_create(
-                institution_id=row.institution_id, year=year
-            )
-            before = snapshot(institution_year, ["completion_rate"])
-            institution_year.completion_rate = stored(row.rate)
-            institution_year.save(update_fields=["completion_rate"])
-            record(
-                actor=actor,
-                action="monitoring.completion_rate.fix",
-                obj=institution_year,
-                before=before,
-                after=snapshot(institution_year, ["completion_rate"]),
-            )
-        closed = YearEndClose.objects.create(
-            year=year,
-            threshold=threshold,
-            institutions=len(rows),
-            capped=sum(1 for r in rows if r.capped),
-            confirmed_at=timezone.now(),
-            confirmed_by=actor,
-        )
-        record(
-            actor=actor,
-            action="monitoring.year.close",
-            obj=closed,
-            after={"threshold": threshold, "institutions": closed.institutions, "capped": closed.capped},
-        )
-    return closed
-
-
-def lift_cap(*, actor, institution, year: int, reason: str) -> InstitutionYear:
-    """Lift the R3 cap that `year`'s completion puts on `institution` in year+1 (原则上), with a reason.
-
-    Side effects: creates or updates InstitutionYear(institution, year) with cap_lifted and the
-    reason; one audit event.
-    """
-    reason = reason.strip()
-    if not reason:
-        raise Refused(_("Give the reason for lifting the cap."))
-    with transaction.atomic():
-        institution_year, _created = InstitutionYear.objects.select_for_update().get_or_create(
-            institution=institution, year=year
-        )
-        if institution_year.cap_lifted:
-            raise Refused(_("The cap of %(name)s is lifted already.") % {"name": institution.name})
-        before = snapshot(institution_year, ["cap_lifted", "cap_lift_reason"])
-        institution_year.cap_lifted = True
-        institution_year.cap_lift_reason = reason
-        institution_year.save(update_fields=["cap_lifted", "cap_lift_reason"])
-        record(
-            actor=actor,
-            action="monitoring.cap.lift",
-            obj=institution_year,
-            before=before,
-            after=snapshot(institution_year, ["cap_lifted", "cap_lift_reason"]),
-            reason=reason,
-        )
-    return institution_year

@@ -34,5 +34,6 @@ urlpatterns = [
     path("year-end/", yearend.year_end_default, name="year_end_default"),
     path("year-end/<int:year>/", yearend.year_end, name="year_end"),
     path("year-end/<int:year>/close/", yearend.year_end_close, name="year_end_close"),
+    path("year-end/<int:year>/reopen/", yearend.year_end_reopen, name="year_end_reopen"),
     path("year-end/<int:year>/lift/<int:institution>/", yearend.lift_cap, name="lift_cap"),
 ]

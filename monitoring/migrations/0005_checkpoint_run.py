@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('monitoring', '0003_counted_toward_completion'),
+        ('monitoring', '0004_plausibility_and_withdrawal'),
     ]
 
     operations = [

@@ -1,4 +1,5 @@
-"""The year-end close: review who R3 will cap next year, confirm, and lift one cap with a reason."""
+"""The year-end close: review what every institution's rate will be and what R3 then does, confirm (a new
+version of the year's rates), reopen with a reason, and lift one cap with a reason."""
 
 from __future__ import annotations
 
@@ -29,24 +30,29 @@ def year_end_default(request):
 @role_required(*OFFICE_ROLES, Role.OBSERVER)
 @require_http_methods(["GET"])
 def year_end(request, year: int):
-    closed = YearEndClose.objects.filter(year=year).select_related("confirmed_by").first()
+    versions = list(YearEndClose.objects.filter(year=year).select_related("confirmed_by", "reopened_by"))
+    closed = next((v for v in versions if v.reopened_at is None), None)
     if closed is None:
         # The rollups are a cache: bring them up to date so the list reviewed is the list closed.
         with transaction.atomic():
             year_lock(year)
             refresh_year(year)
     rows = yearend.review(year)
+    capped = [r for r in rows if r.capped]
     return render(
         request,
         "monitoring/year_end.html",
         {
             "year": year,
             "rows": rows,
-            "capped": [r for r in rows if r.capped],
+            "capped": capped,
+            "over_cap": [r for r in capped if r.over_cap],
             "closed": closed,
+            "versions": versions,
             "threshold": ProvinceSettings.current().cap_completion_threshold,
             "close_form": CloseForm(initial={"reviewed": yearend.fingerprint(rows)}),
             "can_close": request.user.role in OFFICE_ROLES,
+            "can_reopen": request.user.is_provincial_admin,
             "can_lift": request.user.is_provincial_admin,
             "lift_form": ReasonForm(),
         },
@@ -58,8 +64,11 @@ def year_end(request, year: int):
 def year_end_close(request, year: int):
     form = CloseForm(request.POST)
     if form.is_valid():
+        chosen = {int(pk) for pk in request.POST.getlist("use_computed") if pk.isdigit()}
         try:
-            closed = services.close_year(actor=request.user, year=year, reviewed=form.cleaned_data["reviewed"])
+            closed = services.close_year(
+                actor=request.user, year=year, reviewed=form.cleaned_data["reviewed"], use_computed=chosen
+            )
         except services.Refused as exc:
             messages.error(request, exc.message)
         else:
@@ -68,6 +77,21 @@ def year_end_close(request, year: int):
                 _("The year %(year)s is closed: %(n)s rates fixed, %(capped)s institutions capped next year.")
                 % {"year": year, "n": closed.institutions, "capped": closed.capped},
             )
+    return redirect("monitoring:year_end", year)
+
+
+@role_required(Role.PROVINCIAL_ADMIN)
+@require_POST
+def year_end_reopen(request, year: int):
+    form = ReasonForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise services.Refused(_("Give the reason for reopening the year."))
+        services.reopen_year(actor=request.user, year=year, reason=form.cleaned_data["reason"])
+    except services.Refused as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The year %(year)s is reopened: the previous rates are back.") % {"year": year})
     return redirect("monitoring:year_end", year)
 
 
