@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from monitoring.enums import Standing
+
 
 class CheckpointRun(models.Model):
     """One row per day the checkpoint job is scheduled for: the job re-enqueues itself once per day."""
@@ -54,3 +56,32 @@ class ClosedRate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.close} {self.institution_id}"
+
+
+class WarningSent(models.Model):
+    """One warning one person received after a checkpoint: an institution's staff about its standing, or a
+    bureau's reviewer about its seriously behind schools. The office reads who was warned from these."""
+
+    checkpoint = models.ForeignKey("monitoring.Checkpoint", on_delete=models.CASCADE, related_name="warnings_sent")
+    notification = models.OneToOneField(
+        "notifications.Notification", on_delete=models.CASCADE, related_name="+", verbose_name=_("notification")
+    )
+    institution = models.ForeignKey(
+        "institutions.Institution", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    bureau = models.ForeignKey("institutions.Bureau", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    standing = models.CharField(_("standing"), max_length=20, choices=Standing.choices, blank=True)
+
+    class Meta:
+        app_label = "monitoring"
+        verbose_name = _("warning sent")
+        verbose_name_plural = _("warnings sent")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(institution__isnull=False) | models.Q(bureau__isnull=False),
+                name="warningsent_names_whom",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.checkpoint_id} {self.notification_id}"

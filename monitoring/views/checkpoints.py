@@ -16,6 +16,7 @@ from monitoring.access import OFFICE_ROLES, get_checkpoint_for_user
 from monitoring.forms import CheckpointForm
 from monitoring.models import Checkpoint
 from monitoring.rates import is_due, last_checkpoint
+from monitoring.records import WarningSent
 from monitoring.views.common import download
 
 
@@ -74,10 +75,18 @@ def checkpoint_report(request, pk: int):
     window = slice((number - 1) * BEHIND_PER_PAGE, number * BEHIND_PER_PAGE)
     built = report.build(checkpoint, request.user, bureau=bureau, window=window)
     pages = max((built.behind_count - 1) // BEHIND_PER_PAGE + 1, 1)
-    return render(
-        request,
-        "monitoring/report.html",
-        {"report": built, "bureau": bureau, "page": number, "pages": pages, "query": _query(bureau)},
+    context = {"report": built, "bureau": bureau, "page": number, "pages": pages, "query": _query(bureau)}
+    if request.user.sees_everything:
+        context["warned"] = warned(checkpoint)
+    return render(request, "monitoring/report.html", context)
+
+
+def warned(checkpoint: Checkpoint) -> list:
+    """Who was warned after `checkpoint` (the office's view): one row per message, with read and e-mailed."""
+    return list(
+        WarningSent.objects.filter(checkpoint=checkpoint)
+        .select_related("notification__recipient", "institution", "bureau")
+        .order_by("bureau_id", "institution__name", "notification__recipient__username")
     )
 
 
