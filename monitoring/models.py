@@ -421,5 +421,5 @@ class YearEndClose(models.Model):
 
 
 # Models kept in their own modules, registered with the app here.
-from monitoring.records import CheckpointRun, ClosedRate, WarningSent  # noqa: E402, F401
+from monitoring.records import Bulletin, CheckpointRun, ClosedRate, WarningSent  # noqa: E402, F401
 from monitoring.versions import SupersededCandidate  # noqa: E402, F401

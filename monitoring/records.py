@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -85,3 +86,42 @@ class WarningSent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.checkpoint_id} {self.notification_id}"
+
+
+class Bulletin(models.Model):
+    """The 通报 of one checkpoint as an official document: drafted from the data, edited by the office, then
+    issued as Word and PDF (the files kept) and published as a notice."""
+
+    checkpoint = models.OneToOneField("monitoring.Checkpoint", on_delete=models.PROTECT, related_name="bulletin")
+    number = models.CharField(_("document number"), max_length=60, blank=True)
+    date = models.DateField(_("date of issue"))
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("drafted at"))
+    issued_at = models.DateTimeField(_("issued at"), null=True, blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    docx = models.FileField(_("Word file"), upload_to="bulletins/%Y/", blank=True)
+    pdf = models.FileField(_("PDF file"), upload_to="bulletins/%Y/", blank=True)
+    notice = models.OneToOneField(
+        "notices.Notice", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("notice")
+    )
+
+    class Meta:
+        app_label = "monitoring"
+        verbose_name = _("checkpoint bulletin")
+        verbose_name_plural = _("checkpoint bulletins")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(issued_at__isnull=True) | ~models.Q(number=""), name="bulletin_issued_has_number"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_issued(self) -> bool:
+        return self.issued_at is not None

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from monitoring.views import checkpoints, dashboard, imports, progress, yearend
+from monitoring.views import bulletins, checkpoints, dashboard, imports, progress, yearend
 
 app_name = "monitoring"
 
@@ -31,6 +31,9 @@ urlpatterns = [
     path("checkpoints/<int:pk>/", checkpoints.checkpoint_report, name="report"),
     path("checkpoints/<int:pk>/report.xlsx", checkpoints.report_xlsx, name="report_xlsx"),
     path("checkpoints/<int:pk>/report.pdf", checkpoints.report_pdf, name="report_pdf"),
+    path("checkpoints/<int:pk>/bulletin/", bulletins.bulletin_draft, name="bulletin_draft"),
+    path("bulletins/<int:pk>/", bulletins.bulletin, name="bulletin"),
+    path("bulletins/<int:pk>/file.<str:fmt>", bulletins.bulletin_file, name="bulletin_file"),
     path("year-end/", yearend.year_end_default, name="year_end_default"),
     path("year-end/<int:year>/", yearend.year_end, name="year_end"),
     path("year-end/<int:year>/close/", yearend.year_end_close, name="year_end_close"),

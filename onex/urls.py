@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from api.main import api as api_v1
-from onex import views
+from onex import bulletins, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -13,6 +13,7 @@ urlpatterns = [
     path("manage/", include("institutions.urls")),
     path("plans/", include("plans.urls")),
     path("documents/", include("documents.urls")),
+    path("monitoring/bulletins/<int:pk>/publish/", bulletins.bulletin_publish, name="bulletin_publish"),
     path("monitoring/", include("monitoring.urls")),
     path("reviews/", include("reviews.urls")),
     path("adjustments/", include("adjustments.urls")),

@@ -78,6 +78,7 @@ def checkpoint_report(request, pk: int):
     context = {"report": built, "bureau": bureau, "page": number, "pages": pages, "query": _query(bureau)}
     if request.user.sees_everything:
         context["warned"] = warned(checkpoint)
+    context["can_draft"] = request.user.role in OFFICE_ROLES
     return render(request, "monitoring/report.html", context)
 
 
