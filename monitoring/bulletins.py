@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from audit.services import record, snapshot
 from core.models import ProvinceSettings
-from core.numbers import percent
+from core.numbers import percent, round_half_up
 from documents import labels
 from monitoring import report as reports
 from monitoring.checkpoints import target_for
@@ -77,8 +77,10 @@ def _trend(report: reports.Report) -> str:
     now = report.province.completion
     if before is None or now is None:
         return ""
-    change = percent(now - before).rstrip("%")
-    return f"较上期（{previous.month}月底）的{percent(before)}变化{change}个百分点。"
+    change = round_half_up(now) - round_half_up(before)
+    moved = "提高" if change > 0 else "下降" if change < 0 else "持平"
+    points = f"{abs(change)}个百分点" if change else ""
+    return f"较上期（{previous.month}月底）的{percent(before)}{moved}{points}。"
 
 
 def draft_body(report: reports.Report) -> str:

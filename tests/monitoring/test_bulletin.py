@@ -60,7 +60,7 @@ def test_bulletin_draft_is_written_from_the_checkpoint_data(office, cast, june):
     )
     # 39 of 120 examined = 32.5 % against June's 30 %; April was 32 of 120 = 26.7 %.
     assert "全省批准考核计划120人，报名50人，参考39人，通过28人，考核完成率32.5%，达到本期目标30.0%。" in bulletin.body
-    assert "较上期（4月底）的26.7%变化5.8个百分点。" in bulletin.body
+    assert "较上期（4月底）的26.7%提高5.8个百分点。" in bulletin.body
     assert (
         f"共有1所院校进度滞后（完成率低于本期目标），其中0所严重滞后（低于目标的一半）。分市情况：{cast.bureau1.name}1所"
         in bulletin.body
