@@ -68,8 +68,9 @@ def test_office_closes_the_year_and_publishes_the_bulletin(page, page_problems, 
         page.get_by_test_id("bulletin-preview").wait_for()
         shot(page, "bulletin-draft")
         preview = page.get_by_test_id("bulletin-preview").inner_text()
-        page.get_by_test_id("publish-form").locator("button[type=submit]").click()
-        page.wait_for_url("**/notices/2028/**")
+        # Rendering Word and PDF takes seconds on a busy machine: wait for it longer than for a page.
+        page.get_by_test_id("publish-form").locator("button[type=submit]").click(timeout=90_000)
+        page.wait_for_url("**/notices/2028/**", timeout=90_000)
         shot(page, "bulletin-notice")
         notice = page.content()
 
