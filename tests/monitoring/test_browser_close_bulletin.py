@@ -13,6 +13,7 @@ import pytest
 import time_machine
 
 from monitoring import services
+from monitoring.records import Bulletin
 from plans.models import InstitutionYear
 from tests.browser.conftest import browser, login, page, page_problems  # noqa: F401 - fixtures
 from tests.conftest import make_certificate
@@ -73,6 +74,11 @@ def test_office_closes_the_year_and_publishes_the_bulletin(page, page_problems, 
         page.wait_for_url("**/notices/2028/**", timeout=90_000)
         shot(page, "bulletin-notice")
         notice = page.content()
+        issued = Bulletin.objects.get()
+        pdf = page.request.get(f"{live_server.url}/monitoring/bulletins/{issued.pk}/file.pdf").body()
+        if os.environ.get("ONEX_SCREENSHOTS"):
+            with open(os.path.join(os.environ["ONEX_SCREENSHOTS"], "bulletin.pdf"), "wb") as out:
+                out.write(pdf)
 
     # college1: 45 of 150 = 30 % → capped at 150, below the 280 it already has for 2028.
     assert (cast.college1.name in over_cap, "280" in over_cap, "150" in over_cap) == (True, True, True)
@@ -80,4 +86,5 @@ def test_office_closes_the_year_and_publishes_the_bulletin(page, page_problems, 
     rates = dict(InstitutionYear.objects.filter(year=2027).values_list("institution__name", "completion_rate"))
     assert rates[cast.school2.name] == Decimal("78.5")
     assert ("皖教秘职成〔2028〕3号" in preview, "关于2027年12月1+X证书考核进度监测情况的通报" in notice) == (True, True)
+    assert pdf[:5] == b"%PDF-"
     assert (page_problems.failed_requests, page_problems.script_errors) == ([], [])
