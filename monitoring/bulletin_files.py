@@ -30,8 +30,8 @@ def tables(report, kinds) -> list[tuple[str, list[str], list[list[str]]]]:
         for b in report.bureaus
     ]
     by_kind = [
-        [k.name, str(k.figures.approved), str(k.figures.examined), percent(k.figures.completion), "", str(k.slow)]
-        + [str(k.serious)]
+        [k.name, str(k.figures.approved), str(k.figures.examined), percent(k.figures.completion)]
+        + [str(k.institutions), str(k.slow), str(k.serious)]
         for k in kinds
     ]
     behind = [

@@ -45,6 +45,7 @@ def title_for(checkpoint: Checkpoint) -> str:
 class KindLine:
     name: str
     figures: Figures
+    institutions: int
     slow: int
     serious: int
 
@@ -56,12 +57,13 @@ def by_kind(checkpoint: Checkpoint) -> list[KindLine]:
         .values("kind")
         .annotate(
             **SUMS,
+            institutions=Count("id"),
             slow=Count("id", filter=Q(standing=Standing.SLOW)),
             serious=Count("id", filter=Q(standing=Standing.SERIOUS)),
         )
         .order_by("kind")
     )
-    return [KindLine(labels.kind(r["kind"]), summed(r), r["slow"], r["serious"]) for r in rows]
+    return [KindLine(labels.kind(r["kind"]), summed(r), r["institutions"], r["slow"], r["serious"]) for r in rows]
 
 
 def day_text(value: date) -> str:

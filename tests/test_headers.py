@@ -145,6 +145,7 @@ PK_BY_ROUTE: dict[str, Callable[[World], object]] = {
     "monitoring/candidates/": lambda w: MISSING,
     "monitoring/imports/": lambda w: w.progress_import.pk,
     "monitoring/checkpoints/": lambda w: w.checkpoint.pk,
+    "monitoring/bulletins/": lambda w: MISSING,
     "reviews/plans/": lambda w: w.plan.pk,
     "adjustments/plan/": lambda w: w.plan.pk,
     "adjustments/": lambda w: w.adjustment.pk,

@@ -10,7 +10,7 @@ from pathlib import Path
 from django.conf import settings
 
 # Not served to browsers: e-mails, and the HTML WeasyPrint turns into PDF.
-NOT_SERVED = ("emails/", "documents/pdf/", "monitoring/report_pdf.html")
+NOT_SERVED = ("emails/", "documents/pdf/", "monitoring/report_pdf.html", "monitoring/bulletin_pdf.html")
 REFUSED = [
     (re.compile(r"""\son[a-z]+\s*=\s*["']""", re.IGNORECASE), "an on* handler"),
     (re.compile(r"""\sstyle\s*=\s*["']""", re.IGNORECASE), "a style attribute"),

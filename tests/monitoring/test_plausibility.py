@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from audit.models import AuditEvent
+from core.numbers import percent
 from monitoring import services
 from monitoring.enums import ImportStatus
 from monitoring.models import Candidate, InstitutionProgress, LineProgress, ProgressImport
@@ -99,7 +100,12 @@ def test_an_import_over_the_approved_headcount_is_held_until_confirmed(client, c
     assert (done.status, done.rows_written, done.file.name, Candidate.objects.count()) == ("done", 3, "", 3)
     rollup = InstitutionProgress.objects.get(institution=cast.school1, year=2027)
     # 3 examined on a line approved for 2: flagged, and counted 2 (100 %) toward completion.
-    assert (rollup.examined, rollup.counted, rollup.implausible, str(rollup.figures.completion)) == (3, 2, 1, "100.0")
+    assert (rollup.examined, rollup.counted, rollup.implausible, percent(rollup.figures.completion)) == (
+        3,
+        2,
+        1,
+        "100.0%",
+    )
     assert AuditEvent.objects.get(action="monitoring.import.write").reason == "上级批准扩招，计划调整中"
     client.force_login(cast.provincial_reviewer)
     dashboard = client.get(reverse("monitoring:dashboard") + "?year=2027").content.decode()
