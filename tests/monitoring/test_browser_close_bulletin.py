@@ -17,8 +17,9 @@ from monitoring.records import Bulletin
 from plans.models import InstitutionYear
 from tests.browser.conftest import browser, login, page, page_problems  # noqa: F401 - fixtures
 from tests.conftest import make_certificate
+from tests.factories import published_plan
 from tests.monitoring.conftest import LOGISTICS
-from tests.monitoring.factories import J, M, approved_plan, line_of
+from tests.monitoring.factories import J, M, line_of
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -32,11 +33,11 @@ def shot(tab, name: str) -> None:
 @pytest.fixture
 def year_2027(cast):
     logistics = make_certificate(LOGISTICS)
-    school = approved_plan(cast.school1, 2027, [(logistics, M, "物流管理", 70)])
-    college = approved_plan(cast.college1, 2027, [(logistics, J, "物流管理", 150)])
-    approved_plan(cast.school2, 2027, [(logistics, J, "物流管理", 40)])
+    school = published_plan(cast.school1, 2027, [(logistics, M, "物流管理", 70)])
+    college = published_plan(cast.college1, 2027, [(logistics, J, "物流管理", 150)])
+    published_plan(cast.school2, 2027, [(logistics, J, "物流管理", 40)])
     InstitutionYear.objects.create(institution=cast.school2, year=2027, completion_rate=Decimal("78.5"))
-    approved_plan(cast.college1, 2028, [(logistics, J, "物流管理", 280)])
+    published_plan(cast.college1, 2028, [(logistics, J, "物流管理", 280)])
     with time_machine.travel(datetime(2027, 12, 20, 10, 0, tzinfo=SHANGHAI), tick=False):
         for line, examined in ((line_of(school, logistics, M), 40), (line_of(college, logistics, J), 45)):
             services.record_line_progress(

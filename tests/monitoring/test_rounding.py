@@ -6,11 +6,12 @@ from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
 from monitoring import services
-from tests.monitoring.factories import J, approved_plan, line_of
+from tests.factories import published_plan
+from tests.monitoring.factories import J, line_of
 
 
 def test_rates_are_rounded_half_up_on_the_page_and_in_the_download(client, cast, plans, frozen):
-    plan = approved_plan(cast.school2, 2027, [(plans["care"], J, "护理", 45)])
+    plan = published_plan(cast.school2, 2027, [(plans["care"], J, "护理", 45)])
     services.record_line_progress(
         actor=None, line=line_of(plan, plans["care"], J), counts=services.Counts(registered=45, examined=40, passed=40)
     )

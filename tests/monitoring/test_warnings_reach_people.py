@@ -11,7 +11,8 @@ from django.urls import reverse
 
 from monitoring import services
 from notifications.models import Notification
-from tests.monitoring.factories import J, M, approved_plan, line_of
+from tests.factories import published_plan
+from tests.monitoring.factories import J, M, line_of
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -31,7 +32,7 @@ def april(cast, plans):
     with time_machine.travel(datetime(2027, 4, 30, 10, 0, tzinfo=SHANGHAI), tick=False):
         typed(line_of(plans["school"], plans["logistics"], M), 2, 2, 0)
         typed(line_of(plans["college"], plans["logistics"], J), 1, 1, 0)
-        school2 = approved_plan(cast.school2, 2027, [(plans["care"], J, "护理", 40)])
+        school2 = published_plan(cast.school2, 2027, [(plans["care"], J, "护理", 40)])
         typed(line_of(school2, plans["care"], J), 3, 3, 0)
     with time_machine.travel(datetime(2027, 5, 1, 0, 30, tzinfo=SHANGHAI), tick=False):
         checkpoint, _taken = services.take_checkpoint(year=2027, month=4)

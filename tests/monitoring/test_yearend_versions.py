@@ -14,7 +14,8 @@ from monitoring.records import ClosedRate, RateSource
 from monitoring.yearend import fingerprint, review
 from plans.models import InstitutionYear
 from plans.rules import gather_facts, r3_cap
-from tests.monitoring.factories import J, M, approved_plan, line_of
+from tests.factories import published_plan
+from tests.monitoring.factories import J, M, line_of
 
 
 def typed(line, registered, examined, passed):
@@ -125,7 +126,7 @@ def test_year_end_r3_consequences_shown_match_what_r3_then_does(client, cast, pl
         reverse("monitoring:year_end_close", args=[2027]), {"reviewed": page.context["close_form"]["reviewed"].value()}
     )
     next_year = {
-        institution.name: gather_facts(approved_plan(institution, 2028, [(plans["logistics"], J, "物流管理", 90)]))
+        institution.name: gather_facts(published_plan(institution, 2028, [(plans["logistics"], J, "物流管理", 90)]))
         for institution in (cast.school1, cast.college1)
     }
 
@@ -136,7 +137,7 @@ def test_year_end_r3_consequences_shown_match_what_r3_then_does(client, cast, pl
 
 def test_year_end_page_points_out_a_cap_below_a_plan_already_filed_for_next_year(client, cast, plans, frozen):
     typed(line_of(plans["school"], plans["logistics"], M), 40, 34, 30)
-    approved_plan(cast.school1, 2028, [(plans["logistics"], M, "物流管理", 280)])
+    published_plan(cast.school1, 2028, [(plans["logistics"], M, "物流管理", 280)])
     client.force_login(cast.provincial_reviewer)
 
     page = client.get(reverse("monitoring:year_end", args=[2027]))
