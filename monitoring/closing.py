@@ -40,15 +40,7 @@ def close_year(*, actor, year: int, reviewed: str, use_computed: Collection[int]
         rows = review(year, threshold=threshold, use_computed=use_computed)
         if fingerprint(rows) != reviewed:
             raise Refused(_("The figures changed since you reviewed them: review the list again."))
-        closed = YearEndClose.objects.create(
-            year=year,
-            version=YearEndClose.objects.filter(year=year).count() + 1,
-            threshold=threshold,
-            institutions=len(rows),
-            capped=sum(1 for r in rows if r.capped),
-            confirmed_at=timezone.now(),
-            confirmed_by=actor,
-        )
+        closed = _new_version(actor, year, threshold, rows)
         for row in rows:
             _fix(actor, closed, row)
         record(
@@ -63,6 +55,18 @@ def close_year(*, actor, year: int, reviewed: str, use_computed: Collection[int]
             },
         )
     return closed
+
+
+def _new_version(actor, year: int, threshold, rows: list[CapRow]) -> YearEndClose:
+    return YearEndClose.objects.create(
+        year=year,
+        version=YearEndClose.objects.filter(year=year).count() + 1,
+        threshold=threshold,
+        institutions=len(rows),
+        capped=sum(1 for r in rows if r.capped),
+        confirmed_at=timezone.now(),
+        confirmed_by=actor,
+    )
 
 
 def _fix(actor, closed: YearEndClose, row: CapRow) -> None:

@@ -385,41 +385,6 @@ class CertificateSnapshot(Rollup):
         return f"{self.checkpoint} {self.certificate_id}"
 
 
-class YearEndClose(models.Model):
-    """One version of a year's completion rates: the close fixed them into InstitutionYear (what R3 reads
-    next year), keeping each previous value in its ClosedRate rows; a reopen puts those back."""
-
-    year = models.PositiveSmallIntegerField(_("year"))
-    version = models.PositiveSmallIntegerField(_("version"), default=1)
-    threshold = models.DecimalField(_("cap threshold (%)"), max_digits=5, decimal_places=2)
-    institutions = models.PositiveIntegerField(_("institutions closed"))
-    capped = models.PositiveIntegerField(_("institutions capped next year"))
-    confirmed_at = models.DateTimeField(_("confirmed at"))
-    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    reopened_at = models.DateTimeField(_("reopened at"), null=True, blank=True)
-    reopened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    reopen_reason = models.TextField(_("reason for reopening"), blank=True)
-
-    class Meta:
-        verbose_name = _("year-end close")
-        verbose_name_plural = _("year-end closes")
-        ordering = ["-year", "-version"]
-        constraints = [
-            models.UniqueConstraint(fields=["year", "version"], name="yearendclose_version"),
-            models.UniqueConstraint(
-                fields=["year"], condition=Q(reopened_at__isnull=True), name="yearendclose_one_in_force"
-            ),
-            models.CheckConstraint(
-                condition=Q(reopened_at__isnull=True) | ~Q(reopen_reason=""), name="yearendclose_reopen_reason"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.year}年度（第{self.version}版）"
-
-
 # Models kept in their own modules, registered with the app here.
-from monitoring.records import Bulletin, CheckpointRun, ClosedRate, WarningSent  # noqa: E402, F401
+from monitoring.records import Bulletin, CheckpointRun, ClosedRate, WarningSent, YearEndClose  # noqa: E402, F401
 from monitoring.versions import SupersededCandidate  # noqa: E402, F401

@@ -1,4 +1,5 @@
-"""Monitoring's models beyond models.py (kept small): the runs of the self-scheduling checkpoint job."""
+"""Monitoring's models beyond models.py (kept small): the checkpoint job's runs, the year-end close and its
+rate versions, the warnings sent, the 通报."""
 
 from __future__ import annotations
 
@@ -125,3 +126,40 @@ class Bulletin(models.Model):
     @property
     def is_issued(self) -> bool:
         return self.issued_at is not None
+
+
+class YearEndClose(models.Model):
+    """One version of a year's completion rates: the close fixed them into InstitutionYear (what R3 reads
+    next year), keeping each previous value in its ClosedRate rows; a reopen puts those back."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    threshold = models.DecimalField(_("cap threshold (%)"), max_digits=5, decimal_places=2)
+    institutions = models.PositiveIntegerField(_("institutions closed"))
+    capped = models.PositiveIntegerField(_("institutions capped next year"))
+    confirmed_at = models.DateTimeField(_("confirmed at"))
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reopened_at = models.DateTimeField(_("reopened at"), null=True, blank=True)
+    reopened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reopen_reason = models.TextField(_("reason for reopening"), blank=True)
+
+    class Meta:
+        app_label = "monitoring"
+        verbose_name = _("year-end close")
+        verbose_name_plural = _("year-end closes")
+        ordering = ["-year", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "version"], name="yearendclose_version"),
+            models.UniqueConstraint(
+                fields=["year"], condition=models.Q(reopened_at__isnull=True), name="yearendclose_one_in_force"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(reopened_at__isnull=True) | ~models.Q(reopen_reason=""),
+                name="yearendclose_reopen_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}年度（第{self.version}版）"
