@@ -6,10 +6,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import prefetch_related_objects
-
 from catalog.enums import Level
-from plans.enums import Continuity, PlanStatus
+from plans.enums import Continuity
 from plans.models import Plan, PlanLine
 from plans.rules import PlanFacts, Violation, blocking, check_facts, filing_window, gather_facts
 
@@ -50,8 +48,6 @@ class PlanPage:
 
 def plan_page(plan: Plan, *, at: datetime, lines: list[PlanLine] | None = None) -> PlanPage:
     facts = gather_facts(plan, lines=lines)
-    if plan.status == PlanStatus.PUBLISHED:  # each line shows its decision: a rejection with its reason
-        prefetch_related_objects(facts.lines, "decisions")
     violations = check_facts(facts, at=at)
     by_line: dict[int | None, list[Violation]] = defaultdict(list)
     plan_level = []

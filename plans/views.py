@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,6 +14,7 @@ from catalog.models import Certificate, CertificateLevel
 from core.ratelimit import export_limit
 from plans import services, workflow
 from plans.access import get_line_for_user, get_plan_for_user
+from plans.enums import PlanStatus
 from plans.forms import ApplicationFormForm, LineForm, ReasonForm, UploadForm
 from plans.models import Plan, PlanLine
 from plans.pages import plan_page
@@ -77,10 +79,13 @@ def plan_open(request, round_id: int):
 @login_required
 def plan_detail(request, pk: int):
     plan = get_plan_for_user(request.user, pk)
+    page = plan_page(plan, at=timezone.now())
+    if plan.status == PlanStatus.PUBLISHED:  # each line shows its decision: a rejection with its reason
+        prefetch_related_objects(page.facts.lines, "decisions")
     context = {
         "plan": plan,
         "steps": steps_of(request, plan),
-        "page": plan_page(plan, at=timezone.now()),
+        "page": page,
         "line_form": LineForm(),
         "reason_form": ReasonForm(),
         "upload_form": UploadForm(),
