@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from adjustments.todos import adjustment_todos
 from core.todos import Todo
+from notices.todos import notice_todos
 from plans.todos import plan_todos
 
 
 def todos_for(user, *, at: datetime) -> list[Todo]:
-    return plan_todos(user, at=at)
+    return plan_todos(user, at=at) + adjustment_todos(user, at=at) + notice_todos(user, at=at)
