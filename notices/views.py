@@ -146,9 +146,11 @@ def notice_withdraw(request, year: int, pk: int):
             actor=request.user, notice=notice, reason=request.POST.get("reason", "")[:500], at=timezone.now()
         )
     except services.NoticeError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("The notice is withdrawn."))
+        notice.refresh_from_db(fields=["withdrawn_at"])
+        if not notice.is_withdrawn:  # withdrawn already (a second click): the same result as the first
+            messages.error(request, error.message)
+            return redirect(notice)
+    messages.success(request, _("The notice is withdrawn."))
     return redirect(notice)
 
 

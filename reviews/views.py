@@ -261,9 +261,12 @@ def publish(request, pk: int):
     _require_reviewer(request.user, plan, ReviewLevel.PROVINCE)
     try:
         services.publish(actor=request.user, plan=plan, at=timezone.now())
-        messages.success(request, _("Decisions on %(plan)s published.") % {"plan": plan})
     except PlanError as error:
-        tell(request, error)
+        plan.refresh_from_db(fields=["status"])
+        if plan.status != PlanStatus.PUBLISHED:  # published already (a second click): the same result as the first
+            tell(request, error)
+            return redirect("review_plan", pk=plan.pk)
+    messages.success(request, _("Decisions on %(plan)s published.") % {"plan": plan})
     return redirect("review_plan", pk=plan.pk)
 
 
@@ -290,8 +293,17 @@ def bulk_confirm(request):
             actor=request.user, plan_ids=ids, fingerprint=request.POST.get("fingerprint", ""), at=timezone.now()
         )
     except PlanError as error:
-        tell(request, error)
         preview = services.bulk_approve_preview(actor=request.user, plan_ids=ids, at=timezone.now())
-        return render(request, "reviews/bulk_preview.html", {"preview": preview, "ids": ids}, status=409)
+        done = [] if preview.ready else _past_the_step(request.user, ids, preview.level)
+        if not done:
+            tell(request, error)
+            return render(request, "reviews/bulk_preview.html", {"preview": preview, "ids": ids}, status=409)
     messages.success(request, _("%(count)d plans approved.") % {"count": len(done)})
     return redirect("review_queue")
+
+
+def _past_the_step(user, ids, level: str) -> list[Plan]:
+    """The selected plans the bulk step has moved on (a second click on a confirmed preview): nothing is left to
+    approve, so the page shows the first click's result rather than a stale preview."""
+    passed = [PlanStatus.PUBLISHED] + ([PlanStatus.PROVINCIAL_REVIEW] if level == ReviewLevel.BUREAU else [])
+    return list(Plan.objects.for_user(user).filter(pk__in=list(ids), status__in=passed))

@@ -63,6 +63,7 @@ def year_end(request, year: int):
 @require_POST
 def year_end_close(request, year: int):
     form = CloseForm(request.POST)
+    closed = None
     if form.is_valid():
         chosen = {int(pk) for pk in request.POST.getlist("use_computed") if pk.isdigit()}
         try:
@@ -70,8 +71,11 @@ def year_end_close(request, year: int):
                 actor=request.user, year=year, reviewed=form.cleaned_data["reviewed"], use_computed=chosen
             )
         except services.Refused as exc:
-            messages.error(request, exc.message)
-        else:
+            # Closed already by this user (a second click): the same result as the first.
+            closed = YearEndClose.objects.filter(year=year, reopened_at__isnull=True, confirmed_by=request.user).first()
+            if closed is None:
+                messages.error(request, exc.message)
+        if closed is not None:
             messages.success(
                 request,
                 _("The year %(year)s is closed: %(n)s rates fixed, %(capped)s institutions capped next year.")

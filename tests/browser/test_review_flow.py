@@ -109,6 +109,8 @@ def test_review_flow_return_fix_resubmit_approve_decide_publish(page, page_probl
     page.get_by_test_id(f"decide-{second.pk}").locator("button[type=submit]").click()
     page.wait_for_url(f"{review_url}#line-{second.pk}")
     held_by_province = page.locator(f"tr[data-line='{first.pk}'] [data-testid=decision]").inner_text()
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     page.get_by_test_id("publish").click()
     page.wait_for_url(review_url)
     published = status_on(page)
@@ -123,6 +125,7 @@ def test_review_flow_return_fix_resubmit_approve_decide_publish(page, page_probl
     ]
     page_text = page.locator("main").inner_text()
 
+    assert asked == ["确认发布审核结果？院校将立即看到，发布后不能再修改。"]
     assert (returned, resubmitted, approved, published) == (
         PlanStatus.RETURNED_BY_BUREAU,
         PlanStatus.BUREAU_REVIEW,

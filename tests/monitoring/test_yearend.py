@@ -106,3 +106,30 @@ def test_closed_rate_is_what_next_years_r3_reads(cast, plans, frozen):
     last = last_year_for(cast.school1.pk, 2028)
 
     assert (last.completion_rate, last.approved_total) == (Decimal("48.571428"), 70)
+
+
+def test_year_end_close_posted_twice_closes_once_and_shows_success_both_times(client, cast, plans, frozen):
+    typed(line_of(plans["school"], plans["logistics"], M), 40, 34, 30)
+    client.force_login(cast.provincial_admin)
+    reviewed = client.get(reverse("monitoring:year_end", args=[2027])).context["close_form"]["reviewed"].value()
+    url = reverse("monitoring:year_end_close", args=[2027])
+
+    responses = [client.post(url, {"reviewed": reviewed}, follow=True) for _ in range(2)]
+
+    assert YearEndClose.objects.filter(year=2027).count() == 1
+    assert AuditEvent.objects.filter(action="monitoring.year.close").count() == 1
+    assert [[str(m) for m in r.context["messages"]] for r in responses] == [
+        ["2027年度已完成年终结算：确定2个考核完成率，下一年有1所院校受限。"]
+    ] * 2
+
+
+def test_year_end_close_by_another_after_a_close_is_still_refused(client, cast, plans, frozen):
+    client.force_login(cast.provincial_admin)
+    reviewed = client.get(reverse("monitoring:year_end", args=[2027])).context["close_form"]["reviewed"].value()
+    client.post(reverse("monitoring:year_end_close", args=[2027]), {"reviewed": reviewed}, follow=True)
+    client.force_login(cast.provincial_reviewer)
+
+    response = client.post(reverse("monitoring:year_end_close", args=[2027]), {"reviewed": reviewed}, follow=True)
+
+    assert [str(m) for m in response.context["messages"]] == ["2027年度已完成年终结算。"]
+    assert YearEndClose.objects.filter(year=2027).count() == 1

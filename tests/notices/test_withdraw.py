@@ -112,3 +112,24 @@ def test_withdraw_page_flow_office_then_reader(client, cast):
     assert "&lt;b&gt;日期有误&lt;/b&gt;" in page.content.decode()
     assert b'data-testid="confirm-read"' not in page.content
     assert b'data-testid="withdrawn-badge"' in client.get(reverse("notice_list")).content
+
+
+def test_withdraw_posted_twice_withdraws_once_and_shows_success_both_times(client, cast):
+    notice = make_notice(cast.provincial_admin)
+    url = reverse("notice_withdraw", args=[notice.year, notice.pk])
+    client.force_login(cast.provincial_admin)
+
+    responses = [client.post(url, {"reason": "日期有误"}, follow=True) for _ in range(2)]
+
+    assert AuditEvent.objects.for_object(notice).filter(action="notice.withdraw").count() == 1
+    assert [r.redirect_chain for r in responses] == [[(notice.get_absolute_url(), 302)]] * 2
+    assert [[str(m) for m in r.context["messages"]] for r in responses] == [["The notice is withdrawn."]] * 2
+
+
+def test_withdraw_page_asks_for_confirmation_first(client, cast):
+    notice = make_notice(cast.provincial_admin)
+    client.force_login(cast.provincial_admin)
+
+    page = client.get(notice.get_absolute_url()).content.decode()
+
+    assert 'data-confirm="Withdraw the notice? This cannot be undone: a correction is a new notice."' in page
