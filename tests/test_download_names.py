@@ -11,6 +11,7 @@ import re
 from urllib.parse import unquote
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
@@ -19,6 +20,7 @@ from documents.enums import DocumentKind
 from documents.services import upload_plan_scan
 from documents.tasks import build_bundle
 from monitoring.models import ProgressImport
+from monitoring.records import Bulletin
 from notices import services as notices
 from tests import test_headers
 from tests.documents.builders import make_form, pdf_bytes
@@ -32,8 +34,9 @@ LOOKS_LIKE_A_DOWNLOAD = re.compile(r"\.(xlsx|pdf|docx|zip|csv)$|<str:fmt>$|/<fmt
 
 @pytest.fixture
 def files(world):
-    """A stamped scan, a built bundle, an application form, import issues and a notice attachment."""
+    """A stamped scan, a built bundle, an application form, import issues, a notice attachment and an issued 通报."""
     cast = world.cast
+    bulletin = issued_bulletin(world)
     scan = upload_plan_scan(
         user=cast.staff,
         plan=world.plan,
@@ -50,8 +53,33 @@ def files(world):
     notice = notices.publish_notice(actor=cast.provincial_admin, notice=draft, at=AT)
     parameters = {**PARAMETERS, "scan_id": lambda w: scan.pk, "attachment_id": lambda w: attachment.pk}
     parameters["year"] = lambda w: 2027
-    pks = {**PK_BY_ROUTE, "documents/scans/": lambda w: scan.pk, "notices/": lambda w: notice.pk}
+    pks = {
+        **PK_BY_ROUTE,
+        "documents/scans/": lambda w: scan.pk,
+        "notices/": lambda w: notice.pk,
+        "monitoring/bulletins/": lambda w: bulletin.pk,
+    }
     return parameters, pks
+
+
+def issued_bulletin(world) -> Bulletin:
+    """An issued 通报 of the world's checkpoint, its two files stored as issuing stores them."""
+    now = timezone.now()
+    bulletin = Bulletin(
+        checkpoint=world.checkpoint,
+        number="皖教秘职成〔2027〕5号",
+        date=now.date(),
+        title="关于2027年4月1+X证书考核进度监测情况的通报",
+        body="正文",
+        created_by=world.cast.provincial_admin,
+        created_at=now,
+        issued_at=now,
+        issued_by=world.cast.provincial_admin,
+    )
+    bulletin.docx.save("bulletin.docx", ContentFile(b"docx"), save=False)
+    bulletin.pdf.save("bulletin.pdf", ContentFile(pdf_bytes()), save=False)
+    bulletin.save()
+    return bulletin
 
 
 def bearer(user) -> dict[str, str]:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import role_required
+from core.ratelimit import export_limit
 from monitoring import bulletins
 from monitoring.access import OFFICE_ROLES, get_checkpoint_for_user
 from monitoring.errors import Refused
@@ -53,6 +54,7 @@ def bulletin(request, pk: int):
 
 @role_required(*OFFICE_ROLES)
 @require_GET
+@export_limit
 def bulletin_file(request, pk: int, fmt: str):
     found = get_object_or_404(Bulletin, pk=pk, issued_at__isnull=False)
     field = {"docx": found.docx, "pdf": found.pdf}.get(fmt)
