@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from django.urls import reverse
@@ -15,7 +16,7 @@ from core.todos import Todo
 Step = workflow.Step
 
 # The step that moves a request on, and what the to-do asks of its holder.
-ACTIONS = {
+ACTIONS: dict[str, Callable[[], str]] = {
     Step.SIGN_OFFICE_HEAD: lambda: _("Sign off the adjustment request (office head): %(request)s"),
     Step.SIGN_LEADER: lambda: _("Sign off the adjustment request (leader): %(request)s"),
     Step.BUREAU_FORWARD: lambda: _("Forward or return the adjustment request: %(request)s"),
