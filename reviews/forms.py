@@ -19,6 +19,7 @@ SORTS = [("oldest", _("submitted first")), ("newest", _("submitted last"))]
 
 
 class QueueFilterForm(forms.Form):
+    round = forms.ModelChoiceField(Round.objects.all(), required=False, label=_("round"), empty_label=_("all rounds"))
     bureau = forms.ModelChoiceField(Bureau.objects.none(), required=False, label=_("bureau"), widget=LongSelect)
     kind = forms.ChoiceField(choices=[("", "—"), *InstitutionKind.choices], required=False, label=_("kind"))
     status = forms.ChoiceField(choices=[("", "—"), *PlanStatus.choices], required=False, label=_("status"))
@@ -28,23 +29,30 @@ class QueueFilterForm(forms.Form):
         label=_("certificate"),
         widget=LongSelect,
     )
+    text = forms.CharField(max_length=100, required=False, label=_("search"))
     has_warnings = forms.BooleanField(required=False, label=_("has warnings"))
     sort = forms.ChoiceField(choices=SORTS, required=False, label=_("sort"))
 
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data, *, user, today):
+        # The current round unless the reviewer chose one (or "all rounds", an empty value).
+        data = data.copy()
+        if "round" not in data:
+            current = Round.objects.current(today=today)
+            data["round"] = current.pk if current else ""
+        super().__init__(data)
         self.fields["bureau"].queryset = Bureau.objects.for_user(user)
         if user.is_bureau_reviewer:
             del self.fields["bureau"]
         for field in self.fields.values():
-            css = "form-check-input" if isinstance(field, forms.BooleanField) else "form-select form-select-sm"
-            field.widget.attrs["class"] = css
+            field.widget.attrs["class"] = _css(field)
 
     def filters(self) -> QueueFilters:
-        if not self.is_bound or not self.is_valid():
+        if not self.is_valid():
             return QueueFilters()
         data = self.cleaned_data
         return QueueFilters(
+            round=data["round"].pk if data["round"] else None,
+            text=data["text"],
             bureau=data["bureau"].pk if data.get("bureau") else None,
             kind=data["kind"],
             status=data["status"],
@@ -52,6 +60,12 @@ class QueueFilterForm(forms.Form):
             has_warnings=data["has_warnings"],
             newest_first=data["sort"] == "newest",
         )
+
+
+def _css(field) -> str:
+    if isinstance(field, forms.BooleanField):
+        return "form-check-input"
+    return "form-control form-control-sm" if isinstance(field, forms.CharField) else "form-select form-select-sm"
 
 
 class DecisionForm(forms.Form):

@@ -26,26 +26,64 @@ def queue_for(user) -> QuerySet[Plan]:
 
 @dataclass(frozen=True)
 class QueueFilters:
+    round: int | None = None
     bureau: int | None = None
     kind: str = ""
     status: str = ""
     certificate: int | None = None
     has_warnings: bool = False
+    text: str = ""
     newest_first: bool = False
 
 
-def filtered(plans: QuerySet[Plan], filters: QueueFilters, *, with_status: bool = True) -> QuerySet[Plan]:
-    if filters.bureau:
-        plans = plans.filter(institution__bureau_id=filters.bureau)
-    if filters.kind:
-        plans = plans.filter(institution__kind=filters.kind)
-    if filters.certificate:
-        plans = plans.filter(Exists(PlanLine.objects.filter(plan=OuterRef("pk"), certificate_id=filters.certificate)))
-    if filters.has_warnings:
+def filter_queue(
+    plans: QuerySet[Plan],
+    *,
+    round: int | None = None,
+    bureau: int | None = None,
+    kind: str = "",
+    status: str = "",
+    text: str = "",
+    certificate: int | None = None,
+    has_warnings: bool = False,
+) -> QuerySet[Plan]:
+    """`plans` narrowed by each filter given (ids for round, bureau and certificate; empty means any).
+
+    The one place the review queue is filtered, for the pages and the API alike. `text` matches the institution's
+    name or ministry code, or a line's certificate name. It only narrows: scope `plans` first (`queue_for`).
+    """
+    if round:
+        plans = plans.filter(round_id=round)
+    if bureau:
+        plans = plans.filter(institution__bureau_id=bureau)
+    if kind:
+        plans = plans.filter(institution__kind=kind)
+    if status:
+        plans = plans.filter(status=status)
+    if certificate:
+        plans = plans.filter(Exists(PlanLine.objects.filter(plan=OuterRef("pk"), certificate_id=certificate)))
+    if has_warnings:
         plans = plans.filter(Q(review_check__warnings__gt=0) | Q(review_check__errors__gt=0))
-    if with_status and filters.status:
-        plans = plans.filter(status=filters.status)
+    text = text.strip()
+    if text:
+        named = PlanLine.objects.filter(plan=OuterRef("pk"), certificate__name__icontains=text)
+        plans = plans.filter(
+            Q(institution__name__icontains=text) | Q(institution__ministry_code__icontains=text) | Exists(named)
+        )
     return plans
+
+
+def filtered(plans: QuerySet[Plan], filters: QueueFilters, *, with_status: bool = True) -> QuerySet[Plan]:
+    return filter_queue(
+        plans,
+        round=filters.round,
+        bureau=filters.bureau,
+        kind=filters.kind,
+        status=filters.status if with_status else "",
+        text=filters.text,
+        certificate=filters.certificate,
+        has_warnings=filters.has_warnings,
+    )
 
 
 def status_counts(plans: QuerySet[Plan]) -> dict[str, int]:

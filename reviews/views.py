@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import role_required
 from accounts.enums import Role
+from core.dates import local_today
 from core.refusals import tell
 from plans import workflow
 from plans.access import get_line_for_user, get_plan_for_user
@@ -53,7 +54,7 @@ def _require_reviewer(user, plan: Plan, level: str) -> None:
 @role_required(*QUEUE_ROLES)
 def queue(request):
     user = request.user
-    form = QueueFilterForm(request.GET or None, user=user)
+    form = QueueFilterForm(request.GET, user=user, today=local_today(timezone.now()))
     filters = form.filters()
     base = queues.queue_for(user)
     # Rule checks of newly submitted plans run in the background: a queue of hundreds opens at once.
@@ -66,6 +67,9 @@ def queue(request):
     actionable = workflow.STATUS_OF.get(level)
     query = request.GET.copy()
     query.pop("page", None)
+    query.setdefault("round", form.data["round"])  # the status links keep the round shown, the current one too
+    others = query.copy()
+    others.pop("status", None)
     return render(
         request,
         "reviews/queue.html",
@@ -76,6 +80,7 @@ def queue(request):
             "total": sum(counts.values()),
             "actionable": actionable,
             "query": query.urlencode(),
+            "others": others.urlencode(),
             "checking": len(stale),
         },
     )

@@ -17,6 +17,12 @@ class RoundQuerySet(models.QuerySet):
         # Rounds are public within the platform: every signed-in role sees the calendar.
         return self.all() if user.is_authenticated else self.none()
 
+    def current(self, *, today: date) -> Round | None:
+        """The round people work on: the newest whose filing has opened by `today`, else the next to open."""
+        rounds = Round.objects.all()
+        opened = rounds.filter(filing_start__lte=today).order_by("-filing_start", "-pk").first()
+        return opened or rounds.order_by("filing_start", "pk").first()
+
 
 class Round(models.Model):
     """One filing round (year + season) with its windows (DOMAIN.md §4)."""

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -12,8 +13,8 @@ from institutions.models import Institution
 from plans.enums import PlanStatus
 from plans.models import Plan
 from reviews.models import PlanCheck
-from reviews.queues import queue_for
-from tests.conftest import make_certificate
+from reviews.queues import filter_queue, queue_for
+from tests.conftest import make_certificate, make_round
 from tests.reviews.factories import FILED, J, in_bureau_review, in_provincial_review, plan_in
 
 
@@ -146,3 +147,55 @@ def test_queue_checks_newly_submitted_plans_in_the_background(client, cast, spri
     assert (first.context["checking"], second.context["checking"]) == (1, 0)
     assert job.task_path == "reviews.tasks.refresh_plan_checks"
     assert PlanCheck.objects.filter(plan=plan).count() == 1
+
+
+def test_queue_shows_the_current_round_unless_another_is_chosen(client, cast, spring, logistics):
+    last_year = make_round(2026)
+    in_provincial_review(cast, spring, logistics)
+    plan_in(cast.college2, last_year, PlanStatus.PUBLISHED, [(logistics, J, "物流管理", 40)])
+    url = reverse("review_queue")
+
+    with time_machine.travel(FILED):
+        client.force_login(cast.provincial_reviewer)
+        current = client.get(url)
+        chosen = client.get(url, {"round": last_year.pk})
+        every = client.get(url, {"round": ""})
+
+    assert (names(current), current.context["form"]["round"].value()) == ([cast.college1.name], spring.pk)
+    assert names(chosen) == [cast.college2.name]
+    assert sorted(names(every)) == sorted([cast.college1.name, cast.college2.name])
+
+
+def test_queue_status_links_keep_the_round_shown(client, cast, spring, logistics):
+    make_round(2026)
+    in_provincial_review(cast, spring, logistics)
+
+    with time_machine.travel(FILED):
+        client.force_login(cast.provincial_reviewer)
+        response = client.get(reverse("review_queue"))
+
+    assert f'href="?round={spring.pk}&amp;status=provincial_review"' in response.text
+
+
+def test_filter_queue_matches_text_in_the_institution_name_code_or_a_certificate(cast, spring, logistics):
+    other = make_certificate("电子商务数据分析职业技能等级证书", levels=[J])
+    college1 = in_provincial_review(cast, spring, logistics)
+    college2 = in_provincial_review(cast, spring, other, institution=cast.college2)
+    Institution.objects.filter(pk=cast.college2.pk).update(ministry_code="4134012345")
+    plans = queue_for(cast.provincial_reviewer)
+
+    assert list(filter_queue(plans, text=cast.college1.name[:4])) == [college1]
+    assert list(filter_queue(plans, text=" 413401 ")) == [college2]
+    assert list(filter_queue(plans, text="数据分析")) == [college2]
+    assert list(filter_queue(plans, text="物流", round=spring.pk, kind=InstitutionKind.HIGHER_VOCATIONAL)) == [college1]
+
+
+def test_filter_queue_by_round_bureau_kind_and_status(cast, spring, autumn, logistics):
+    college1 = in_provincial_review(cast, spring, logistics)
+    college2 = in_provincial_review(cast, autumn, logistics, institution=cast.college2)
+    plans = queue_for(cast.provincial_reviewer)
+
+    assert list(filter_queue(plans, round=autumn.pk)) == [college2]
+    assert list(filter_queue(plans, bureau=cast.bureau1.pk)) == [college1]
+    assert list(filter_queue(plans, kind=InstitutionKind.HIGHER_VOCATIONAL)) == [college1]
+    assert list(filter_queue(plans, status=PlanStatus.PUBLISHED)) == []

@@ -10,7 +10,9 @@ from django.utils import timezone
 
 from core.dates import SHANGHAI
 from rounds.enums import Stage
+from rounds.models import Round
 from rounds.services import grant_extension
+from tests.conftest import make_round
 
 
 def shanghai(*args) -> datetime:
@@ -169,3 +171,12 @@ def test_calendar_autumn_round_has_the_notice_dates(autumn):
         str(Stage.PROVINCIAL_REVIEW.label): (date(2027, 9, 20), date(2027, 9, 27)),
     }
     assert (autumn.scan_deadline, autumn.adjustment_end) == (date(2027, 9, 24), date(2027, 11, 30))
+
+
+def test_current_round_is_the_newest_opened_else_the_next_to_open(db):
+    spring = make_round(2027, "spring")
+    autumn = make_round(2027, "autumn")
+
+    assert Round.objects.current(today=date(2027, 3, 31)) == spring  # none opened yet: the next to open
+    assert Round.objects.current(today=date(2027, 4, 1)) == spring
+    assert Round.objects.current(today=date(2027, 12, 31)) == autumn
