@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from django.urls import reverse
@@ -7,14 +8,15 @@ from django.utils.translation import gettext as _
 
 from accounts.enums import Role
 from core.todos import Todo
-from plans.enums import PlanStatus
+from plans import workflow
 from plans.models import Plan
+from plans.workflow import Step
 from rounds.enums import Stage
 from rounds.models import Round
 
 
 def plan_todos(user, *, at: datetime) -> list[Todo]:
-    return _rounds_without_plan(user, at=at) + _plans_waiting(user)
+    return _rounds_without_plan(user, at=at) + _plans_waiting(user, at=at)
 
 
 def _rounds_without_plan(user, *, at: datetime) -> list[Todo]:
@@ -37,24 +39,36 @@ def _rounds_without_plan(user, *, at: datetime) -> list[Todo]:
     ]
 
 
-def _plans_waiting(user) -> list[Todo]:
-    plans = Plan.objects.for_user(user).select_related("institution", "round")
-    wanted: frozenset[str] | set[str]
-    if user.role == Role.INSTITUTION_STAFF:
-        wanted = PlanStatus.editable()
-        text = _("Finish and send for sign-off: %(plan)s")
-    elif user.role == Role.INSTITUTION_LEADER:
-        wanted = {PlanStatus.AWAITING_SIGNOFF}
-        text = _("Sign off: %(plan)s")
-    elif user.role == Role.BUREAU_REVIEWER:
-        wanted = {PlanStatus.BUREAU_REVIEW}
-        text = _("Review: %(plan)s")
-    elif user.role == Role.PROVINCIAL_REVIEWER:
-        wanted = {PlanStatus.PROVINCIAL_REVIEW}
-        text = _("Review: %(plan)s")
-    else:
+# The step that moves a plan on, and what the to-do asks of the one who may take it (the first allowed wins).
+ACTIONS: dict[str, Callable[[], str]] = {
+    Step.SEND_FOR_SIGNOFF: lambda: _("Finish and send for sign-off: %(plan)s"),
+    Step.SIGN_OFF: lambda: _("Sign off: %(plan)s"),
+    Step.APPROVE: lambda: _("Review: %(plan)s"),
+    Step.DECIDE: lambda: _("Review: %(plan)s"),
+}
+
+
+def _plans_waiting(user, *, at: datetime) -> list[Todo]:
+    """One to-do per plan whose next step `user` may take at `at` (`workflow.allowed_steps`); a fixed number of
+    queries. Only the statuses the user's role acts in are read, so a province of thousands stays one page."""
+    statuses = {
+        status
+        for row in workflow.TABLE.rows
+        if row.step in ACTIONS and user.role in row.who.roles
+        for status in row.source
+    }
+    if not statuses:
         return []
-    return [
-        Todo(text=text % {"plan": plan}, url=reverse("plan_detail", args=[plan.pk]))
-        for plan in plans.filter(status__in=wanted)[:50]
-    ]
+    plans = (
+        Plan.objects.for_user(user)
+        .filter(status__in=statuses)
+        .select_related("institution__bureau", "round")
+        .prefetch_related("round__extensions")
+        .order_by("pk")[:50]
+    )
+    todos = []
+    for plan in plans:
+        step = next((s for s in workflow.allowed_steps(user, plan, at) if s in ACTIONS), None)
+        if step is not None:
+            todos.append(Todo(text=ACTIONS[step]() % {"plan": plan}, url=reverse("plan_detail", args=[plan.pk])))
+    return todos

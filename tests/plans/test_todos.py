@@ -14,6 +14,7 @@ from plans.enums import PlanStatus
 from plans.todos import plan_todos
 from tests.conftest import FILING_DAY
 from tests.factories import draft
+from tests.reviews.factories import BUREAU_DAY, CLOSED, PROVINCE_DAY
 
 AT = datetime.combine(FILING_DAY, time(10), tzinfo=SHANGHAI)
 
@@ -56,4 +57,21 @@ def test_plan_todos_sign_off_waits_on_the_leader_until_signed(cast, spring):
     plan.status = PlanStatus.BUREAU_REVIEW
     plan.save(update_fields=["status"])
     assert texts(cast.leader) == []
-    assert texts(cast.bureau_reviewer) == [f"Review: {plan}"]
+    assert texts(cast.bureau_reviewer, at=BUREAU_DAY) == [f"Review: {plan}"]
+
+
+@pytest.mark.django_db
+def test_plan_todos_follow_the_workflows_allowed_steps_and_their_windows(cast, spring):
+    school = draft(cast.school1, spring, status=PlanStatus.BUREAU_REVIEW)
+    college = draft(cast.college1, spring, status=PlanStatus.PROVINCIAL_REVIEW)
+
+    # The bureau's window opens on 8 April: before it, and after it closes, the plan waits on no one.
+    assert texts(cast.bureau_reviewer) == []
+    assert texts(cast.bureau_reviewer, at=BUREAU_DAY) == [f"Review: {school}"]
+    assert texts(cast.bureau_reviewer, at=CLOSED) == []
+    # Another bureau's reviewer may not take the step, whatever the status.
+    assert texts(cast.other_bureau_reviewer, at=BUREAU_DAY) == []
+    assert texts(cast.provincial_reviewer, at=PROVINCE_DAY) == [f"Review: {college}"]
+    unsent = draft(cast.school2, spring)
+    assert texts(cast.other_staff) == [f"Finish and send for sign-off: {unsent}"]
+    assert texts(cast.other_staff, at=CLOSED) == []  # nothing the clerk can send once filing has closed
