@@ -10,6 +10,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("accounts.urls")),
     path("rounds/", include("rounds.urls")),
+    path("manage/catalog/", include("catalog.urls")),
     path("manage/", include("institutions.urls")),
     path("plans/", include("plans.urls")),
     path("documents/", include("documents.urls")),
