@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Certificate
-from core.forms import LongSelect
+from core.forms import CachedOptionsSelect
 from institutions.enums import InstitutionKind
 from institutions.models import Bureau, Institution
 from plans.enums import PlanStatus
@@ -15,19 +15,26 @@ from reviews.queues import QueueFilters
 from rounds.enums import Stage
 from rounds.models import Round
 
+# The queue's long option lists, the same for every reviewer who gets them; dropped when a certificate or a bureau
+# changes (reviews.apps).
+CERTIFICATE_OPTIONS = "queue-options:certificates:v1"
+BUREAU_OPTIONS = "queue-options:bureaus:v1"
+
 SORTS = [("oldest", _("submitted first")), ("newest", _("submitted last"))]
 
 
 class QueueFilterForm(forms.Form):
     round = forms.ModelChoiceField(Round.objects.all(), required=False, label=_("round"), empty_label=_("all rounds"))
-    bureau = forms.ModelChoiceField(Bureau.objects.none(), required=False, label=_("bureau"), widget=LongSelect)
+    bureau = forms.ModelChoiceField(
+        Bureau.objects.none(), required=False, label=_("bureau"), widget=CachedOptionsSelect
+    )
     kind = forms.ChoiceField(choices=[("", "—"), *InstitutionKind.choices], required=False, label=_("kind"))
     status = forms.ChoiceField(choices=[("", "—"), *PlanStatus.choices], required=False, label=_("status"))
     certificate = forms.ModelChoiceField(
         Certificate.objects.only("id", "name").order_by("name"),
         required=False,
         label=_("certificate"),
-        widget=LongSelect,
+        widget=CachedOptionsSelect,
     )
     text = forms.CharField(max_length=100, required=False, label=_("search"))
     has_warnings = forms.BooleanField(required=False, label=_("has warnings"))
@@ -41,6 +48,9 @@ class QueueFilterForm(forms.Form):
             data["round"] = current.pk if current else ""
         super().__init__(data)
         self.fields["bureau"].queryset = Bureau.objects.for_user(user)
+        self.fields["certificate"].widget.cache_key = CERTIFICATE_OPTIONS
+        if user.sees_everything:  # every bureau; others see their own (one option), not cached
+            self.fields["bureau"].widget.cache_key = BUREAU_OPTIONS
         if user.is_bureau_reviewer:
             del self.fields["bureau"]
         for field in self.fields.values():

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.paginator import Paginator
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from plans.enums import PlanStatus
 from plans.models import Plan, PlanLine
+from reviews.models import PlanCheck
 
 # The province sees higher-education plans and the plans bureaus approved: only those ever reach these states.
 PROVINCE_STATUSES = (PlanStatus.PROVINCIAL_REVIEW, PlanStatus.RETURNED_BY_PROVINCE, PlanStatus.PUBLISHED)
@@ -110,3 +112,24 @@ def rows(plans: QuerySet[Plan], filters: QueueFilters) -> QuerySet[Plan]:
         )
         .order_by(*order)
     )
+
+
+class Page(Paginator):
+    """A paginator told its count: the queue knows it from its status counts, so it does not count again."""
+
+    def __init__(self, object_list, per_page: int, *, count: int):
+        super().__init__(object_list, per_page)
+        self.known_count = count
+
+    @property
+    def count(self) -> int:  # type: ignore[override]
+        return self.known_count
+
+
+def check_is_current(plan: Plan) -> bool:
+    """Whether the stored rule check (selected with the row) was made for the plan's status and submission."""
+    try:
+        check = plan.review_check
+    except PlanCheck.DoesNotExist:
+        return False
+    return check.status == plan.status and check.submitted_at == plan.submitted_at

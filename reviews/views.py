@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,7 +23,7 @@ from plans.pages import plan_page
 from plans.services import PlanError
 from plans.workflow import Step
 from reviews import queues, services
-from reviews.checks import NOT_IN_REVIEW, refresh_check, stale_plan_ids
+from reviews.checks import NOT_IN_REVIEW, refresh_check
 from reviews.forms import ApproveForm, DecisionForm, QueueFilterForm, ReturnForm, plan_ids
 from reviews.models import LineDecision
 from reviews.tasks import refresh_plan_checks
@@ -57,12 +56,14 @@ def queue(request):
     form = QueueFilterForm(request.GET, user=user, today=local_today(timezone.now()))
     filters = form.filters()
     base = queues.queue_for(user)
-    # Rule checks of newly submitted plans run in the background: a queue of hundreds opens at once.
-    stale = stale_plan_ids(base)
+    counts = queues.status_counts(queues.filtered(base, filters, with_status=False))
+    total = counts.get(filters.status, 0) if filters.status else sum(counts.values())
+    page = queues.Page(queues.rows(base, filters), 50, count=total).get_page(request.GET.get("page"))
+    # Rule checks run in the background when a plan moves (reviews.signals); a plan of this page whose check
+    # has not been stored yet (or was missed) is queued again, and the page says so.
+    stale = [plan.pk for plan in page.object_list if not queues.check_is_current(plan)]
     if stale:
         refresh_plan_checks.enqueue(stale)
-    counts = queues.status_counts(queues.filtered(base, filters, with_status=False))
-    page = Paginator(queues.rows(base, filters), 50).get_page(request.GET.get("page"))
     level = workflow.level_of(user)
     actionable = workflow.STATUS_OF.get(level)
     query = request.GET.copy()

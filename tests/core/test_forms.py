@@ -2,9 +2,11 @@
 
 import re
 
+import pytest
 from django import forms
 
-from core.forms import LongSelect
+from core.forms import CachedOptionsSelect, LongSelect
+from core.fragments import forget_fragments
 
 CHOICES = [("", "—"), ("1", "合肥市教育局"), ("2", '<script>alert("x")</script> & co')]
 OPTION = re.compile(r'<option value="([^"]*)"( selected)?>(.*?)</option>', re.S)
@@ -50,3 +52,29 @@ def test_a_model_choice_field_renders_its_rows(cast):
 
     assert (str(bureau.pk), True, bureau.name) in options(html)
     assert len(options(html)) == Bureau.objects.count() + 1  # the empty choice first
+
+
+def _cached(key: str, choices) -> forms.Select:
+    widget = CachedOptionsSelect(attrs={"class": "form-select"}, choices=choices)
+    widget.cache_key = key
+    return widget
+
+
+def test_cached_options_select_renders_what_long_select_renders_with_each_selection():
+    for value in (None, "", "1", "2"):
+        expected = LongSelect(attrs={"class": "form-select"}, choices=CHOICES).render("bureau", value)
+
+        assert _cached("test-options", CHOICES).render("bureau", value) == expected
+
+
+@pytest.mark.django_db
+def test_cached_options_select_reuses_its_options_until_the_key_is_forgotten():
+    _cached("test-options", CHOICES).render("bureau", None)
+    changed = [("", "—"), ("3", "芜湖市教育局")]
+
+    kept = _cached("test-options", changed).render("bureau", None)
+    forget_fragments("test-options")
+    fresh = _cached("test-options", changed).render("bureau", None)
+
+    assert [value for value, _selected, _label in options(kept)] == ["", "1", "2"]
+    assert [value for value, _selected, _label in options(fresh)] == ["", "3"]

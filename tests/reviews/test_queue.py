@@ -63,11 +63,12 @@ def test_queue_filters_by_bureau_kind_and_certificate(client, cast, spring, logi
     assert names(client.get(url, {"certificate": other.pk})) == [cast.college2.name]
 
 
-def test_queue_filters_plans_with_warnings(client, cast, spring, logistics):
+def test_queue_filters_plans_with_warnings(client, cast, spring, logistics, django_capture_on_commit_callbacks):
     with_majors = make_certificate("智能财税职业技能等级证书", levels=[J], majors=["会计事务"])
-    in_provincial_review(cast, spring, logistics)
-    # R6: the major is not one of the certificate's corresponding majors (a warning).
-    in_provincial_review(cast, spring, with_majors, institution=cast.college2)
+    with django_capture_on_commit_callbacks(execute=True):  # the worker checks each plan once it moved
+        in_provincial_review(cast, spring, logistics)
+        # R6: the major is not one of the certificate's corresponding majors (a warning).
+        in_provincial_review(cast, spring, with_majors, institution=cast.college2)
     client.force_login(cast.provincial_reviewer)
 
     response = client.get(reverse("review_queue"), {"has_warnings": "on"})

@@ -1,0 +1,28 @@
+"""Rendered HTML that many requests share and that changes rarely (the review queue's long option lists), cached
+under a fixed key and dropped by whoever changes its source (a signal of the room that owns the list)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.core.cache import cache
+from django.db import transaction
+
+# Dropped on every change of the source; the timeout only bounds a change that bypassed the signals (a raw UPDATE).
+FRAGMENT_SECONDS = 6 * 3600
+
+
+def fragment(key: str, build: Callable[[], str]) -> str:
+    """The cached fragment `key`, built and stored if missing."""
+    html = cache.get(key)
+    if html is None:
+        html = build()
+        cache.set(key, html, FRAGMENT_SECONDS)
+    return html
+
+
+def forget_fragments(*keys: str) -> None:
+    """Drop `keys` now and again when the transaction commits (a request that read the old rows before the commit
+    may have stored them again meanwhile)."""
+    cache.delete_many(list(keys))
+    transaction.on_commit(lambda: cache.delete_many(list(keys)))
