@@ -9,6 +9,8 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
         from accounts import signals
         from accounts.models import User
 
@@ -18,6 +20,8 @@ class AccountsConfig(AppConfig):
 
         post_save.connect(signals.user_changed, sender=User, dispatch_uid="accounts.user_saved")
         post_delete.connect(signals.user_changed, sender=User, dispatch_uid="accounts.user_deleted")
+        post_save.connect(signals.device_changed, sender=TOTPDevice, dispatch_uid="accounts.device_saved")
+        post_delete.connect(signals.device_changed, sender=TOTPDevice, dispatch_uid="accounts.device_deleted")
         user_logged_in.connect(signals.signed_in, dispatch_uid="accounts.signed_in")
         for model in (Institution, Bureau):
             post_save.connect(signals.scope_changed, sender=model, dispatch_uid=f"accounts.{model.__name__}_saved")

@@ -24,13 +24,18 @@ def forget_users(user_ids) -> None:
 
 
 def remember_user(user_id):
-    """Read the person with their scope and cache them; None if there is no such person."""
+    """Read the person with their scope and their second-factor devices and cache them; None if there is no such
+    person. The devices are what django-otp would read on every request to tell whether the session is verified
+    (accounts.middleware.OTPMiddleware); saving or deleting a device forgets the person (accounts.apps)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
     from accounts.models import User
 
     try:
         user = User._default_manager.select_related("institution", "bureau").get(pk=user_id)
     except User.DoesNotExist:
         return None
+    user.otp_devices = {device.persistent_id: device for device in TOTPDevice.objects.filter(user=user)}
     cache.set(_key(user_id), user, USER_SECONDS)
     return user
 

@@ -7,6 +7,8 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.urls import reverse
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.middleware import OTPMiddleware as DjangoOTPMiddleware
 
 from accounts.second_factor import needs_second_factor
 
@@ -42,6 +44,27 @@ class SessionRefreshMiddleware:
         if session.session_key and (refreshed is None or now - refreshed >= REFRESH_EVERY_SECONDS):
             session[REFRESHED_AT] = now
         return self.get_response(request)
+
+
+class OTPMiddleware(DjangoOTPMiddleware):
+    """django-otp's middleware (request.user.otp_device, user.is_verified()) reading the session's device from the
+    cached person (accounts.backends.remember_user) instead of one query per request. A person not read through
+    the cache (no `otp_devices`) gets django-otp's own lookup. The checks are django-otp's: the device must be the
+    person's and confirmed, or the session forgets it."""
+
+    def _verify_user_sync(self, request, user):
+        self._init_user_fields(user)
+        if user.is_authenticated:
+            persistent_id = request.session.get(DEVICE_ID_SESSION_KEY)
+            device = self._device(user, persistent_id) if persistent_id else None
+            user.otp_device = self._finalize_device(request, user, device)
+        return user
+
+    def _device(self, user, persistent_id: str):
+        devices = getattr(user, "otp_devices", None)
+        if devices is None:
+            return self._device_from_persistent_id(persistent_id)
+        return devices.get(self._normalize_persistent_id(persistent_id))
 
 
 class AbsoluteSessionLimitMiddleware:

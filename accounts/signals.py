@@ -12,6 +12,11 @@ def user_changed(sender, instance, **kwargs) -> None:
     forget_users([instance.pk])
 
 
+def device_changed(sender, instance, **kwargs) -> None:
+    """The cached person carries their second-factor devices (accounts.backends.remember_user)."""
+    forget_users([instance.user_id])
+
+
 def scope_changed(sender, instance, created: bool = False, **kwargs) -> None:
     if not created:  # a new institution or bureau has no people yet
         forget_users(instance.users.values_list("pk", flat=True))

@@ -55,14 +55,17 @@ def _force_login_with_second_factor(client: Client, user, backend=None) -> None:
     Enforcement (accounts.middleware.SecondFactorMiddleware) stays on in every test; the session is simply marked
     verified with a confirmed device, as the second-factor page does after a good code.
     """
+    if user.role not in Role.second_factor_roles():
+        _password_only_force_login(client, user, backend)
+        return
+    # The device first: creating it forgets the cached person (accounts.backends), which signing in then reads.
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="test device", confirmed=True)
     _password_only_force_login(client, user, backend)
-    if user.role in Role.second_factor_roles():
-        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-        if device is None:
-            device = TOTPDevice.objects.create(user=user, name="test device", confirmed=True)
-        session = client.session
-        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-        session.save()
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
 
 
 @pytest.fixture(autouse=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.enums import Role
 
@@ -67,3 +68,27 @@ def test_user_cache_a_deleted_user_is_signed_out(client, cast):
     cast.observer.delete()
 
     assert client.get(reverse("home"))["Location"] == "/accounts/login/?next=/"
+
+
+def device_queries(client) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("home")).status_code == 200
+    return sum('"otp_totp_totpdevice"' in q["sql"] for q in queries.captured_queries)
+
+
+def test_user_cache_a_verified_request_reads_no_second_factor_device(client, cast):
+    client.force_login(cast.bureau_reviewer)  # second factor verified (tests/conftest.py)
+
+    assert (device_queries(client), device_queries(client)) == (0, 0)
+
+
+def test_user_cache_a_device_no_longer_confirmed_stops_verifying_at_the_next_request(client, cast):
+    client.force_login(cast.bureau_reviewer)
+    assert client.get(reverse("home")).status_code == 200
+    device = TOTPDevice.objects.get(user=cast.bureau_reviewer)
+    device.confirmed = False
+    device.save()
+
+    response = client.get(reverse("home"))
+
+    assert (response.status_code, response["Location"]) == (302, f"{reverse('second_factor')}?next=/")
