@@ -73,7 +73,7 @@ def build() -> OneXAPI:
     )
     for exc, handler in HANDLERS.items():
         api.add_exception_handler(exc, handler)
-    from api.routes import actions, adjustments, documents, monitoring, plans, reference
+    from api.routes import actions, adjustments, checkpoints, documents, monitoring, plans, reference
 
     api.add_router("", reference.router)
     api.add_router("/plans", plans.router)
@@ -81,4 +81,5 @@ def build() -> OneXAPI:
     api.add_router("", documents.router)
     api.add_router("", adjustments.router)
     api.add_router("/monitoring", monitoring.router)
+    api.add_router("/monitoring", checkpoints.router)
     return api

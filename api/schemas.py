@@ -1,18 +1,17 @@
-"""What the API reads and writes. Outputs are built by `api.serializers`; inputs are checked here, the rules by
-the services."""
+"""What every part of the API shares: problems and their rule codes, references to people and places, the audit
+trail. Each resource's own schemas live with it (the plans' in `api.plan_schemas`)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Literal
 
 from ninja import Schema
 from pydantic import Field
 
-from api.fields import Headcount, Id, Money, line, required_line, text
-from catalog.enums import Level
-from plans.enums import Continuity, PlanStatus, ReviewLevel, Severity
-from reviews.enums import Outcome
+from accounts.enums import Role
+from institutions.enums import InstitutionKind
+from plans.enums import Severity
 
 RULE_CODES = ("R1", "R2", "R3", "R4", "R5", "R6", "R7", "R8", "FORM", "REMARK")
 RULES_DOC = """The rule a violation breaks (DOMAIN.md §6):
@@ -64,155 +63,25 @@ class Ref(Schema):
 
 
 class InstitutionRef(Ref):
-    kind: str
+    kind: InstitutionKind
 
 
-# --- plans ----------------------------------------------------------------------------------------------------
+# --- the audit trail ---------------------------------------------------------------------------------------------
 
-
-class PlanSummaryOut(Schema):
-    id: int
-    institution: InstitutionRef
-    round: Ref
-    status: Literal[tuple(PlanStatus.values)]  # type: ignore[valid-type]
-    submitted_at: datetime | None
-    published_at: datetime | None
-
-
-class DecisionOut(Schema):
-    level: Literal[tuple(ReviewLevel.values)]  # type: ignore[valid-type]
-    outcome: Literal[tuple(Outcome.values)]  # type: ignore[valid-type]
-    headcount: int
-    reason: str
-    decided_at: datetime
-    published: bool
-
-
-class LineOut(Schema):
-    id: int
-    certificate: Ref
-    level: Literal[tuple(Level.values)]  # type: ignore[valid-type]
-    major_name: str
-    major_code: str
-    headcount: int
-    remark: str
-    justification: str
-    approved_headcount: int | None = Field(description="The plan of record, once the decisions are published.")
-    continuity: Literal[tuple(Continuity.values)]  # type: ignore[valid-type]
-    last_year_headcount: int
-    decisions: list[DecisionOut] = Field(
-        description="Current recommendations (bureau) and decisions (province) the user may see; an institution "
-        "sees only the province's published decisions."
-    )
-
-
-class FormOut(Schema):
-    certificate: Ref
-    exists: bool
-    complete: bool
-    missing: list[str]
+# A value before or after an audited change: text, a number, yes/no or nothing; lists and objects (a form's
+# majors, an adjustment's items) come as their JSON text.
+AuditValue = str | int | float | bool | None
 
 
 class EventOut(Schema):
     at: datetime
     actor: str
-    role: str
+    role: Role | Literal["system"] = Field(description="The actor's role then; `system` for scheduled work.")
     ip: str | None = Field(description="The IP address the action came from; shown to provincial roles only.")
-    action: str
+    action: str = Field(description="What happened, as `object.verb`: `plan.create`, `line.update`, …")
     object_type: str
     object_id: str
     object: str
-    before: dict
-    after: dict
+    before: dict[str, AuditValue] = Field(description="The changed fields before, by name.")
+    after: dict[str, AuditValue] = Field(description="The changed fields after, by name.")
     reason: str
-
-
-class PlanOut(PlanSummaryOut):
-    returned_reason: str
-    returned_from: str
-    editable: bool
-    headcount: int
-    cap: int | None = Field(description="R3's cap for the year, when one applies.")
-    lines: list[LineOut]
-    violations: list[ViolationOut]
-    blockers: list[ViolationOut] = Field(description="What stops sign-off now: errors and unjustified warnings.")
-    forms: list[FormOut] = Field(description="The application forms the plan's new certificates need.")
-    history: list[EventOut] = Field(description="The plan's timeline, as the timeline page shows it to the user.")
-
-
-class PlanCreateIn(Schema):
-    round_id: Id
-
-
-class LineIn(Schema):
-    certificate_id: Id
-    level: Level
-    major_name: required_line(100)  # type: ignore[valid-type]
-    headcount: Headcount
-    major_code: line(20) = ""  # type: ignore[valid-type]
-    remark: line(500) = ""  # type: ignore[valid-type]
-    justification: line(500) = ""  # type: ignore[valid-type]
-
-
-class LinePatchIn(Schema):
-    certificate_id: Id | None = None
-    level: Level | None = None
-    major_name: required_line(100) | None = None  # type: ignore[valid-type]
-    headcount: Headcount | None = None
-    major_code: line(20) | None = None  # type: ignore[valid-type]
-    remark: line(500) | None = None  # type: ignore[valid-type]
-    justification: line(500) | None = None  # type: ignore[valid-type]
-
-
-class FormMajorIn(Schema):
-    name: required_line(100)  # type: ignore[valid-type]
-    students: int = Field(ge=0, le=1_000_000)
-
-
-class FormTeacherIn(Schema):
-    name: required_line(50)  # type: ignore[valid-type]
-    title: line(50) = ""  # type: ignore[valid-type]
-    role: line(50) = ""  # type: ignore[valid-type]
-
-
-class FormExpertIn(Schema):
-    name: required_line(50)  # type: ignore[valid-type]
-    title: required_line(50)  # type: ignore[valid-type]
-    affiliation: required_line(100)  # type: ignore[valid-type]
-
-
-class ApplicationFormIn(Schema):
-    """The 申报表 (attachment 1) of a new certificate. Every field may be saved empty; a form is complete when
-    none is, and sign-off needs it complete (rule FORM)."""
-
-    majors: list[FormMajorIn] = Field(default_factory=list, max_length=100)
-    teachers: list[FormTeacherIn] = Field(default_factory=list, max_length=200)
-    facilities: text() = ""  # type: ignore[valid-type]
-    is_exam_site: bool | None = None
-    enterprises: text() = ""  # type: ignore[valid-type]
-    training_plan: text() = ""  # type: ignore[valid-type]
-    budget_amount: Money | None = None
-    budget_source: line(200) = ""  # type: ignore[valid-type]
-    review_date: date | None = None
-    experts: list[FormExpertIn] = Field(default_factory=list, max_length=50)
-    review_conclusion: text() = ""  # type: ignore[valid-type]
-
-
-class ApplicationFormOut(Schema):
-    certificate: Ref
-    complete: bool
-    missing: list[str]
-    majors: list[dict]
-    teachers: list[dict]
-    facilities: str
-    is_exam_site: bool | None
-    enterprises: str
-    training_plan: str
-    budget_amount: str | None = Field(description="Yuan, as a decimal string with two places.")
-    budget_source: str
-    review_date: date | None
-    experts: list[dict]
-    review_conclusion: str
-
-
-# --- actions --------------------------------------------------------------------------------------------------

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
+
+from django.core.serializers.json import DjangoJSONEncoder
 
 from api.problems import violation_out
 from audit.models import AuditEvent
@@ -43,6 +46,21 @@ def decision(d: LineDecision) -> dict:
     }
 
 
+def audit_values(values) -> dict:
+    """An audit record's before or after as flat fields: a bare value is `value`; lists and objects become their
+    JSON text, so every field is one typed value (api.schemas.AuditValue)."""
+    if not isinstance(values, dict):
+        values = {"value": values}
+    flat = {}
+    for name, value in values.items():
+        if isinstance(value, (list, dict)):
+            value = json.dumps(value, ensure_ascii=False, cls=DjangoJSONEncoder)
+        elif not isinstance(value, (str, int, float, bool, type(None))):
+            value = str(value)
+        flat[str(name)] = value
+    return flat
+
+
 def event(e: AuditEvent, *, with_ip: bool) -> dict:
     return {
         "at": e.at,
@@ -53,8 +71,8 @@ def event(e: AuditEvent, *, with_ip: bool) -> dict:
         "object_type": e.object_type,
         "object_id": e.object_id,
         "object": e.object_repr,
-        "before": e.before if isinstance(e.before, dict) else {"value": e.before},
-        "after": e.after if isinstance(e.after, dict) else {"value": e.after},
+        "before": audit_values(e.before),
+        "after": audit_values(e.after),
         "reason": e.reason,
     }
 

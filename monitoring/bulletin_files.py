@@ -35,7 +35,7 @@ def tables(report, kinds) -> list[tuple[str, list[str], list[list[str]]]]:
         for k in kinds
     ]
     behind = [
-        [b.name, b.bureau, b.kind, b.standing_label, str(b.figures.approved), str(b.figures.examined)]
+        [b.name, b.bureau, b.kind_label, b.standing_label, str(b.figures.approved), str(b.figures.examined)]
         + [percent(b.figures.completion)]
         for b in report.behind
     ]

@@ -141,7 +141,7 @@ def report_xlsx(report: Report) -> bytes:
         "参考率(%)",
         "通过率(%)",
     ]
-    rows = [[b.name, b.bureau, b.kind, b.standing_label, *_counts(b.figures), *b.trend] for b in report.behind]
+    rows = [[b.name, b.bureau, b.kind_label, b.standing_label, *_counts(b.figures), *b.trend] for b in report.behind]
     _table(book, behind, 2, heads + trend_heads, rows)
     book.close()
     return out.getvalue()

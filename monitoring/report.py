@@ -34,7 +34,7 @@ class BehindLine:
     institution_id: int
     name: str
     bureau: str
-    kind: str
+    kind: str  # InstitutionKind
     figures: Figures
     standing: str
     trend: list[Decimal | None] = field(default_factory=list)
@@ -42,6 +42,10 @@ class BehindLine:
     @property
     def standing_label(self) -> str:
         return str(Standing(self.standing).label)
+
+    @property
+    def kind_label(self) -> str:
+        return str(dict(InstitutionKind.choices).get(self.kind, self.kind))
 
 
 @dataclass
@@ -96,13 +100,12 @@ def build(checkpoint: Checkpoint, user, *, bureau: int | None = None, window: sl
     behind_rows = rows.filter(standing__in=Standing.behind()).order_by("bureau_id", "institution__name")
     if window is not None:
         behind_rows = behind_rows[window]
-    kinds = dict(InstitutionKind.choices)
     behind = [
         BehindLine(
             institution_id=s.institution_id,
             name=s.institution.name,
             bureau=s.bureau.name,
-            kind=str(kinds.get(s.kind, s.kind)),
+            kind=s.kind,
             figures=s.figures,
             standing=s.standing,
         )
@@ -147,6 +150,26 @@ class InstitutionStanding:
         return str(Standing(self.standing).label) if self.standing else ""
 
 
+def _with_figures(lines: list) -> None:
+    """Each approved line's figures, where they come from (`source` the label, `source_code` the value; empty and
+    None while there are none) and what is implausible about them."""
+    progress_by_line = {p.line_id: p for p in LineProgress.objects.filter(line__in=[line.pk for line in lines])}
+    for line in lines:
+        found = progress_by_line.get(line.pk)
+        line.figures = Figures(
+            approved=line.approved_headcount,
+            registered=found.registered if found else 0,
+            examined=found.examined if found else 0,
+            passed=found.passed if found else 0,
+        )
+        line.source = found.get_source_display() if found else ""
+        line.source_code = found.source if found else None
+        line.implausible = problems(
+            approved=line.approved_headcount,
+            **{k: getattr(line.figures, k) for k in ("registered", "examined", "passed")},
+        )
+
+
 def institution_standing(institution, year: int, *, today: date) -> InstitutionStanding:
     progress = InstitutionProgress.objects.filter(institution=institution, year=year).first()
     figures = progress.figures if progress else Figures()
@@ -162,20 +185,7 @@ def institution_standing(institution, year: int, *, today: date) -> InstitutionS
         .select_related("certificate", "plan__round")
         .order_by("certificate__name", "level", "major_name", "pk")
     )
-    progress_by_line = {p.line_id: p for p in LineProgress.objects.filter(line__in=[line.pk for line in lines])}
-    for line in lines:
-        found = progress_by_line.get(line.pk)
-        line.figures = Figures(
-            approved=line.approved_headcount,
-            registered=found.registered if found else 0,
-            examined=found.examined if found else 0,
-            passed=found.passed if found else 0,
-        )
-        line.source = found.get_source_display() if found else ""
-        line.implausible = problems(
-            approved=line.approved_headcount,
-            **{k: getattr(line.figures, k) for k in ("registered", "examined", "passed")},
-        )
+    _with_figures(lines)
     return InstitutionStanding(
         year=year,
         figures=figures,

@@ -17,18 +17,31 @@ from pydantic import Field
 
 from api.common import require_step, role_refusal
 from api.fields import Headcount, Id, required_line, text
+from api.plan_schemas import PlanOut
 from api.problems import field_error, problems
 from api.routes.plans import plan_out
-from api.schemas import PlanOut
 from plans import services as plan_services
 from plans import workflow
 from plans.access import get_plan_for_user
+from plans.enums import ReviewLevel
 from plans.models import Plan
 from plans.workflow import Step
 from reviews import services as review_services
 from reviews.enums import Outcome
 
-router = Router(tags=["workflow"])
+router = Router(tags=["plans"])
+
+
+class Action(StrEnum):
+    COPY_LAST_YEAR = "copy_last_year"
+    SEND_FOR_SIGNOFF = "send_for_signoff"
+    SEND_BACK = "send_back"
+    SIGN_OFF = "sign_off"
+    RECOMMEND = "recommend"
+    APPROVE = "approve"
+    RETURN = "return"
+    DECIDE = "decide"
+    PUBLISH = "publish"
 
 
 class LineDecisionIn(Schema):
@@ -47,7 +60,7 @@ class ActionIn(Schema):
 
 
 class ActionOut(Schema):
-    action: str
+    action: Action
     plan: PlanOut
     copied_lines: int | None = None
 
@@ -63,7 +76,7 @@ class BulkConfirmIn(BulkIn):
 class BulkLineOut(Schema):
     line_id: int
     headcount: int
-    outcome: str
+    outcome: Outcome
     already_decided: bool
 
 
@@ -77,7 +90,7 @@ class BulkItemOut(Schema):
 
 
 class BulkPreviewOut(Schema):
-    level: str
+    level: ReviewLevel
     fingerprint: str = Field(description="Send it back with the same plan_ids to carry the preview out.")
     ready: list[BulkItemOut]
     blocked: list[BulkItemOut]
@@ -85,18 +98,6 @@ class BulkPreviewOut(Schema):
 
 class BulkDoneOut(Schema):
     approved: list[int]
-
-
-class Action(StrEnum):
-    COPY_LAST_YEAR = "copy_last_year"
-    SEND_FOR_SIGNOFF = "send_for_signoff"
-    SEND_BACK = "send_back"
-    SIGN_OFF = "sign_off"
-    RECOMMEND = "recommend"
-    APPROVE = "approve"
-    RETURN = "return"
-    DECIDE = "decide"
-    PUBLISH = "publish"
 
 
 @dataclass(frozen=True)
@@ -196,6 +197,7 @@ ACTIONS_DOC = """- `copy_last_year` (institution staff): copy last year's approv
 
 @router.post(
     "/plans/{plan_id}/actions/{action}",
+    operation_id="plan_steps_take",
     response={200: ActionOut, **problems(400, 403, 404, 409, 422)},
     summary="Take a workflow step on a plan",
     description=ACTIONS_DOC,
@@ -234,8 +236,9 @@ def _bulk_gate(user) -> None:
 
 @router.post(
     "/reviews/bulk-approve/preview",
+    operation_id="reviews_bulk_preview",
     response={200: BulkPreviewOut, **problems(400, 403, 422)},
-    tags=["workflow"],
+    tags=["reviews"],
     summary="Preview approving many plans at once",
     description="Plans outside your scope are left out. Nothing changes; confirm with the fingerprint.",
 )
@@ -252,8 +255,9 @@ def bulk_preview(request, payload: BulkIn):
 
 @router.post(
     "/reviews/bulk-approve",
+    operation_id="reviews_bulk_approve",
     response={200: BulkDoneOut, **problems(400, 403, 409, 422)},
-    tags=["workflow"],
+    tags=["reviews"],
     summary="Approve the plans of a preview",
     description="All of it or none of it; refused (409) when the plans changed since the preview.",
 )

@@ -17,7 +17,7 @@ from accounts.enums import Role
 from adjustments import services, workflow
 from adjustments.access import get_request_for_user
 from adjustments.attachment import paper
-from adjustments.enums import AdjustmentStatus
+from adjustments.enums import AdjustmentStatus, ItemKind
 from adjustments.enums import Outcome as AdjustmentOutcome
 from adjustments.models import AdjustmentRequest
 from adjustments.pages import request_comparison
@@ -41,10 +41,10 @@ router = Router(tags=["adjustments"])
 
 class ItemOut(Schema):
     id: int
-    kind: str
+    kind: ItemKind
     line_id: int | None
     certificate: Ref
-    level: str
+    level: Level
     major_name: str
     major_code: str
     before: int
@@ -62,7 +62,7 @@ class AdjustmentSummaryOut(Schema):
     plan_id: int
     institution: InstitutionRef
     round: Ref
-    status: str
+    status: AdjustmentStatus
     reason: str
     created_at: datetime
     submitted_at: datetime | None
@@ -81,8 +81,8 @@ class AdjustmentOut(AdjustmentSummaryOut):
 
 
 class AdjustmentActionOut(Schema):
-    action: str
-    status: str
+    action: AdjustmentAction
+    status: AdjustmentStatus
     adjustment: AdjustmentOut | None = Field(
         description="The request after the step; null when the step took it out of your scope (a bureau's return "
         "sends it back inside the school)."
@@ -207,8 +207,14 @@ def _changes(payload: AdjustmentIn) -> list[Change]:
     ]
 
 
-@router.get("/adjustments", response={200: AdjustmentPage, **problems(422)}, summary="Adjustment requests in my scope")
+@router.get(
+    "/adjustments",
+    operation_id="adjustments_list",
+    response={200: AdjustmentPage, **problems(422)},
+    summary="Adjustment requests in my scope",
+)
 def adjustment_list(request, filters: Query[AdjustmentFilters], page: Query[PageIn]):
+    """Anyone with a token; reviewers see a request once it has left the institution. Filter by plan and status."""
     queryset = AdjustmentRequest.objects.for_user(request.user).select_related("plan__institution", "plan__round")
     if filters.plan_id is not None:
         queryset = queryset.filter(plan_id=filters.plan_id)
@@ -219,10 +225,14 @@ def adjustment_list(request, filters: Query[AdjustmentFilters], page: Query[Page
 
 @router.post(
     "/plans/{plan_id}/adjustments",
+    operation_id="adjustments_create",
     response={201: AdjustmentOut, **problems(400, 403, 404, 409, 422)},
     summary="File an adjustment request on a published plan (institution staff)",
 )
 def adjustment_create(request, plan_id: Path[Id], payload: AdjustmentIn):
+    """Institution staff, on their institution's published plan, inside the adjustment window (R1, 409 otherwise).
+    Only increases: a lower headcount or a changed line answers 422 with rule R7; R2, R3, R5 and R6 are checked as
+    on a plan."""
     user = request.user
     plan = get_plan_for_user(user, plan_id, write=True)
     require_role(user, Role.INSTITUTION_STAFF)
@@ -234,19 +244,24 @@ def adjustment_create(request, plan_id: Path[Id], payload: AdjustmentIn):
 
 @router.get(
     "/adjustments/{adjustment_id}",
+    operation_id="adjustments_get",
     response={200: AdjustmentOut, **problems(404, 422)},
     summary="One adjustment request",
 )
 def adjustment_detail(request, adjustment_id: Path[Id]):
+    """Anyone who may see the request (404 otherwise): its items, the signatures, the blockers and the scans."""
     return detail(get_request_for_user(request.user, adjustment_id))
 
 
 @router.put(
     "/adjustments/{adjustment_id}",
+    operation_id="adjustments_update",
     response={200: AdjustmentOut, **problems(400, 403, 404, 409, 422)},
     summary="Change a draft request: its reason and all its changes (institution staff)",
 )
 def adjustment_update(request, adjustment_id: Path[Id], payload: AdjustmentIn):
+    """Institution staff, while the request is a draft (409 otherwise). Replaces the reason and every change;
+    rules as for filing (R7 and the plan's rules, 422)."""
     user = request.user
     adjustment = get_request_for_user(user, adjustment_id, write=True)
     require_step(user, adjustment, workflow.TABLE, Step.EDIT)
@@ -324,6 +339,7 @@ ADJUSTMENT_ACTIONS_DOC = """
 
 @router.post(
     "/adjustments/{adjustment_id}/actions/{action}",
+    operation_id="adjustment_steps_take",
     response={200: AdjustmentActionOut, **problems(400, 403, 404, 409, 422)},
     summary="Take a step on an adjustment request",
     description=ADJUSTMENT_ACTIONS_DOC,
@@ -347,11 +363,13 @@ class PaperFormat(StrEnum):
 
 @router.get(
     "/adjustments/{adjustment_id}/request/{fmt}",
+    operation_id="adjustments_download",
     response={200: None, **problems(404, 422)},
     openapi_extra=binary(DOCX, PDF),
     summary="The adjustment request (附件3), Word or PDF",
 )
 def adjustment_paper(request, adjustment_id: Path[Id], fmt: Path[PaperFormat]):
+    """Anyone who may see the request. Counts against the per-user export limit (429 with `Retry-After`)."""
     data = paper(get_request_for_user(request.user, adjustment_id))
     if fmt == PaperFormat.DOCX:
         return download(attachment3.docx(data), attachment3.filename(data, "docx"), DOCX)
@@ -360,11 +378,14 @@ def adjustment_paper(request, adjustment_id: Path[Id], fmt: Path[PaperFormat]):
 
 @router.post(
     "/adjustments/{adjustment_id}/scans",
+    operation_id="adjustment_scans_upload",
     response={201: ScanOut, **problems(400, 403, 404, 409, 413, 422)},
     summary="Upload the stamped scan of 附件3, once both have signed (the institution)",
 )
 @decorate_view(limited)
 def adjustment_scan(request, adjustment_id: Path[Id], file: File[UploadedFile]):
+    """Institution staff of the request's institution, once the office head and the leader have signed (409
+    otherwise). A PDF, JPG or PNG, checked like on the page (413, 422 `file-refused`)."""
     user = request.user
     adjustment = get_request_for_user(user, adjustment_id, write=True)
     if refusal := _upload_refusal(request):

@@ -44,7 +44,7 @@ def binary(*media_types: str) -> dict:
 
 class ScanOut(Schema):
     id: int
-    kind: str
+    kind: DocumentKind
     certificate_id: int | None
     original_name: str
     size: int
@@ -55,7 +55,7 @@ class ScanOut(Schema):
 
 
 class PaperOut(Schema):
-    kind: str
+    kind: DocumentKind
     title: str
     certificate_id: int | None
     can_generate: bool = Field(description="An application form can be generated once it has been filled in.")
@@ -84,10 +84,13 @@ def scan_out(scan) -> dict:
 
 @router.get(
     "/plans/{plan_id}/documents",
+    operation_id="plan_documents_list",
     response={200: PlanPapersOut, **problems(404, 422)},
     summary="The papers a plan owes, and the stamped scans received",
 )
 def plan_papers(request, plan_id: Path[Id]):
+    """Anyone who may see the plan. Each paper the plan owes back stamped (attachments 1 and 2), whether it can be
+    generated, and the scans received."""
     plan = get_plan_for_user(request.user, plan_id)
     [papers] = papers_for_plans([plan])
     return {
@@ -108,11 +111,13 @@ def plan_papers(request, plan_id: Path[Id]):
 
 @router.get(
     "/plans/{plan_id}/documents/summary.xlsx",
+    operation_id="plan_summary_download",
     response={200: None, **problems(404, 422)},
     openapi_extra=binary(XLSX),
     summary="The institution summary sheet (附件2), Excel",
 )
 def institution_summary(request, plan_id: Path[Id]):
+    """Anyone who may see the plan. Counts against the per-user export limit (429 with `Retry-After`)."""
     export = InstitutionSummary(get_plan_for_user(request.user, plan_id))
     return download(export.render(), export.filename(), export.content_type)
 
@@ -124,11 +129,14 @@ class FormFormat(StrEnum):
 
 @router.get(
     "/plans/{plan_id}/documents/forms/{certificate_id}/{fmt}",
+    operation_id="plan_forms_download",
     response={200: None, **problems(404, 422)},
     openapi_extra=binary(DOCX, PDF),
     summary="A new certificate's application form (附件1), Word or PDF",
 )
 def application_form(request, plan_id: Path[Id], certificate_id: Path[Id], fmt: Path[FormFormat]):
+    """Anyone who may see the plan; 404 when the plan has no form for the certificate. Counts against the per-user
+    export limit (429 with `Retry-After`)."""
     plan = get_plan_for_user(request.user, plan_id)
     try:
         export = ApplicationFormExport.for_plan(plan, certificate_id)
@@ -141,22 +149,26 @@ def application_form(request, plan_id: Path[Id], certificate_id: Path[Id], fmt: 
 
 @router.get(
     "/rounds/{round_id}/bureaus/{bureau_id}/summary.xlsx",
+    operation_id="bureau_summary_download",
     response={200: None, **problems(404, 422)},
     openapi_extra=binary(XLSX),
     summary="A bureau's summary of its schools, Excel (the bureau and the province)",
 )
 def bureau_summary(request, round_id: Path[Id], bureau_id: Path[Id]):
+    """The bureau (its own) and the province. Counts against the per-user export limit (429 with `Retry-After`)."""
     export = BureauSummary(get_bureau_for_user(request.user, bureau_id), get_round_for_user(request.user, round_id))
     return download(export.render(), export.filename(), export.content_type)
 
 
 @router.get(
     "/rounds/{round_id}/province/summary.xlsx",
+    operation_id="province_summary_download",
     response={200: None, **problems(404, 422)},
     openapi_extra=binary(XLSX),
     summary="The province's summary by bureau, kind and certificate, Excel (the province)",
 )
 def provincial_summary(request, round_id: Path[Id]):
+    """Provincial roles only (404 otherwise). Counts against the per-user export limit (429 with `Retry-After`)."""
     require_province(request.user)
     export = ProvincialSummary(get_round_for_user(request.user, round_id))
     # Tens of MB at national scale: streamed from disk, as on the page; the response closes the file.
@@ -168,11 +180,14 @@ def provincial_summary(request, round_id: Path[Id]):
 
 @router.get(
     "/scans/{scan_id}",
+    operation_id="scans_download",
     response={200: None, **problems(404, 422)},
     openapi_extra=binary("application/pdf", "image/jpeg", "image/png"),
     summary="Download a stamped scan",
 )
 def scan_download(request, scan_id: Path[Id]):
+    """Anyone who may see the paper the scan belongs to (404 otherwise). Counts against the per-user export limit
+    (429 with `Retry-After`)."""
     scan = get_scan_for_user(request.user, scan_id)
     response = FileResponse(default_storage.open(scan.stored_name, "rb"), content_type=scan.content_type)
     return private(attach(response, scan.download_name))
@@ -219,6 +234,7 @@ UPLOAD_DOC = f"A PDF, JPG or PNG of at most {MAX_SCAN_BYTES // 1024 // 1024} MB,
 
 @router.post(
     "/plans/{plan_id}/scans",
+    operation_id="plan_scans_upload",
     response={201: ScanOut, **problems(400, 403, 404, 413, 422)},
     summary="Upload the stamped scan of one of the plan's papers (the institution)",
     description=UPLOAD_DOC,
@@ -239,6 +255,7 @@ def plan_scan_upload(request, plan_id: Path[Id], payload: Form[PlanScanIn], file
 
 @router.post(
     "/rounds/{round_id}/bureaus/{bureau_id}/scans",
+    operation_id="bureau_scans_upload",
     response={201: ScanOut, **problems(400, 403, 404, 413, 422)},
     summary="Upload the bureau's stamped summary of its schools (the bureau)",
     description=UPLOAD_DOC,

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Literal
 
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from ninja import File, Form, Path, Query, Router, Schema
 from ninja.decorators import decorate_view
 from ninja.files import UploadedFile
@@ -20,20 +20,18 @@ from api.fields import MAX_ID, Id, line
 from api.pagination import PageIn, PageOut, paged
 from api.problems import field_error, problems
 from api.routes.documents import limited
+from catalog.enums import Level
 from core.numbers import round_half_up
 from institutions.models import Institution
 from monitoring import report, services
 from monitoring.access import (
     IMPORT_ROLES,
-    OFFICE_ROLES,
-    get_checkpoint_for_user,
     get_import_for_user,
     get_institution_for_user,
     get_line_for_user,
 )
-from monitoring.enums import ImportKind, ImportMode
-from monitoring.models import Checkpoint, ProgressImport
-from monitoring.rates import CHECKPOINT_MONTHS, is_due
+from monitoring.enums import ImportKind, ImportMode, ImportStatus, ProgressSource, Standing
+from monitoring.models import ProgressImport
 
 router = Router(tags=["monitoring"])
 
@@ -67,9 +65,9 @@ class LineFiguresOut(Schema):
     line_id: int
     plan_id: int
     certificate: str
-    level: str
+    level: Level
     major_name: str
-    source: str
+    source: ProgressSource | None = Field(description="Where the figures come from; null while there are none.")
     figures: FiguresOut
 
 
@@ -78,7 +76,7 @@ class StandingOut(Schema):
     year: int
     figures: FiguresOut
     target: Decimal = Field(description="The completion the last checkpoint expected, in %.")
-    standing: str | None = Field(description="on_track, slow or serious against that target; null before any.")
+    standing: Standing | None = Field(description="Against that target; null before the first checkpoint.")
     next_checkpoint: date
     next_target: Decimal
     still_needed: int = Field(description="Examined candidates still needed by the next checkpoint.")
@@ -91,10 +89,13 @@ class YearQuery(Schema):
 
 @router.get(
     "/institutions/{institution_id}/progress",
+    operation_id="progress_get",
     response={200: StandingOut, **problems(404, 422)},
     summary="An institution's exam progress in a year, line by line",
 )
 def institution_progress(request, institution_id: Path[Id], query: Query[YearQuery]):
+    """Anyone who may see the institution (404 otherwise). The figures per approved line, the target of the last
+    checkpoint and the standing against it."""
     institution = get_institution_for_user(request.user, institution_id)
     standing = report.institution_standing(institution, query.year, today=timezone.localdate())
     return {
@@ -113,7 +114,7 @@ def institution_progress(request, institution_id: Path[Id], query: Query[YearQue
                 "certificate": ln.certificate.name,
                 "level": ln.level,
                 "major_name": ln.major_name,
-                "source": ln.source,
+                "source": ln.source_code,
                 "figures": figures_out(ln.figures),
             }
             for ln in standing.lines
@@ -138,15 +139,18 @@ class CountsOut(Schema):
     registered: int
     examined: int
     passed: int
-    source: str
+    source: ProgressSource
 
 
 @router.put(
     "/lines/{line_id}/progress",
+    operation_id="line_progress_update",
     response={200: CountsOut, **problems(400, 403, 404, 409, 422)},
     summary="Type an approved line's registered / examined / passed figures (its institution's staff)",
 )
 def line_progress(request, line_id: Path[Id], payload: CountsIn):
+    """Staff of the line's institution, on an approved line of a published plan. Implausible figures need a
+    `reason` (422 without it)."""
     approved_line = get_line_for_user(request.user, line_id, write=True)
     counts = services.Counts(registered=payload.registered, examined=payload.examined, passed=payload.passed)
     progress = services.record_line_progress(
@@ -164,22 +168,28 @@ def line_progress(request, line_id: Path[Id], payload: CountsIn):
 # --- imports --------------------------------------------------------------------------------------------------
 
 
+class IssueOut(Schema):
+    row: int = Field(description="The row of the file, as a spreadsheet numbers it.")
+    kind: Literal["error", "duplicate"]
+    message: str
+
+
 class ImportOut(Schema):
     id: int
-    kind: str
+    kind: ImportKind
     year: int
     institution_id: int | None
     original_name: str
-    status: str
+    status: ImportStatus
     headers: list[str]
     mapping: dict[str, str] = Field(description="OneX field → the file's column header (guessed until confirmed).")
-    mode: str
+    mode: ImportMode | None = Field(description="Chosen when the import is confirmed; null before.")
     rows_total: int
     rows_read: int
     rows_written: int
     duplicates: int
     error_count: int
-    issues: list = Field(description="The first bad rows and why.")
+    issues: list[IssueOut] = Field(description="The first bad rows and why.")
     message: str
     created_at: datetime
     finished_at: datetime | None
@@ -195,7 +205,7 @@ def import_out(job: ProgressImport) -> dict:
         "status": job.status,
         "headers": [str(h) for h in job.headers],
         "mapping": {str(k): str(v) for k, v in job.mapping.items()},
-        "mode": job.mode,
+        "mode": job.mode or None,
         "rows_total": job.rows_total,
         "rows_read": job.rows_read,
         "rows_written": job.rows_written,
@@ -217,8 +227,14 @@ def _import_gate(user) -> None:
         raise PermissionDenied(role_refusal(user))
 
 
-@router.get("/imports", response={200: ImportPage, **problems(403, 422)}, summary="Progress imports in my scope")
+@router.get(
+    "/imports",
+    operation_id="progress_imports_list",
+    response={200: ImportPage, **problems(403, 422)},
+    summary="Progress imports in my scope",
+)
 def import_list(request, page: Query[PageIn]):
+    """Institution staff and the provincial office (403 for other roles). Newest first."""
     _import_gate(request.user)
     queryset = ProgressImport.objects.for_user(request.user).order_by("-created_at", "-pk")
     return paged(queryset, page, import_out)
@@ -238,11 +254,14 @@ class ImportIn(Schema):
 
 @router.post(
     "/imports",
+    operation_id="progress_imports_create",
     response={201: ImportOut, **problems(400, 403, 409, 413, 422)},
     summary="Upload an export of the national platform (.xlsx); answers with its headers and a guessed mapping",
 )
 @decorate_view(limited)
 def import_create(request, payload: Form[ImportIn], file: File[UploadedFile]):
+    """Institution staff (for their own institution) and the provincial office. An .xlsx export of at most the
+    upload limit (413); the answer lists its headers and a guessed mapping to confirm."""
     user = request.user
     _import_gate(user)
     institution = None
@@ -254,8 +273,15 @@ def import_create(request, payload: Form[ImportIn], file: File[UploadedFile]):
     return Status(201, import_out(job))
 
 
-@router.get("/imports/{import_id}", response={200: ImportOut, **problems(403, 404, 422)}, summary="One import")
+@router.get(
+    "/imports/{import_id}",
+    operation_id="progress_imports_get",
+    response={200: ImportOut, **problems(403, 404, 422)},
+    summary="One import",
+)
 def import_detail(request, import_id: Path[Id]):
+    """Institution staff and the provincial office, for an import in their scope (404 otherwise). Poll it until
+    `status` is finished."""
     _import_gate(request.user)
     return import_out(get_import_for_user(request.user, import_id))
 
@@ -270,123 +296,16 @@ class ConfirmIn(Schema):
 
 @router.post(
     "/imports/{import_id}/confirm",
+    operation_id="progress_imports_confirm",
     response={200: ImportOut, **problems(400, 403, 404, 409, 422)},
     summary="Fix the mapping and what to do with bad rows, and start the import",
 )
 def import_confirm(request, import_id: Path[Id], payload: ConfirmIn):
+    """Who uploaded it or the provincial office, while the import is `uploaded` (409 otherwise). Starts the import
+    as a job."""
     _import_gate(request.user)
     job = get_import_for_user(request.user, import_id)
     job = services.confirm_import(
         actor=request.user, job=job, mapping=payload.mapping, mode=payload.mode, layout_name=payload.layout_name
     )
     return import_out(job)
-
-
-# --- checkpoints ----------------------------------------------------------------------------------------------
-
-
-class CheckpointOut(Schema):
-    id: int
-    year: int
-    month: int
-    name: str
-
-
-def checkpoint_out(checkpoint: Checkpoint) -> dict:
-    return {"id": checkpoint.pk, "year": checkpoint.year, "month": checkpoint.month, "name": str(checkpoint)}
-
-
-class CheckpointPage(PageOut):
-    items: list[CheckpointOut]
-
-
-@router.get("/checkpoints", response={200: CheckpointPage, **problems(422)}, summary="The checkpoints taken")
-def checkpoint_list(request, page: Query[PageIn]):
-    return paged(Checkpoint.objects.order_by("-year", "-month", "-pk"), page, checkpoint_out)
-
-
-class CheckpointIn(Schema):
-    year: int = Year
-    month: int = Field(description=f"One of {', '.join(map(str, sorted(CHECKPOINT_MONTHS)))}.", ge=1, le=12)
-
-
-@router.post(
-    "/checkpoints",
-    response={200: CheckpointOut, 201: CheckpointOut, **problems(400, 403, 409, 422)},
-    summary="Take a checkpoint once its day has come (the province); 200 when it was taken before",
-)
-def checkpoint_take(request, payload: CheckpointIn):
-    if request.user.role not in OFFICE_ROLES:
-        raise PermissionDenied(role_refusal(request.user))
-    # The page's check, in the page's words; a month that is no checkpoint is the service's to refuse.
-    if payload.month in CHECKPOINT_MONTHS and not is_due(payload.year, payload.month, today=timezone.localdate()):
-        raise services.Refused(
-            _("The checkpoint %(year)s-%(month)02d has not come yet.") % {"year": payload.year, "month": payload.month}
-        )
-    checkpoint, taken = services.take_checkpoint(year=payload.year, month=payload.month, actor=request.user)
-    return Status(201 if taken else 200, checkpoint_out(checkpoint))
-
-
-class BureauLineOut(Schema):
-    bureau: str
-    institutions: int
-    slow: int
-    serious: int
-    figures: FiguresOut
-
-
-class BehindOut(Schema):
-    institution_id: int
-    institution: str
-    bureau: str
-    kind: str
-    standing: str
-    figures: FiguresOut
-    trend: list[Decimal | None] = Field(description="Completion at the year's earlier checkpoints, in %.")
-
-
-class ReportOut(Schema):
-    checkpoint: CheckpointOut
-    province: FiguresOut
-    bureaus: list[BureauLineOut]
-    behind: list[BehindOut] = Field(description="Institutions below the checkpoint's target (slow, serious).")
-    earlier: list[CheckpointOut]
-
-
-@router.get(
-    "/checkpoints/{checkpoint_id}/report",
-    response={200: ReportOut, **problems(403, 404, 422)},
-    summary="A checkpoint's report (通报), scoped to what I see (bureaus, the province)",
-)
-def checkpoint_report(request, checkpoint_id: Path[Id]):
-    if request.user.is_institution_user:
-        # The page sends institutions to their own progress page: /institutions/{id}/progress here.
-        raise PermissionDenied(role_refusal(request.user))
-    built = report.build(get_checkpoint_for_user(request.user, checkpoint_id), request.user)
-    return {
-        "checkpoint": checkpoint_out(built.checkpoint),
-        "province": figures_out(built.province),
-        "bureaus": [
-            {
-                "bureau": b.name,
-                "institutions": b.institutions,
-                "slow": b.slow,
-                "serious": b.serious,
-                "figures": figures_out(b.figures),
-            }
-            for b in built.bureaus
-        ],
-        "behind": [
-            {
-                "institution_id": b.institution_id,
-                "institution": b.name,
-                "bureau": b.bureau,
-                "kind": b.kind,
-                "standing": b.standing,
-                "figures": figures_out(b.figures),
-                "trend": b.trend,
-            }
-            for b in built.behind
-        ],
-        "earlier": [checkpoint_out(c) for c in built.earlier],
-    }

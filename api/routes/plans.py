@@ -12,8 +12,7 @@ from api import serializers
 from api.common import require_role, require_step
 from api.fields import Id
 from api.pagination import PageIn, PageOut, paged
-from api.problems import field_error, problems
-from api.schemas import (
+from api.plan_schemas import (
     ApplicationFormIn,
     ApplicationFormOut,
     LineIn,
@@ -23,6 +22,7 @@ from api.schemas import (
     PlanOut,
     PlanSummaryOut,
 )
+from api.problems import field_error, problems
 from catalog.models import Certificate
 from plans import services, workflow
 from plans.access import get_line_for_user, get_plan_for_user
@@ -53,8 +53,10 @@ def line_out(plan: Plan, line_id: int, user) -> dict:
     return line
 
 
-@router.get("", response={200: PlanPage, **problems(422)}, summary="Plans in my scope")
+@router.get("", operation_id="plans_list", response={200: PlanPage, **problems(422)}, summary="Plans in my scope")
 def plan_list(request, filters: Query[PlanFilters], page: Query[PageIn]):
+    """Anyone with a token; each sees the plans of their scope (a bureau once a plan is submitted). Filter by
+    round and status."""
     queryset = Plan.objects.for_user(request.user).select_related("institution", "round")
     if filters.round_id is not None:
         queryset = queryset.filter(round_id=filters.round_id)
@@ -67,6 +69,7 @@ def plan_list(request, filters: Query[PlanFilters], page: Query[PageIn]):
 
 @router.post(
     "",
+    operation_id="plans_create",
     response={200: PlanOut, 201: PlanOut, **problems(400, 403, 409, 422)},
     summary="Open my institution's plan for a round",
     description="Institution staff only, inside the filing window. Answers 201 with a new draft, or 200 with the "
@@ -83,8 +86,15 @@ def plan_create(request, payload: PlanCreateIn):
     return Status(200 if existed else 201, plan_out(plan, user))
 
 
-@router.get("/{plan_id}", response={200: PlanOut, **problems(404, 422)}, summary="One plan, as its page shows it")
+@router.get(
+    "/{plan_id}",
+    operation_id="plans_get",
+    response={200: PlanOut, **problems(404, 422)},
+    summary="One plan, as its page shows it",
+)
 def plan_detail(request, plan_id: Path[Id]):
+    """Anyone who may see the plan (404 otherwise). Its lines, the violations of the rules R1–R8, FORM and REMARK
+    as warnings, what blocks sign-off, the forms, the decisions the caller may see, and the timeline."""
     return serializers.plan(get_plan_for_user(request.user, plan_id), user=request.user, at=timezone.now())
 
 
@@ -94,10 +104,14 @@ def _certificate(certificate_id: int):
 
 @router.post(
     "/{plan_id}/lines",
+    operation_id="plan_lines_create",
     response={201: LineOut, **problems(400, 403, 404, 409, 422)},
     summary="Add a line to a draft",
 )
 def line_add(request, plan_id: Path[Id], payload: LineIn):
+    """Institution staff, while the plan is editable (draft or returned) and the filing window is open (R1, else
+    409). A duplicate line (R4) or a restricted certificate (R5) answers 422 with `violations`; other rules show
+    as warnings on the plan."""
     user = request.user
     plan = get_plan_for_user(user, plan_id, write=True)
     require_step(user, plan, workflow.TABLE, Step.EDIT)
@@ -118,10 +132,13 @@ def _line_in_plan(user, plan_id: int, line_id: int):
 
 @router.patch(
     "/{plan_id}/lines/{line_id}",
+    operation_id="plan_lines_update",
     response={200: LineOut, **problems(400, 403, 404, 409, 422)},
     summary="Change fields of a draft line",
 )
 def line_update(request, plan_id: Path[Id], line_id: Path[Id], payload: LinePatchIn):
+    """Institution staff, while the plan is editable and the filing window open (409 otherwise). Only the fields
+    sent change; null is refused (422). Rule violations as for adding a line."""
     user = request.user
     line = _line_in_plan(user, plan_id, line_id)
     require_step(user, line.plan, workflow.TABLE, Step.EDIT)
@@ -140,10 +157,12 @@ def line_update(request, plan_id: Path[Id], line_id: Path[Id], payload: LinePatc
 
 @router.delete(
     "/{plan_id}/lines/{line_id}",
+    operation_id="plan_lines_delete",
     response={204: None, **problems(403, 404, 409, 422)},
     summary="Remove a draft line",
 )
 def line_delete(request, plan_id: Path[Id], line_id: Path[Id]):
+    """Institution staff, while the plan is editable and the filing window open (409 otherwise)."""
     user = request.user
     line = _line_in_plan(user, plan_id, line_id)
     require_step(user, line.plan, workflow.TABLE, Step.EDIT)
@@ -153,10 +172,14 @@ def line_delete(request, plan_id: Path[Id], line_id: Path[Id]):
 
 @router.put(
     "/{plan_id}/forms/{certificate_id}",
+    operation_id="plan_forms_save",
     response={200: ApplicationFormOut, **problems(400, 403, 404, 409, 422)},
     summary="Save the application form of a new certificate",
 )
 def form_save(request, plan_id: Path[Id], certificate_id: Path[Id], payload: ApplicationFormIn):
+    """Institution staff, while the plan is editable. The 申报表 (attachment 1) of a certificate the institution did
+    not have last year; it may be saved incomplete, sign-off needs it complete (rule FORM). 404 when the
+    certificate does not exist."""
     user = request.user
     plan = get_plan_for_user(user, plan_id, write=True)
     require_step(user, plan, workflow.TABLE, Step.EDIT)

@@ -17,11 +17,12 @@ from api.schemas import InstitutionRef, Ref
 from api.serializers import institution_ref, ref
 from catalog.enums import Level
 from catalog.models import Certificate
+from institutions.enums import InstitutionKind
 from institutions.models import Institution
 from rounds.enums import Season, Stage
 from rounds.models import Round
 
-router = Router(tags=["reference"])
+router = Router()
 
 
 class MeOut(Schema):
@@ -36,7 +37,7 @@ class MeOut(Schema):
 
 
 class WindowOut(Schema):
-    stage: str
+    stage: Stage
     label: str
     start: date
     end: date
@@ -77,7 +78,7 @@ class CertificateOut(Schema):
 class InstitutionOut(Schema):
     id: int
     name: str
-    kind: str
+    kind: InstitutionKind
     bureau: Ref
     ministry_code: str | None
     registered_on_platform: bool
@@ -156,19 +157,43 @@ class CertificateQuery(Schema):
     q: line(50) = Field("", description="Name, awarding body, or pinyin initials (wlgl → 物流管理).")  # type: ignore[valid-type]
 
 
-@router.get("/me", response={200: MeOut, **problems()}, summary="The token's owner, role and scope")
+@router.get(
+    "/me",
+    operation_id="me_get",
+    tags=["me"],
+    response={200: MeOut, **problems()},
+    summary="The token's owner, role and scope",
+)
 def me(request):
+    """Anyone with a token. Who the token acts as: role, institution or bureau, and the scope every other
+    operation applies."""
     return me_out(request.user)
 
 
-@router.get("/rounds", response={200: RoundPage, **problems(422)}, summary="Filing rounds and their windows")
+@router.get(
+    "/rounds",
+    operation_id="rounds_list",
+    tags=["rounds"],
+    response={200: RoundPage, **problems(422)},
+    summary="Filing rounds and their windows",
+)
 def rounds(request, page: Query[PageIn]):
+    """Anyone with a token. The rounds the caller may file or review in, newest first, with each window's dates
+    (Asia/Shanghai, whole days; extensions granted to the caller included)."""
     queryset = Round.objects.for_user(request.user).prefetch_related("extensions").order_by("-year", "-season", "pk")
     return paged(queryset, page, round_out)
 
 
-@router.get("/certificates", response={200: CertificatePage, **problems(422)}, summary="Search the catalogue")
+@router.get(
+    "/certificates",
+    operation_id="certificates_list",
+    tags=["catalogue"],
+    response={200: CertificatePage, **problems(422)},
+    summary="Search the catalogue",
+)
 def certificates(request, filters: Query[CertificateQuery], page: Query[PageIn]):
+    """Anyone with a token. The catalogue: certificates with their levels (and minimum headcounts, R2), their
+    majors (R6) and whether they are restricted (R5)."""
     queryset = (
         Certificate.objects.search(filters.q)
         .select_related("awarding_body")
@@ -178,7 +203,15 @@ def certificates(request, filters: Query[CertificateQuery], page: Query[PageIn])
     return paged(queryset, page, certificate_out)
 
 
-@router.get("/institutions", response={200: InstitutionPage, **problems(422)}, summary="Institutions in my scope")
+@router.get(
+    "/institutions",
+    operation_id="institutions_list",
+    tags=["institutions"],
+    response={200: InstitutionPage, **problems(422)},
+    summary="Institutions in my scope",
+)
 def institutions(request, page: Query[PageIn]):
+    """Anyone with a token. The institutions in the caller's scope: the province all, a bureau the secondary
+    schools of its area, an institution itself."""
     queryset = Institution.objects.for_user(request.user).select_related("bureau").order_by("bureau_id", "name", "pk")
     return paged(queryset, page, institution_out)
