@@ -1,4 +1,4 @@
-"""Personal API tokens, and the per-token request counters of the rate limit."""
+"""Personal API tokens, and the per-person request counters of the rate limit."""
 
 from __future__ import annotations
 
@@ -55,16 +55,17 @@ class ApiToken(models.Model):
 
 
 class RateCounter(models.Model):
-    """How many requests one token made in one fixed window (the window's first second, Unix time)."""
+    """How many requests one person made, through all their tokens, in one fixed window (the window's first
+    second, Unix time): a second token does not buy a second allowance."""
 
-    token = models.ForeignKey(ApiToken, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     window = models.BigIntegerField()
     hits = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("API rate counter")
         verbose_name_plural = _("API rate counters")
-        constraints = [models.UniqueConstraint(fields=["token", "window"], name="api_rate_counter_one_per_window")]
+        constraints = [models.UniqueConstraint(fields=["user", "window"], name="api_rate_counter_one_per_window")]
 
     def __str__(self) -> str:
-        return f"{self.token_id}@{self.window}: {self.hits}"
+        return f"{self.user_id}@{self.window}: {self.hits}"

@@ -7,14 +7,16 @@ from ninja import NinjaAPI
 from ninja.openapi.docs import Swagger
 
 from api.auth import TokenAuth
+from api.downloads import count_exports
 from api.problems import CONTENT_TYPE, HANDLERS, PROBLEM_TYPES
 from api.schemas import RULES_DOC
 
 DESCRIPTION = f"""The OneX API: everything a person can do on the pages, with the same rules and the same scope.
 
 **Authentication**: `Authorization: Bearer <token>` with a personal token made on the page `/api/tokens/`. The
-session cookie is not accepted. Every request counts against a per-token rate limit; past it the answer is 429
-with `Retry-After` (seconds).
+session cookie is not accepted. Every request counts against a rate limit per person — all of their tokens
+together; past it the answer is 429 with `Retry-After` (seconds). Every file (Excel, Word, PDF, a scan) also counts
+against the person's export limit, the same one the pages keep.
 
 **Scope**: exactly what the user's pages show. An object outside it answers 404, the same as an id that does not
 exist; an action the user's role may not take answers 403.
@@ -73,6 +75,7 @@ def build() -> OneXAPI:
     )
     for exc, handler in HANDLERS.items():
         api.add_exception_handler(exc, handler)
+    api.add_decorator(count_exports, mode="view")
     from api.routes import actions, adjustments, checkpoints, documents, monitoring, plans, reference
 
     api.add_router("", reference.router)

@@ -91,9 +91,14 @@ def by_ip(request) -> str:
     return f"ip:{client_ip(request)}"
 
 
+def user_key(user) -> str:
+    """The key of a signed-in person: the pages and the API count one person's exports together."""
+    return f"user:{user.pk}"
+
+
 def by_user(request) -> str:
     if request.user.is_authenticated:
-        return f"user:{request.user.pk}"
+        return user_key(request.user)
     return by_ip(request)
 
 

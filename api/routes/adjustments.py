@@ -25,10 +25,11 @@ from adjustments.rules import Change
 from adjustments.workflow import Step
 from api import serializers
 from api.common import require_role, require_step
+from api.downloads import binary
 from api.fields import MAX_HEADCOUNT, Id, line, required_text, text
 from api.pagination import PageIn, PageOut, paged
 from api.problems import problems, violation_out
-from api.routes.documents import ScanOut, _upload_refusal, binary, limited, scan_out
+from api.routes.documents import ScanOut, _upload_refusal, limited, scan_out
 from api.schemas import InstitutionRef, Ref, ViolationOut
 from catalog.enums import Level
 from core.downloads import download

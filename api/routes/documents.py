@@ -15,6 +15,7 @@ from ninja.files import UploadedFile
 from ninja.responses import Status
 from pydantic import Field
 
+from api.downloads import binary
 from api.fields import Id
 from api.problems import BAD_FILE, field_error, problem, problems
 from catalog.models import Certificate
@@ -34,12 +35,6 @@ from plans.access import get_plan_for_user
 from plans.models import ApplicationForm
 
 router = Router(tags=["documents"])
-
-
-def binary(*media_types: str) -> dict:
-    """openapi_extra for an operation that answers a file."""
-    content = {media_type: {"schema": {"type": "string", "format": "binary"}} for media_type in media_types}
-    return {"responses": {200: {"description": "The file, as an attachment.", "content": content}}}
 
 
 class ScanOut(Schema):

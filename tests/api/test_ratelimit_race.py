@@ -1,5 +1,6 @@
-"""The rate limit under concurrent requests: several web processes' worth of threads count one token's requests,
-and no increment is lost (the counter row is updated in the database, never read-modified-written).
+"""The rate limit under concurrent requests: several web processes' worth of threads count one person's requests,
+through one token or two, and no increment is lost (the counter row is updated in the database, never
+read-modified-written).
 
 Real threads and real transactions: PostgreSQL only (CI runs it there)."""
 
@@ -9,9 +10,13 @@ import threading
 from datetime import datetime
 
 import pytest
+import time_machine
 from django.db import connection, connections
+from django.test import RequestFactory
+from ninja.errors import Throttled
 
 from api import ratelimit
+from api.auth import TokenAuth
 from api.models import RateCounter
 from api.services import create_token
 from core.dates import SHANGHAI
@@ -27,27 +32,54 @@ HITS_EACH = 10
 NOW = datetime(2027, 4, 3, 10, 0, 30, tzinfo=SHANGHAI)
 
 
-def test_rate_limit_counts_every_concurrent_request_once(settings):
-    settings.API_RATE_LIMIT = 100
-    token, _raw = create_token(user=make_user("script", "observer"), name="script", at=NOW)
+def in_threads(work) -> list[bool]:
+    """`work(i)` in THREADS threads started together; every answer, in any order."""
     barrier = threading.Barrier(THREADS)
     allowed: list[bool] = []
     lock = threading.Lock()
 
-    def worker():
+    def worker(i: int):
         try:
             barrier.wait()
-            verdicts = [ratelimit.hit(token.pk, at=NOW).allowed for _ in range(HITS_EACH)]
+            answers = work(i)
         finally:
             connections.close_all()
         with lock:
-            allowed.extend(verdicts)
+            allowed.extend(answers)
 
-    threads = [threading.Thread(target=worker) for _ in range(THREADS)]
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(THREADS)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    return allowed
 
-    assert RateCounter.objects.get(token=token).hits == THREADS * HITS_EACH
+
+def test_rate_limit_counts_every_concurrent_request_once(settings):
+    settings.API_RATE_LIMIT = 100
+    user = make_user("script", "observer")
+
+    allowed = in_threads(lambda i: [ratelimit.hit(user.pk, at=NOW).allowed for _ in range(HITS_EACH)])
+
+    assert RateCounter.objects.get(user=user).hits == THREADS * HITS_EACH
+    assert (allowed.count(True), allowed.count(False)) == (100, THREADS * HITS_EACH - 100)
+
+
+def test_rate_limit_counts_two_tokens_of_one_person_together(settings):
+    settings.API_RATE_LIMIT = 100
+    user = make_user("script", "observer")
+    raws = [create_token(user=user, name=name, at=NOW)[1] for name in ("one", "two")]
+    auth = TokenAuth()
+
+    def authenticate(raw: str) -> bool:
+        try:
+            auth.authenticate(RequestFactory().get("/api/v1/me"), raw)
+        except Throttled:
+            return False
+        return True
+
+    with time_machine.travel(NOW, tick=False):
+        allowed = in_threads(lambda i: [authenticate(raws[i % 2]) for _ in range(HITS_EACH)])
+
+    assert RateCounter.objects.get(user=user).hits == THREADS * HITS_EACH
     assert (allowed.count(True), allowed.count(False)) == (100, THREADS * HITS_EACH - 100)
