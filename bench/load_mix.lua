@@ -15,6 +15,7 @@ function setup(thread)
    end
    table.insert(threads, thread)
    thread:set("line", lines[(#threads - 1) % #lines + 1])
+   thread:set("id", #threads)
 end
 
 function init(args)
@@ -31,9 +32,21 @@ function init(args)
    for i = 3, #words do
       table.insert(paths, words[i])
    end
+   math.randomseed(os.time() * 1000 + id)
    turn = 0
    answered = 0
    non_2xx = 0
+end
+
+-- ONEX_THINK_MS="5000-10000": each user pauses that long (uniformly at random) before each request, the first
+-- one included (so users do not all start at once). wrk's latency does not count the pause.
+local think = os.getenv("ONEX_THINK_MS")
+if think then
+   local low, high = think:match("(%d+)-(%d+)")
+   low, high = tonumber(low), tonumber(high)
+   function delay()
+      return math.random(low, high)
+   end
 end
 
 function request()

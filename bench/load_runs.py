@@ -95,8 +95,9 @@ def check_sessions(server, plan) -> None:
 # ------------------------------------------------------------------------------------------------- wrk
 
 
-def run_wrk(url: str, plan, duration: int) -> dict:
-    """wrk with one thread per connection, each with its line of `plan`; returns the Lua summary."""
+def run_wrk(url: str, plan, duration: int, think_ms: str = "") -> dict:
+    """wrk with one thread per connection, each with its line of `plan`; returns the Lua summary. `think_ms`
+    ("5000-10000") makes each user pause before each request."""
     with tempfile.NamedTemporaryFile("w", prefix="onex_load_plan_", suffix=".txt", delete=False) as handle:
         for kind, cookie, paths in plan:
             handle.write(" ".join([kind, cookie or "-", *paths]) + "\n")
@@ -104,7 +105,11 @@ def run_wrk(url: str, plan, duration: int) -> dict:
         command = [WRK, "-t", str(len(plan)), "-c", str(len(plan)), "-d", f"{duration}s", "--timeout", "30s"]
         command += ["-s", str(LUA), url]
         result = subprocess.run(
-            command, env={**os.environ, "ONEX_LOAD_PLAN": handle.name}, capture_output=True, text=True, check=False
+            command,
+            env={**os.environ, "ONEX_LOAD_PLAN": handle.name, **({"ONEX_THINK_MS": think_ms} if think_ms else {})},
+            capture_output=True,
+            text=True,
+            check=False,
         )
     finally:
         Path(handle.name).unlink(missing_ok=True)
@@ -139,10 +144,10 @@ class Run:
         return app + db, app, db
 
 
-def measure(server, conn, database: str, label: str, plan, duration: int) -> Run:
+def measure(server, conn, database: str, label: str, plan, duration: int, think_ms: str = "") -> Run:
     """One wrk run of `plan` with the server's CPU time (gunicorn + its PostgreSQL backends) around it."""
     before = cpu.sample(server.process.pid, conn, database)
-    summary = run_wrk(server.url, plan, duration)
+    summary = run_wrk(server.url, plan, duration, think_ms)
     gunicorn_s, postgres_s = cpu.spent(before, cpu.sample(server.process.pid, conn, database))
     run = Run(label, summary, gunicorn_s, postgres_s)
     report(run)

@@ -26,8 +26,10 @@ is one user with its own session cookie (wrk's Lua has no per-connection hook). 
 with Django's own login() on the server's session engine, second factor marked verified.
 
     .venv/bin/python bench/load_test.py [--scale small] [--connections 200] [--duration 60] [--rebuild]
-        [--conn-age]
+        [--conn-age] [--only WORDS] [--think 50,100,200,400|no]
 
+--think runs the mix again with users who pause 5-10 s between clicks (wrk's delay), 40 s per number of
+users, and reports the largest number served with p95 < 1 s and no error.
 --conn-age adds the persistent-connection measurement: wrk on /healthz (one query) with DB_CONN_MAX_AGE=0
 (a new PostgreSQL connection per request) and with 600.
 """
@@ -309,6 +311,11 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--duration", type=int, help="seconds per run (default 60; 15 when scaled down)")
     parser.add_argument("--rebuild", action="store_true", help="build the database again")
     parser.add_argument("--conn-age", action="store_true", help="also measure DB_CONN_MAX_AGE=0 against 600")
+    parser.add_argument(
+        "--think",
+        help="also the think-time run: comma-separated user counts (default 50,100,200,400; 'no' to skip)",
+        default="50,100,200,400",
+    )
     parser.add_argument("--only", help="comma-separated words: only the runs whose label has one (e.g. bare,mix)")
     args = parser.parse_args()
     args.scale = SMALL if args.scale == "small" else float(args.scale)
@@ -377,8 +384,32 @@ def measure_all(server: Server, args: argparse.Namespace) -> list[runs.Run]:
             if args.only and not any(word in label for word in args.only.split(",")):
                 continue
             measured.append(runs.measure(server, conn, DB_NAME, label, connections, args.duration))
-    runs.ratios(measured)
+    if measured:
+        runs.ratios(measured)
     return measured
+
+
+THINK_MS = "5000-10000"
+THINK_SECONDS = 40  # several pauses per user: a user makes ~5 requests a run
+
+
+def measure_think_time(server: Server, args: argparse.Namespace) -> bool:
+    """The mix with users who pause 5-10 s before each click, at growing numbers of users; prints how many were
+    served with p95 under a second. Returns whether any run had errors."""
+    import psycopg
+
+    print(f"think time: each user pauses {THINK_MS} ms before each click (the mix), {THINK_SECONDS} s per run")
+    print(runs.HEADER)
+    served, failed = 0, False
+    with psycopg.connect(f"{national.SERVER}/{DB_NAME}", autocommit=True) as conn:
+        for users in (int(n) for n in args.think.split(",")):
+            plan = runs.plan_connections(users, YEAR)
+            run = runs.measure(server, conn, DB_NAME, f"{users} users thinking", plan, THINK_SECONDS, THINK_MS)
+            failed = failed or bool(run.errors)
+            if run.errors == 0 and run.summary["p95_us"] < 1_000_000:
+                served = max(served, users)
+    print(f"served with p95 < 1 s and no error: {served} concurrent users (of {args.think})")
+    return failed
 
 
 def measure_conn_age(static_root: str, args: argparse.Namespace) -> bool:
@@ -412,6 +443,8 @@ def main() -> int:
     try:
         with Server(static_root) as server:
             failed = any(run.errors for run in measure_all(server, args))
+            if args.think != "no":
+                failed = measure_think_time(server, args) or failed
         if args.conn_age:
             failed = measure_conn_age(static_root, args) or failed
     finally:

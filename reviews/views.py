@@ -77,6 +77,7 @@ def queue(request):
         {
             "form": form,
             "page": page,
+            "rows": queues.page_rows(page.object_list),
             "counts": [(status, label, counts.get(status, 0)) for status, label in PlanStatus.choices],
             "total": sum(counts.values()),
             "actionable": actionable,

@@ -35,9 +35,10 @@ def rule_names() -> dict[str, str]:
     }
 
 
-def rule_label(code: str) -> str:
-    """The code as shown: "R2 开考最低人数", "申报表"; never the bare internal code."""
-    name = rule_names().get(code)
+def rule_label(code: str, names: dict[str, str] | None = None) -> str:
+    """The code as shown: "R2 开考最低人数", "申报表"; never the bare internal code. A list of many labels passes
+    `names` (rule_names(), read once)."""
+    name = (names or rule_names()).get(code)
     if name is None:
         return code
     return f"{code} {name}" if code[1:].isdigit() else name

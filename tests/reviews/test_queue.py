@@ -200,3 +200,22 @@ def test_filter_queue_by_round_bureau_kind_and_status(cast, spring, autumn, logi
     assert list(filter_queue(plans, bureau=cast.bureau1.pk)) == [college1]
     assert list(filter_queue(plans, kind=InstitutionKind.HIGHER_VOCATIONAL)) == [college1]
     assert list(filter_queue(plans, status=PlanStatus.PUBLISHED)) == []
+
+
+def test_queue_rows_show_labels_badges_and_rule_tags(
+    client, cast, spring, logistics, django_capture_on_commit_callbacks
+):
+    with_majors = make_certificate("智能财税职业技能等级证书", levels=[J], majors=["会计事务"])
+    with django_capture_on_commit_callbacks(execute=True):
+        plan = in_provincial_review(cast, spring, with_majors, institution=cast.college2)
+    client.force_login(cast.provincial_reviewer)
+
+    row = client.get(reverse("review_queue")).context["rows"][0]
+
+    assert (row.url, row.kind, row.round, row.status) == (
+        reverse("review_plan", args=[plan.pk]),
+        cast.college2.get_kind_display(),
+        str(spring),
+        plan.get_status_display(),
+    )
+    assert (row.badges, row.tags) == ([("warning", "2 warnings")], ["R6 corresponding major"])  # tests run in English
