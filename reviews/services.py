@@ -21,6 +21,7 @@ from plans.errors import ReviewError, RuleError
 from plans.models import Plan, PlanLine
 from plans.transitions import Work
 from plans.workflow import Step
+from reviews.adopt import AdoptPreview, adopt_preview
 from reviews.bulk import BulkItem, BulkLine, BulkPreview
 from reviews.checks import decided_lines, errors_of, refresh_check, review_violations
 from reviews.enums import Outcome
@@ -128,6 +129,45 @@ def decide_line(
     return _decide(
         actor=actor, line=line, level=ReviewLevel.PROVINCE, outcome=outcome, headcount=headcount, reason=reason, at=at
     )
+
+
+def adopt_recommendations_preview(*, actor, plan: Plan, at: datetime) -> AdoptPreview:
+    """What `adopt_recommendations` would decide on `plan`: each line's recommendation against the province's
+    decision, and the rule errors that would block it. Raises ReviewError outside the province's step. No side
+    effects."""
+    workflow.check(plan, Step.DECIDE, actor=actor, at=at)
+    return adopt_preview(plan, _lines(plan), at=at)
+
+
+@transaction.atomic
+def adopt_recommendations(*, actor, plan: Plan, fingerprint: str, at: datetime) -> list[LineDecision]:
+    """The province takes over the bureau's recommendations on `plan` in one step, as the confirmed preview showed
+    (`fingerprint`): each line whose recommendation its decision does not already say is decided as recommended,
+    with the bureau's reason. All or nothing; refused when the plan changed since the preview or when a rule error
+    would fall on an adopted line that is not rejected.
+
+    Side effects: those of `decide_line` for each adopted line (a held LineDecision, one audit event each).
+    """
+    plan = workflow.TABLE.lock(plan)
+    preview = adopt_recommendations_preview(actor=actor, plan=plan, at=at)
+    if preview.fingerprint != fingerprint:
+        raise ReviewError(_("The plan changed after the preview; check the new preview and confirm again."))
+    if preview.blockers:
+        raise RuleError(preview.blockers)
+    return [
+        _decide(
+            actor=actor,
+            line=adopted.line,
+            level=ReviewLevel.PROVINCE,
+            outcome=recommendation.outcome,
+            headcount=recommendation.headcount,
+            reason=recommendation.reason,
+            at=at,
+            check=False,  # checked once for the whole plan above
+        )
+        for adopted in preview.adopted
+        if (recommendation := adopted.recommendation) is not None
+    ]
 
 
 # --- the whole plan -----------------------------------------------------------------------------------------------

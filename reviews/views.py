@@ -20,6 +20,8 @@ from plans.access import get_line_for_user, get_plan_for_user
 from plans.enums import PlanStatus, ReviewLevel
 from plans.models import Plan
 from plans.pages import plan_page
+from plans.rules import rule_label
+from plans.rules.r2_min_headcount import rest_of_level
 from plans.services import PlanError
 from plans.workflow import Step
 from reviews import queues, services
@@ -115,6 +117,26 @@ def _windows(plan: Plan, at) -> list[dict]:
     return result
 
 
+def _line_rows(plan: Plan, page, steps: set[str]) -> tuple[list[dict], bool]:
+    """Each line with the bureau's recommendation, the province's decision and, for its decision form's R2 warning,
+    the rest of its certificate-level as the acting level has decided so far; and whether the bureau recommended."""
+    decisions = LineDecision.objects.current().filter(plan=plan).select_related("decided_by")
+    recommendations = {d.line_id: d for d in decisions if d.level == ReviewLevel.BUREAU}
+    held = {d.line_id: d for d in decisions if d.level == ReviewLevel.PROVINCE}
+    acting = recommendations if Step.RECOMMEND in steps else held
+    rest = rest_of_level(page.facts, {pk: d.headcount for pk, d in acting.items()})
+    rows = [
+        {
+            "row": row,
+            "recommendation": recommendations.get(row.line.pk),
+            "decision": held.get(row.line.pk),
+            "r2": rest[row.line.pk],
+        }
+        for row in page.rows
+    ]
+    return rows, bool(recommendations)
+
+
 @role_required(*Role.values)
 def review_plan(request, pk: int):
     plan = _plan_for_reviewer(request, pk)
@@ -122,15 +144,8 @@ def review_plan(request, pk: int):
     page = plan_page(plan, at=now)
     violations = [v for v in page.violations if v.code not in NOT_IN_REVIEW]
     refresh_check(plan, at=now, violations=violations)
-    decisions = LineDecision.objects.current().filter(plan=plan).select_related("decided_by")
-    recommendations = {d.line_id: d for d in decisions if d.level == ReviewLevel.BUREAU}
-    held = {d.line_id: d for d in decisions if d.level == ReviewLevel.PROVINCE}
-    user = request.user
-    steps = set(workflow.allowed_steps(user, plan))
-    rows = [
-        {"row": row, "recommendation": recommendations.get(row.line.pk), "decision": held.get(row.line.pk)}
-        for row in page.rows
-    ]
+    steps = set(workflow.allowed_steps(request.user, plan))
+    rows, recommended = _line_rows(plan, page, steps)
     extensions = Extension.objects.filter(round=plan.round).filter(
         Q(institution=plan.institution) | Q(bureau=plan.institution.bureau)
     )
@@ -152,6 +167,8 @@ def review_plan(request, pk: int):
             "steps": steps,
             "can_act": bool(steps & {Step.RECOMMEND, Step.DECIDE}),  # the reviewer holding the plan
             "undecided": sum(1 for r in rows if r["decision"] is None),
+            "recommended": recommended,
+            "r2_label": rule_label("R2"),
             "return_form": ReturnForm(),
         },
     )
@@ -274,6 +291,40 @@ def publish(request, pk: int):
             tell(request, error)
             return redirect("review_plan", pk=plan.pk)
     messages.success(request, _("Decisions on %(plan)s published.") % {"plan": plan})
+    return redirect("review_plan", pk=plan.pk)
+
+
+@role_required(Role.PROVINCIAL_REVIEWER)
+def adopt_preview(request, pk: int):
+    """What adopting the bureau's recommendations would decide; nothing happens until the reviewer confirms."""
+    plan = get_plan_for_user(request.user, pk)
+    _require_reviewer(request.user, plan, ReviewLevel.PROVINCE)
+    try:
+        preview = services.adopt_recommendations_preview(actor=request.user, plan=plan, at=timezone.now())
+    except PlanError as error:
+        tell(request, error)
+        return redirect("review_plan", pk=plan.pk)
+    return render(request, "reviews/adopt_preview.html", {"plan": plan, "preview": preview})
+
+
+@require_POST
+@role_required(Role.PROVINCIAL_REVIEWER)
+def adopt_confirm(request, pk: int):
+    plan = get_plan_for_user(request.user, pk)
+    _require_reviewer(request.user, plan, ReviewLevel.PROVINCE)
+    fingerprint = request.POST.get("fingerprint", "")
+    try:
+        adopted = services.adopt_recommendations(
+            actor=request.user, plan=plan, fingerprint=fingerprint, at=timezone.now()
+        )
+    except PlanError as error:
+        tell(request, error)
+        return redirect("review_adopt", pk=plan.pk)
+    messages.success(
+        request,
+        _("Adopted the bureau's recommendations on %(plan)s (%(count)d lines).")
+        % {"count": len(adopted), "plan": plan},
+    )
     return redirect("review_plan", pk=plan.pk)
 
 

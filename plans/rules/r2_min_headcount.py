@@ -31,3 +31,19 @@ def r2_min_headcount(facts: PlanFacts) -> list[Violation]:
             }
             violations.append(Violation("R2", Severity.ERROR, message, tuple(line.pk for line in lines)))
     return violations
+
+
+def rest_of_level(facts: PlanFacts, headcounts: dict[int, int]) -> dict[int, tuple[int, int]]:
+    """For each line of `facts`: what the rest of its certificate-level plans in all majors, and the level's
+    minimum — so a decision form can say at once, before saving, that rejecting or reducing the line breaks R2.
+    `headcounts` (by line id) are the figures as decided so far; other lines count as planned."""
+    totals: dict[tuple[int, str], int] = defaultdict(int)
+    for line in facts.lines:
+        totals[(line.certificate_id, line.level)] += headcounts.get(line.pk, line.headcount)
+    return {
+        line.pk: (
+            totals[(line.certificate_id, line.level)] - headcounts.get(line.pk, line.headcount),
+            facts.min_headcount(line.certificate_id, line.level),
+        )
+        for line in facts.lines
+    }

@@ -76,4 +76,23 @@
     document.getElementById("picked").textContent = "";
     document.getElementById("preview").innerHTML = "";
   });
+
+  // A line's decision form (data-r2-others, data-r2-min, data-planned): say at once, before saving, when the
+  // decision leaves its certificate-level below the minimum headcount (R2) — a rejection or a reduction.
+  const checkR2 = function (form) {
+    const planned = Number(form.dataset.planned);
+    const typed = parseInt(form.elements.headcount.value, 10);
+    const outcome = form.elements.outcome.value;
+    const own = outcome === "reject" ? 0 : outcome === "reduce" && !isNaN(typed) ? typed : planned;
+    const total = Number(form.dataset.r2Others) + own;
+    const warning = form.querySelector("[data-r2-warning]");
+    warning.querySelector("[data-r2-total]").textContent = total;
+    warning.hidden = !(total > 0 && total < Number(form.dataset.r2Min));
+  };
+  ["change", "input"].forEach(function (type) {
+    document.addEventListener(type, function (event) {
+      const form = event.target.closest && event.target.closest("form[data-r2-min]");
+      if (form) checkR2(form);
+    });
+  });
 })();

@@ -3,6 +3,7 @@
 from core.models import ProvinceSettings
 from plans.enums import Severity
 from plans.rules import gather_facts, r2_min_headcount
+from plans.rules.r2_min_headcount import rest_of_level
 from tests.conftest import make_certificate
 from tests.factories import J, M, draft
 
@@ -45,3 +46,16 @@ def test_r2_uses_the_catalogue_minimum_and_the_province_default(cast, spring):
         "母婴护理 (初级) plans 39 people in all majors; the minimum headcount is 40.",
         "特殊焊接技术 (初级) plans 49 people in all majors; the minimum headcount is 50.",
     ]
+
+
+def test_r2_rest_of_level_counts_the_other_lines_of_each_certificate_level_as_decided(cast, spring, logistics):
+    plan = draft(
+        cast.school1,
+        spring,
+        [(logistics, J, "物流管理", 20), (logistics, J, "电子商务", 15), (logistics, M, "物流管理", 40)],
+    )
+    first, second, senior = plan.lines.order_by("pk")
+
+    rest = rest_of_level(gather_facts(plan), {second.pk: 10})  # the second line reduced to 10 so far
+
+    assert rest == {first.pk: (10, 30), second.pk: (20, 30), senior.pk: (0, 30)}
