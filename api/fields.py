@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Annotated
 
-from pydantic import AfterValidator, Field, StringConstraints
+from pydantic import AfterValidator, ConfigDict, Field, StringConstraints
 
 from core.text import normalise
 
@@ -71,6 +71,12 @@ def required_text(max_length: int = MAX_TEXT):
 
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 Headcount = Annotated[int, Field(ge=1, le=MAX_HEADCOUNT)]
+
+
+def example(value: dict) -> ConfigDict:
+    """A request body's example for the description (`model_config = example({...})`): a generated client and the
+    docs page show it."""
+    return ConfigDict(json_schema_extra={"examples": [value]})
 
 
 def _cents(value: Decimal) -> Decimal:

@@ -7,7 +7,9 @@ from ninja import NinjaAPI
 from ninja.openapi.docs import Swagger
 
 from api.auth import TokenAuth
+from api.describe import describe_problems, servers
 from api.downloads import count_exports
+from api.pagination import with_links
 from api.problems import CONTENT_TYPE, HANDLERS, PROBLEM_TYPES
 from api.schemas import RULES_DOC
 
@@ -24,7 +26,10 @@ exist; an action the user's role may not take answers 403.
 **Language**: messages (`detail`, `violations[].message`) follow `Accept-Language`: Chinese (`zh-hans`) by
 default, English with `en`.
 
-**Lists** take `limit` (at most 200) and `offset` and answer `{{count, limit, offset, items}}`.
+**Lists** take `limit` (at most 200) and `offset` and answer `{{count, limit, offset, next, previous, items}}`;
+`next` and `previous` are the full URLs of the neighbouring pages, null at either end.
+
+**Versions**: this is v1; what may change inside it is in API.md (the changelog and the version policy).
 
 **Errors** are `application/problem+json` (RFC 9457) with `type`, `title`, `status`, `detail`. Types:
 {chr(10).join(f"- `{name}`: {text}" for name, text in PROBLEM_TYPES.items())}
@@ -59,7 +64,15 @@ class OneXAPI(NinjaAPI):
                     content = answer.get("content", {})
                     if int(status) >= 400 and "application/json" in content:
                         answer["content"] = {CONTENT_TYPE: content.pop("application/json")}
+        describe_problems(schema)
+        schema["servers"] = servers()
         return schema
+
+    def create_response(self, request, data, *, status=None, temporal_response=None):
+        """Every list answer with its links to the next and the previous page (api.pagination)."""
+        return super().create_response(
+            request, with_links(request, data), status=status, temporal_response=temporal_response
+        )
 
 
 def build() -> OneXAPI:

@@ -1,8 +1,9 @@
-"""limit/offset pagination for every list, with a maximum page size."""
+"""limit/offset pagination for every list, with a maximum page size and links to the neighbouring pages."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from ninja import Schema
 from pydantic import Field
@@ -21,6 +22,8 @@ class PageOut(Schema):
     count: int
     limit: int
     offset: int
+    next: str | None = Field(None, description="The URL of the next page; null on the last.")
+    previous: str | None = Field(None, description="The URL of the previous page; null on the first.")
 
 
 def paged(queryset, page: PageIn, serialize: Callable) -> dict:
@@ -31,4 +34,24 @@ def paged(queryset, page: PageIn, serialize: Callable) -> dict:
         "limit": page.limit,
         "offset": page.offset,
         "items": [serialize(item) for item in items],
+    }
+
+
+def _page_url(request, offset: int, limit: int) -> str:
+    query = request.GET.copy()
+    query["offset"], query["limit"] = str(offset), str(limit)
+    return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+
+
+def with_links(request, data: Any) -> Any:
+    """`data` with `next` and `previous` filled in when it is a page of a list (see `paged`); anything else as is.
+    Done once for every answer (api.openapi), so no list can forget its links."""
+    if not isinstance(data, dict) or not {"count", "limit", "offset", "items", "next", "previous"} <= data.keys():
+        return data
+    count, limit, offset = data["count"], data["limit"], data["offset"]
+    after = offset + limit
+    before = max(offset - limit, 0)
+    return data | {
+        "next": _page_url(request, after, limit) if after < count else None,
+        "previous": _page_url(request, before, limit) if offset > 0 else None,
     }

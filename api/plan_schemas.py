@@ -9,7 +9,7 @@ from typing import Literal
 from ninja import Schema
 from pydantic import Field
 
-from api.fields import Headcount, Id, Money, line, required_line, text
+from api.fields import Headcount, Id, Money, example, line, required_line, text
 from api.schemas import EventOut, InstitutionRef, Ref, ViolationOut
 from catalog.enums import Level
 from plans.enums import Continuity, PlanStatus, ReviewLevel
@@ -73,10 +73,16 @@ class PlanOut(PlanSummaryOut):
 
 
 class PlanCreateIn(Schema):
+    model_config = example({"round_id": 12})
+
     round_id: Id
 
 
 class LineIn(Schema):
+    model_config = example(
+        {"certificate_id": 7, "level": "junior", "major_name": "物流管理", "major_code": "530802", "headcount": 40}
+    )
+
     certificate_id: Id
     level: Level
     major_name: required_line(100)  # type: ignore[valid-type]
@@ -87,6 +93,10 @@ class LineIn(Schema):
 
 
 class LinePatchIn(Schema):
+    """Only the fields sent change."""
+
+    model_config = example({"headcount": 35, "remark": "新增实训基地"})
+
     certificate_id: Id | None = None
     level: Level | None = None
     major_name: required_line(100) | None = None  # type: ignore[valid-type]
@@ -116,6 +126,22 @@ class FormExpertIn(Schema):
 class ApplicationFormIn(Schema):
     """The 申报表 (attachment 1) of a new certificate. Every field may be saved empty; a form is complete when
     none is, and sign-off needs it complete (rule FORM)."""
+
+    model_config = example(
+        {
+            "majors": [{"name": "物流管理", "students": 120}],
+            "teachers": [{"name": "张老师", "title": "讲师", "role": "考评员"}],
+            "facilities": "物流实训室两间",
+            "is_exam_site": True,
+            "enterprises": "京东物流",
+            "training_plan": "每周4学时，共16周",
+            "budget_amount": "50000.00",
+            "budget_source": "学校专项经费",
+            "review_date": "2027-03-20",
+            "experts": [{"name": "李教授", "title": "教授", "affiliation": "安徽大学"}],
+            "review_conclusion": "同意申报",
+        }
+    )
 
     majors: list[FormMajorIn] = Field(default_factory=list, max_length=100)
     teachers: list[FormTeacherIn] = Field(default_factory=list, max_length=200)

@@ -16,7 +16,7 @@ from ninja import Path, Router, Schema
 from pydantic import Field
 
 from api.common import require_step, role_refusal
-from api.fields import Headcount, Id, required_line, text
+from api.fields import Headcount, Id, example, required_line, text
 from api.plan_schemas import PlanOut
 from api.problems import field_error, problems
 from api.routes.plans import plan_out
@@ -55,6 +55,10 @@ class ActionIn(Schema):
     """What an action needs: `reason` for send_back and return (optional for approve); `decisions` for recommend
     and decide (one per line, carried out all or none). Other actions need nothing."""
 
+    model_config = example(
+        {"decisions": [{"line_id": 101, "outcome": "reduce", "headcount": 30, "reason": "实训条件不足"}]}
+    )
+
     reason: text(2000) = ""  # type: ignore[valid-type]
     decisions: list[LineDecisionIn] = Field(default_factory=list, max_length=1000)
 
@@ -66,10 +70,14 @@ class ActionOut(Schema):
 
 
 class BulkIn(Schema):
+    model_config = example({"plan_ids": [31, 32, 35]})
+
     plan_ids: list[Id] = Field(min_length=1, max_length=500)
 
 
 class BulkConfirmIn(BulkIn):
+    model_config = example({"plan_ids": [31, 32, 35], "fingerprint": "3f9a0c…"})
+
     fingerprint: required_line(64)  # type: ignore[valid-type]
 
 

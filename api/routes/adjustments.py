@@ -26,7 +26,7 @@ from adjustments.workflow import Step
 from api import serializers
 from api.common import require_role, require_step
 from api.downloads import binary
-from api.fields import MAX_HEADCOUNT, Id, line, required_text, text
+from api.fields import MAX_HEADCOUNT, Id, example, line, required_text, text
 from api.pagination import PageIn, PageOut, paged
 from api.problems import problems, violation_out
 from api.routes.documents import ScanOut, _upload_refusal, limited, scan_out
@@ -112,6 +112,16 @@ class ChangeIn(Schema):
 
 
 class AdjustmentIn(Schema):
+    model_config = example(
+        {
+            "reason": "合作企业新增订单班",
+            "changes": [
+                {"line_id": 101, "headcount": 60},
+                {"certificate_id": 7, "level": "intermediate", "major_name": "物流管理", "headcount": 20},
+            ],
+        }
+    )
+
     reason: required_text(2000)  # type: ignore[valid-type]
     changes: list[ChangeIn] = Field(min_length=1, max_length=500)
 
@@ -124,6 +134,10 @@ class ApprovedFigureIn(Schema):
 class AdjustmentActionIn(Schema):
     """`reason` for send_back and bureau_return (optional for withdraw and bureau_forward); for decide: `outcome`,
     a `reason` unless approving as asked, and `approved` figures when approving lower ones."""
+
+    model_config = example(
+        {"outcome": "reduce", "reason": "超出考点容量", "approved": [{"item_id": 55, "headcount": 50}]}
+    )
 
     reason: text(2000) = ""  # type: ignore[valid-type]
     outcome: AdjustmentOutcome | None = None

@@ -12,7 +12,7 @@ from ninja.responses import Status
 from pydantic import Field
 
 from api.common import role_refusal
-from api.fields import Id
+from api.fields import Id, example
 from api.pagination import PageIn, PageOut, paged
 from api.problems import problems
 from api.routes.monitoring import FiguresOut, Year, figures_out
@@ -53,6 +53,8 @@ def checkpoint_list(request, page: Query[PageIn]):
 
 
 class CheckpointIn(Schema):
+    model_config = example({"year": 2027, "month": 6})
+
     year: int = Year
     month: int = Field(description=f"One of {', '.join(map(str, sorted(CHECKPOINT_MONTHS)))}.", ge=1, le=12)
 

@@ -16,7 +16,7 @@ from ninja.responses import Status
 from pydantic import Field
 
 from api.common import role_refusal
-from api.fields import MAX_ID, Id, line
+from api.fields import MAX_ID, Id, example, line
 from api.pagination import PageIn, PageOut, paged
 from api.problems import field_error, problems
 from api.routes.documents import limited
@@ -123,6 +123,8 @@ def institution_progress(request, institution_id: Path[Id], query: Query[YearQue
 
 
 class CountsIn(Schema):
+    model_config = example({"registered": 40, "examined": 36, "passed": 30})
+
     registered: int = Count
     examined: int = Count
     passed: int = Count
@@ -287,6 +289,10 @@ def import_detail(request, import_id: Path[Id]):
 
 
 class ConfirmIn(Schema):
+    model_config = example(
+        {"mapping": {"name": "姓名", "id_number": "身份证号", "result": "考核结果"}, "mode": "good_rows"}
+    )
+
     mapping: dict[line(50), line(200)] = Field(  # type: ignore[valid-type]
         description="OneX field → the file's column header.", max_length=50
     )

@@ -11,6 +11,7 @@ import pytest
 from django.core.serializers.json import DjangoJSONEncoder
 
 from api.main import api as onex_api
+from api.problems import PROBLEM_TYPES
 
 OPERATION_ID = re.compile(r"^[a-z]+(_[a-z]+)+$")
 # Fields whose values come from a fixed set: a client should get an enum, not a bare string.
@@ -150,3 +151,40 @@ def test_every_status_like_field_is_an_enum(schema):
     ]
 
     assert bad == []
+
+
+def test_every_json_request_body_has_an_example(schema):
+    bodies = [
+        (name, body["schema"])
+        for name, operation in operations(schema)
+        for media_type, body in operation.get("requestBody", {}).get("content", {}).items()
+        if media_type == "application/json"
+    ]
+
+    def examples(node: dict) -> list:
+        parts = [part for part in node.get("anyOf", [node]) if part.get("type") != "null"]
+        return [example for part in parts for example in resolve(schema, part).get("examples", [])]
+
+    assert len(bodies) >= 12
+    assert [name for name, body in bodies if not examples(body)] == []
+
+
+def test_every_problem_type_has_an_example_and_every_429_its_retry_after(schema):
+    answers = [
+        (name, int(status), answer)
+        for name, operation in operations(schema)
+        for status, answer in operation["responses"].items()
+        if int(status) >= 400
+    ]
+    types = {
+        example["value"]["type"]
+        for _name, _status, answer in answers
+        for media in answer["content"].values()
+        for example in media["examples"].values()
+    }
+
+    assert types == set(PROBLEM_TYPES)
+    assert [
+        name for name, _s, answer in answers if not all(m.get("examples") for m in answer["content"].values())
+    ] == []
+    assert [name for name, status, answer in answers if status == 429 and "Retry-After" not in answer["headers"]] == []

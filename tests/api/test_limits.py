@@ -113,6 +113,8 @@ def test_pagination_pages_through_a_list_with_its_count(api, cast):
 
     everything = [c["name"] for c in caller.get("/certificates").json()["items"]]
     assert (first["count"], first["limit"], first["offset"]) == (5, 2, 0)
+    assert (first["previous"], first["next"]) == (None, "http://testserver/api/v1/certificates?limit=2&offset=2")
+    assert (third["previous"], third["next"]) == ("http://testserver/api/v1/certificates?limit=2&offset=2", None)
     assert [c["name"] for c in first["items"]] == everything[:2]
     assert [c["name"] for c in third["items"]] == everything[4:]
 

@@ -61,3 +61,11 @@ def test_openapi_and_docs_are_public_but_nothing_else_is(client, db):
     answers = [client.get(path).status_code for path in ("/api/v1/openapi.json", "/api/v1/docs", "/api/v1/me")]
 
     assert answers == [200, 200, 401]
+
+
+def test_openapi_names_the_server_from_site_url(client, db, settings):
+    settings.SITE_URL = "https://onex.jyt.example.cn/"
+
+    schema = client.get("/api/v1/openapi.json").json()
+
+    assert [server["url"] for server in schema["servers"]] == ["https://onex.jyt.example.cn"]
