@@ -5,6 +5,7 @@
 -- to the login page included, which wrk's own count would not report).
 
 local lines = {}
+local think = os.getenv("ONEX_THINK_MS")
 local threads = {}
 
 function setup(thread)
@@ -25,6 +26,11 @@ function init(args)
    end
    kind = words[1]
    headers = {}
+   if think then
+      -- A user who paused longer than the server's keep-alive (gunicorn: 2 s) opens a new connection, as a
+      -- browser does; without this wrk counts the server's closing of the idle connection as a read error.
+      headers["Connection"] = "close"
+   end
    if words[2] ~= "-" then
       headers["Cookie"] = words[2]
    end
@@ -40,7 +46,6 @@ end
 
 -- ONEX_THINK_MS="5000-10000": each user pauses that long (uniformly at random) before each request, the first
 -- one included (so users do not all start at once). wrk's latency does not count the pause.
-local think = os.getenv("ONEX_THINK_MS")
 if think then
    local low, high = think:match("(%d+)-(%d+)")
    low, high = tonumber(low), tonumber(high)

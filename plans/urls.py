@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/lines/template.xlsx", views.lines_template, name="lines_template"),
     path("<int:pk>/lines/upload/", views.lines_upload, name="lines_upload"),
     path("<int:pk>/lines/upload/confirm/", views.lines_upload_confirm, name="lines_upload_confirm"),
+    path("lines/<int:line_id>/edit/", views.line_edit, name="line_edit"),
     path("lines/<int:line_id>/update/", views.line_update, name="line_update"),
     path("lines/<int:line_id>/delete/", views.line_delete, name="line_delete"),
     path("<int:pk>/forms/<int:certificate_id>/", views.form_edit, name="form_edit"),

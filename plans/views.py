@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -145,6 +146,16 @@ def line_preview(request, pk: int):
     # The candidate's own violations, and the cap: R3 concerns the plan as a whole but this line may be what tips it.
     preview = [v for v in page.violations if None in v.line_ids or v.code == "R3"] if candidate else []
     return render(request, "plans/_preview.html", {"form": form, "preview": preview, "page": page, "plan": plan})
+
+
+@require_GET
+@login_required
+def line_edit(request, line_id: int):
+    """One line's edit form, loaded when its edit button is clicked: the plan page carries no form per line."""
+    line = get_line_for_user(request.user, line_id, write=True)
+    if workflow.Step.EDIT not in steps_of(request, line.plan):
+        raise PermissionDenied
+    return render(request, "plans/_line_edit.html", {"line": line})
 
 
 @require_POST

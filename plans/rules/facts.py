@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Case, F, Sum, Value, When
 from django.db.models.functions import Coalesce
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from catalog.enums import Level
 from catalog.models import CertificateLevel
@@ -21,6 +22,12 @@ from plans.models import ApplicationForm, InstitutionYear, Plan, PlanLine
 
 def rule_names() -> dict[str, str]:
     """Each rule's name as people know it from the notice (DOMAIN.md §6); the two form checks by their name."""
+    return _rule_names(get_language())
+
+
+@functools.cache
+def _rule_names(language: str | None) -> dict[str, str]:
+    # Made once per language: a page labels every violation of every line (the active language is `language`).
     return {
         "R1": _("filing window"),
         "R2": pgettext("rule", "minimum headcount"),

@@ -42,7 +42,7 @@ def test_plan_filing_r2_fixed_form_filled_signed_off(page, page_problems, live_s
 
     # Fix it in place: raise the headcount to 30; the violation disappears without a reload.
     page.get_by_test_id("edit-line").click()
-    edit = page.locator("tr.collapse.show form")
+    edit = page.locator("tr.line-edit form")  # loaded on demand
     edit.locator("input[name=headcount]").fill("30")
     edit.locator("button[type=submit]").click()
     page.locator("#workspace [data-rule=R2]").wait_for(state="detached")

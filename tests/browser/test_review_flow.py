@@ -71,7 +71,7 @@ def test_review_flow_return_fix_resubmit_approve_decide_publish(page, page_probl
     login(page, live_server, cast.staff)
     page.goto(f"{live_server.url}/plans/{plan.pk}/")
     reason_shown = page.get_by_test_id("returned-reason").inner_text()
-    page.locator(f"button[data-bs-target='#edit-{second.pk}']").click()
+    page.locator(f"tr[data-line='{second.pk}'] [data-testid=edit-line]").click()
     edit = page.locator(f"#edit-{second.pk} form")
     edit.locator("input[name=headcount]").fill("30")
     edit.locator("button[type=submit]").click()
