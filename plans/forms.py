@@ -9,6 +9,7 @@ from catalog.enums import Level
 from catalog.models import Certificate
 from core.forms import BootstrapMixin
 from core.text import IdentifierField
+from plans.form_rows import Column, RowsField, row_text
 
 
 class LineForm(BootstrapMixin, forms.Form):
@@ -26,33 +27,24 @@ class LineForm(BootstrapMixin, forms.Form):
         self.fields["certificate"].error_messages["required"] = _("Choose a certificate from the catalogue.")
 
 
-def _lines(text: str) -> list[str]:
-    return [row.strip() for row in text.splitlines() if row.strip()]
-
-
-def _split(row: str, parts: int) -> list[str]:
-    for sep in ("|", "｜", "，", ",", "\t"):
-        if sep in row:
-            cells = [c.strip() for c in row.split(sep)]
-            return (cells + [""] * parts)[:parts]
-    return ([row.strip()] + [""] * parts)[:parts]
+MAJOR_COLUMNS = [Column("name", _("major")), Column("students", _("enrolled students"), "number")]
+TEACHER_COLUMNS = [
+    Column("name", _("full name")),
+    Column("title", _("professional title")),
+    Column("role", _("trained as (teacher / assessor)")),
+]
+EXPERT_COLUMNS = [
+    Column("name", _("full name")),
+    Column("title", _("professional title")),
+    Column("affiliation", _("affiliation")),
+]
 
 
 class ApplicationFormForm(BootstrapMixin, forms.Form):
-    """The 申报表's fields; lists are typed one entry per line, parts separated by |, a comma or a tab."""
+    """The 申报表's fields; its lists (majors, teachers and assessors, experts) are table rows (plans.form_rows)."""
 
-    majors = forms.CharField(
-        label=_("majors and enrolled students"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
-        help_text=_("One major per line: name | enrolled students, e.g. 物流管理 | 120"),
-    )
-    teachers = forms.CharField(
-        label=_("trained teachers / assessors"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
-        help_text=_("One person per line: name | title | trained as (teacher / assessor)"),
-    )
+    majors = RowsField(label=_("majors and enrolled students"), columns=MAJOR_COLUMNS)
+    teachers = RowsField(label=_("trained teachers / assessors"), columns=TEACHER_COLUMNS)
     facilities = forms.CharField(
         label=_("training and exam facilities"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
@@ -74,49 +66,36 @@ class ApplicationFormForm(BootstrapMixin, forms.Form):
     review_date = forms.DateField(
         label=_("expert review date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    experts = forms.CharField(
-        label=_("experts"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
-        help_text=_("One expert per line: name | title | affiliation"),
-    )
+    experts = RowsField(label=_("experts"), columns=EXPERT_COLUMNS)
     review_conclusion = forms.CharField(
         label=_("expert review conclusion"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
 
     def clean_majors(self) -> list[dict]:
         rows = []
-        for row in _lines(self.cleaned_data["majors"]):
-            name, students = _split(row, 2)
-            if not students.isdigit():
+        for row in self.cleaned_data["majors"]:
+            if not (row["name"] and row["students"].isdigit()):
                 raise forms.ValidationError(
-                    _("“%(row)s”: give the major and its number of enrolled students.") % {"row": row}
+                    _("“%(row)s”: give the major and its number of enrolled students.") % {"row": row_text(row)}
                 )
-            rows.append({"name": name, "students": int(students)})
+            rows.append({"name": row["name"], "students": int(row["students"])})
         return rows
 
-    def clean_teachers(self) -> list[dict]:
-        return [
-            dict(zip(("name", "title", "role"), _split(row, 3), strict=True))
-            for row in _lines(self.cleaned_data["teachers"])
-        ]
-
     def clean_experts(self) -> list[dict]:
-        experts = []
-        for row in _lines(self.cleaned_data["experts"]):
-            name, title, affiliation = _split(row, 3)
-            if not (title and affiliation):
-                raise forms.ValidationError(_("“%(row)s”: give the expert's title and affiliation.") % {"row": row})
-            experts.append({"name": name, "title": title, "affiliation": affiliation})
-        return experts
+        for row in self.cleaned_data["experts"]:
+            if not (row["title"] and row["affiliation"]):
+                raise forms.ValidationError(
+                    _("“%(row)s”: give the expert's title and affiliation.") % {"row": row_text(row)}
+                )
+        return self.cleaned_data["experts"]
 
     @staticmethod
     def initial_from(form) -> dict:
         if form is None:
             return {}
         return {
-            "majors": "\n".join(f"{m['name']} | {m['students']}" for m in form.majors),
-            "teachers": "\n".join(" | ".join(t.get(k, "") for k in ("name", "title", "role")) for t in form.teachers),
+            "majors": form.majors,
+            "teachers": form.teachers,
             "facilities": form.facilities,
             "is_exam_site": {True: "yes", False: "no"}.get(form.is_exam_site, ""),
             "enterprises": form.enterprises,
@@ -124,7 +103,7 @@ class ApplicationFormForm(BootstrapMixin, forms.Form):
             "budget_amount": form.budget_amount,
             "budget_source": form.budget_source,
             "review_date": form.review_date,
-            "experts": "\n".join(f"{e['name']} | {e['title']} | {e['affiliation']}" for e in form.experts),
+            "experts": form.experts,
             "review_conclusion": form.review_conclusion,
         }
 

@@ -95,4 +95,23 @@
       if (form) checkR2(form);
     });
   });
+
+  // A list entered as table rows (plans/form_rows.py): add a row from the list's <template>, remove a row.
+  document.addEventListener("click", function (event) {
+    const add = event.target.closest("[data-rows-add]");
+    if (add) {
+      const list = add.closest("[data-rows]");
+      const index = String(Number(list.dataset.next));
+      list.dataset.next = String(Number(index) + 1);
+      const row = list.querySelector("template").content.firstElementChild.cloneNode(true);
+      row.querySelectorAll("input").forEach(function (input) {
+        input.name = input.name.replace("__row__", index);
+      });
+      list.querySelector("tbody").appendChild(row);
+      row.querySelector("input").focus();
+      return;
+    }
+    const remove = event.target.closest("[data-rows-remove]");
+    if (remove) remove.closest("tr").remove();
+  });
 })();
