@@ -22,7 +22,7 @@ from catalog.models import Certificate, CertificateLevel
 from core.text import normalise
 from plans.enums import Severity
 from plans.models import Plan, PlanLine
-from plans.rules import PlanFacts, Violation, gather_facts, r2_min_headcount, r3_cap
+from plans.rules import PlanFacts, Violation, gather_facts, line_problems, r2_min_headcount, r3_cap
 
 # The notice's own words (§五), quoted in every R7 refusal.
 NOTICE_QUOTE = "原则上不再接受考核等级、考核专业、人数规模削减等调整"
@@ -175,33 +175,22 @@ def r7_certificate_approved(record: Record, changes: list[Change]) -> list[Viola
     return violations
 
 
-def r7_level_offered(record: Record, changes: list[Change]) -> list[Violation]:
-    """A new level the certificate does not offer."""
+def r7_new_line_problems(record: Record, changes: list[Change]) -> list[Violation]:
+    """A new line's own problems (plans.rules.line_problems): a level its certificate does not offer, no major,
+    no headcount above zero. The level is judged only for a certificate of the approved plan (else
+    r7_certificate_approved speaks)."""
+    certificates = {line.certificate_id: line.certificate for line in record.lines.values()}
     violations = []
-    for change in changes:
-        if not change.is_new or change.certificate_id not in record.certificate_ids:
-            continue
-        offered = record.levels.get(change.certificate_id, [])
-        if change.level not in offered:
-            violations.append(
-                Violation(
-                    "R7",
-                    Severity.ERROR,
-                    _("The certificate does not offer the level %(level)s; it offers: %(levels)s.")
-                    % {"level": _level(change), "levels": "、".join(Level(lv).chinese for lv in offered) or "—"},
-                )
-            )
-    return violations
-
-
-def r7_new_line_complete(record: Record, changes: list[Change]) -> list[Violation]:
-    """A new line needs a major and a headcount above zero."""
-    violations = []
-    for change in changes:
-        if change.is_new and (not change.major_name.strip() or change.headcount <= 0):
-            violations.append(
-                Violation("R7", Severity.ERROR, _("A new major or level needs its major and a headcount above zero."))
-            )
+    for change in (c for c in changes if c.is_new):
+        certificate = certificates.get(change.certificate_id) if change.certificate_id else None
+        problems = line_problems(
+            certificate=certificate,
+            level=change.level,
+            major_name=change.major_name,
+            headcount=change.headcount,
+            offered=record.levels.get(change.certificate_id, []) if change.certificate_id else [],
+        )
+        violations += [Violation("R7", Severity.ERROR, problem) for problem in problems]
     return violations
 
 
@@ -247,8 +236,7 @@ R7_CHECKS = (
     r7_no_removal,
     r7_no_change_of_level_or_major,
     r7_certificate_approved,
-    r7_level_offered,
-    r7_new_line_complete,
+    r7_new_line_problems,
     r4_once_each,
 )
 

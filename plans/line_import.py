@@ -20,6 +20,7 @@ from core.tabular import TabularError, read_table
 from plans import services
 from plans.excel import COLUMNS, REQUIRED
 from plans.models import Plan, PlanLine
+from plans.rules import line_problems
 
 # What an upload may change on a line it finds in the plan.
 EDITABLE = ("major_code", "headcount", "remark", "justification")
@@ -97,15 +98,13 @@ def _check_row(row, certificates, offered) -> tuple[list[str], Certificate | Non
         problems.append(_("unknown certificate “%(name)s”") % {"name": row["证书名称"]})
     if level is None:
         problems.append(_("unknown level “%(level)s” (初级, 中级 or 高级)") % {"level": row["等级"]})
-    elif cert is not None and level not in offered.get(cert.pk, []):
-        problems.append(
-            _("%(certificate)s does not offer %(level)s") % {"certificate": cert.short_name, "level": row["等级"]}
-        )
-    if not row["考核专业"]:
-        problems.append(_("the major is empty"))
-    headcount = row["申报人数"]
-    if not headcount.isdigit() or int(headcount) <= 0:
-        problems.append(_("the headcount “%(value)s” is not a whole number above zero") % {"value": headcount})
+    problems += line_problems(
+        certificate=cert,
+        level=level,
+        major_name=row["考核专业"],
+        headcount=row["申报人数"],
+        offered=offered.get(cert.pk, []) if cert else [],
+    )
     return problems, cert, level
 
 

@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 
 from accounts.enums import Role
 from audit.services import record, snapshot
-from catalog.enums import Level
 from catalog.models import Certificate, CertificateLevel
 from core.text import normalise, normalised
 from plans import workflow
@@ -23,7 +22,7 @@ from plans.continuity import approved_lines
 from plans.enums import Continuity
 from plans.errors import PlanError, RuleError
 from plans.models import ApplicationForm, InstitutionYear, Plan, PlanLine
-from plans.rules import Violation, blocking, check_plan, gather_facts
+from plans.rules import Violation, blocking, check_plan, gather_facts, line_problems
 from plans.rules.r1_window import r1_violation
 from plans.transitions import Work
 from plans.workflow import Step, role_refused
@@ -61,14 +60,13 @@ def open_plan(*, actor, round: Round, at: datetime) -> Plan:
     return plan
 
 
-def _check_level(certificate: Certificate, level: str) -> None:
+def _check_line(certificate: Certificate, level: str, major_name: str, headcount: object) -> None:
     offered = CertificateLevel.objects.offered([certificate.pk]).get(certificate.pk, [])
-    if level not in offered:
-        names = "、".join(str(Level(lv).label) for lv in offered)
-        raise PlanError(
-            _("%(certificate)s does not offer this level; it offers: %(levels)s.")
-            % {"certificate": certificate.short_name, "levels": names or _("none")}
-        )
+    problems = line_problems(
+        certificate=certificate, level=level, major_name=major_name, headcount=headcount, offered=offered
+    )
+    if problems:
+        raise PlanError("；".join(problems))
 
 
 def _check_duplicate(plan: Plan, certificate: Certificate, level: str, major_name: str, exclude: int | None = None):
@@ -104,10 +102,8 @@ def add_line(
     """Add one line to a draft. Side effects: the line (audited). Rules are shown, not enforced, while drafting."""
     workflow.check(plan, Step.EDIT, actor=actor)
     major_name, major_code, remark, justification = map(normalise, (major_name, major_code, remark, justification))
-    _check_level(certificate, level)
+    _check_line(certificate, level, major_name, headcount)
     _check_duplicate(plan, certificate, level, major_name)
-    if headcount <= 0:
-        raise PlanError(_("The headcount must be a whole number above zero."))
     line = PlanLine.objects.create(
         plan=plan,
         certificate=certificate,
@@ -132,9 +128,7 @@ def update_line(*, actor, line: PlanLine, **changes) -> PlanLine:
         if name not in LINE_FIELDS and name != "certificate":
             raise PlanError(f"unknown field {name}")
         setattr(line, name, normalised(value))
-    if line.headcount is None or line.headcount <= 0:
-        raise PlanError(_("The headcount must be a whole number above zero."))
-    _check_level(line.certificate, line.level)
+    _check_line(line.certificate, line.level, line.major_name, line.headcount)
     _check_duplicate(plan, line.certificate, line.level, line.major_name, exclude=line.pk)
     line.save()
     record(actor=actor, action="line.update", obj=line, before=before, after=snapshot(line, LINE_AUDIT_FIELDS))

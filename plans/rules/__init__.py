@@ -14,6 +14,7 @@ from plans.models import Plan, PlanLine
 from plans.rules.facts import PlanFacts, Violation, gather_facts, rule_label, year_headcount
 from plans.rules.forms_complete import forms_complete
 from plans.rules.increase_remarks import increase_remarks
+from plans.rules.line_problems import line_problems
 from plans.rules.r1_window import filing_window, r1_window
 from plans.rules.r2_min_headcount import r2_min_headcount
 from plans.rules.r3_cap import r3_cap
@@ -33,6 +34,7 @@ __all__ = [
     "forms_complete",
     "gather_facts",
     "increase_remarks",
+    "line_problems",
     "r1_window",
     "r2_min_headcount",
     "r3_cap",

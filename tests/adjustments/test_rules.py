@@ -12,8 +12,7 @@ from adjustments.rules import (
     r4_once_each,
     r7_approved_only,
     r7_certificate_approved,
-    r7_level_offered,
-    r7_new_line_complete,
+    r7_new_line_problems,
     r7_no_change_of_level_or_major,
     r7_no_reduction,
     r7_no_removal,
@@ -131,21 +130,21 @@ def test_r7_approved_only_refuses_a_rejected_line(cast, spring, logistics):
     assert f"line {rejected.pk} is not an approved line of this plan" in violations[0].message
 
 
-def test_r7_level_offered_refuses_a_level_the_certificate_lacks(college_plan, logistics):
+def test_r7_new_line_problems_refuses_a_level_the_certificate_lacks(college_plan, logistics):
     record = read_record(college_plan)
 
-    violations = r7_level_offered(
+    violations = r7_new_line_problems(
         record, [Change(headcount=30, certificate_id=logistics.pk, level=S, major_name="物流管理")]
     )
 
     assert codes(violations) == ["R7"]
-    assert violations[0].message == "The certificate does not offer the level 高级; it offers: 初级、中级."
+    assert violations[0].message == "物流管理 does not offer 高级; it offers: 初级、中级"
 
 
-def test_r7_new_line_complete_needs_a_major_and_a_headcount(college_plan, logistics):
+def test_r7_new_line_problems_needs_a_major_and_a_headcount(college_plan, logistics):
     record = read_record(college_plan)
 
-    violations = r7_new_line_complete(
+    violations = r7_new_line_problems(
         record,
         [
             Change(headcount=30, certificate_id=logistics.pk, level=M, major_name=" "),

@@ -88,7 +88,7 @@ def test_excel_each_bad_row_is_reported_and_nothing_is_imported(cast, spring, lo
     assert result.added == 0
     assert result.errors == [
         "Row 3: unknown certificate “不存在的证书”",
-        "Row 4: 物流管理 does not offer 高级",
+        "Row 4: 物流管理 does not offer 高级; it offers: 初级、中级",
         "Row 5: the headcount “三十” is not a whole number above zero",
         "Row 6: this certificate, level and major appears more than once in the file",
         "Row 7: unknown level “特级” (初级, 中级 or 高级)",

@@ -65,7 +65,7 @@ def test_add_line_refuses_a_level_the_certificate_does_not_offer(cast, spring, l
             actor=cast.staff, plan=plan, certificate=logistics, level="senior", major_name="物流管理", headcount=30
         )
 
-    assert str(raised.value) == "物流管理 does not offer this level; it offers: junior、intermediate."
+    assert str(raised.value) == "物流管理 does not offer 高级; it offers: 初级、中级"
     assert PlanLine.objects.count() == 0
 
 
