@@ -20,6 +20,14 @@ class Audience(models.TextChoices):
         return frozenset({cls.PUBLIC, cls.BUREAUS})
 
 
+class NoticeState(models.TextChoices):
+    """Where a notice stands: a draft until published; a withdrawn notice stays readable, marked so."""
+
+    DRAFT = "draft", _("draft")
+    PUBLISHED = "published", _("published")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+
+
 class ContactTopic(models.TextChoices):
     POLICY = "policy", _("policy")
     PLATFORM = "platform", _("platform")

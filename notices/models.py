@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from institutions.enums import InstitutionKind
-from notices.enums import Audience, ContactTopic
+from notices.enums import Audience, ContactTopic, NoticeState
 
 
 class NoticeQuerySet(models.QuerySet):
@@ -151,6 +151,12 @@ class Notice(models.Model):
     @property
     def is_withdrawn(self) -> bool:
         return self.withdrawn_at is not None
+
+    @property
+    def state(self) -> str:
+        if self.is_withdrawn:
+            return NoticeState.WITHDRAWN
+        return NoticeState.PUBLISHED if self.is_published else NoticeState.DRAFT
 
     @property
     def is_public(self) -> bool:

@@ -15,13 +15,16 @@ from django.utils.translation import gettext as _
 from accounts.enums import Role
 from accounts.models import User
 from audit.services import record, snapshot
-from core.refusals import StepRefused
 from institutions.models import Bureau, Institution
+from notices import workflow
 from notices.access import can_write
 from notices.attachments import read_checked
 from notices.enums import Audience
+from notices.errors import NoticeError
 from notices.models import Notice, NoticeAttachment, ReadReceipt
+from notices.workflow import Step
 from notifications.services import notify
+from plans.transitions import Work
 
 FIELDS = [
     "year",
@@ -39,18 +42,9 @@ FIELDS = [
 REMINDED_ROLES = frozenset({Role.INSTITUTION_STAFF, Role.INSTITUTION_OFFICE_HEAD, Role.BUREAU_REVIEWER})
 
 
-class NoticeError(StepRefused):
-    """A notice step that may not happen; `message` says why."""
-
-
 def _require_writer(actor) -> None:
     if not can_write(actor):
-        raise PermissionError("only the provincial office writes notices")
-
-
-def _require_draft(notice: Notice) -> None:
-    if notice.is_published:
-        raise NoticeError(_("The notice is published and can no longer be changed."))
+        raise workflow.writer_only(actor)
 
 
 def _kind_for(audience: str, institution_kind: str) -> str:
@@ -70,9 +64,8 @@ def create_notice(*, actor, **values) -> Notice:
 @transaction.atomic
 def update_notice(*, actor, notice: Notice, **changes) -> Notice:
     """Change a draft. Side effects: the changed fields; audit `notice.update` with before and after."""
-    _require_writer(actor)
     notice = Notice.objects.select_for_update().get(pk=notice.pk)
-    _require_draft(notice)
+    workflow.check(notice, Step.EDIT, actor=actor)
     if "audience" in changes:
         changes["institution_kind"] = _kind_for(changes["audience"], changes.get("institution_kind", ""))
     changed = [name for name, value in changes.items() if getattr(notice, name) != value]
@@ -93,24 +86,21 @@ def publish_notice(*, actor, notice: Notice, at: datetime) -> Notice:
     Side effects: `published_at`, `published_by`; a message in the inbox of every active person of its audience
     (and its e-mail job); audit `notice.publish` with how many were told.
     """
-    _require_writer(actor)
-    notice = Notice.objects.select_for_update().get(pk=notice.pk)
-    _require_draft(notice)
-    notice.published_at, notice.published_by = at, actor
-    notice.save(update_fields=["published_at", "published_by"])
-    rows = notify(
-        recipients=list(audience_people(notice)),
-        name="notice_published",
-        context={"notice": notice},
-        url=notice.get_absolute_url(),
-    )
-    record(
-        actor=actor,
-        action="notice.publish",
-        obj=notice,
-        after={"published_at": at, "audience": notice.audience, "people": len(rows)},
-    )
-    return notice
+    audited: dict = {"published_at": at}
+
+    def tell(notice: Notice) -> Work:
+        def then() -> None:
+            rows = notify(
+                recipients=list(audience_people(notice)),
+                name="notice_published",
+                context={"notice": notice},
+                url=notice.get_absolute_url(),
+            )
+            audited.update(audience=notice.audience, people=len(rows))  # recorded once everyone was told
+
+        return Work(audit=audited, then=then)
+
+    return workflow.move(notice, Step.PUBLISH, actor=actor, at=at, prepare=tell, published_at=at, published_by=actor)
 
 
 def audience_people(notice: Notice):
@@ -133,19 +123,23 @@ def withdraw_notice(*, actor, notice: Notice, reason: str, at: datetime) -> Noti
 
     Side effects: `withdrawn_at`, `withdrawn_by`, `withdrawn_reason`; audit `notice.withdraw`.
     """
-    _require_writer(actor)
-    notice = Notice.objects.select_for_update().get(pk=notice.pk)
-    if not notice.is_published:
-        raise NoticeError(_("A draft is not withdrawn: change it, or leave it unpublished."))
-    if notice.is_withdrawn:
-        raise NoticeError(_("The notice was withdrawn already."))
     reason = reason.strip()
-    if not reason:
-        raise NoticeError(_("Say why the notice is withdrawn: its readers see the reason."))
-    notice.withdrawn_at, notice.withdrawn_by, notice.withdrawn_reason = at, actor, reason
-    notice.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawn_reason"])
-    record(actor=actor, action="notice.withdraw", obj=notice, after={"withdrawn_at": at, "reason": reason})
-    return notice
+
+    def needs_reason(notice: Notice) -> Work:
+        if not reason:
+            raise NoticeError(_("Say why the notice is withdrawn: its readers see the reason."))
+        return Work(audit={"withdrawn_at": at, "reason": reason})
+
+    return workflow.move(
+        notice,
+        Step.WITHDRAW,
+        actor=actor,
+        at=at,
+        prepare=needs_reason,
+        withdrawn_at=at,
+        withdrawn_by=actor,
+        withdrawn_reason=reason,
+    )
 
 
 @transaction.atomic
@@ -154,8 +148,7 @@ def add_attachment(*, actor, notice: Notice, title: str, upload, at: datetime) -
 
     Side effects: the file in private storage, one NoticeAttachment row; audit `notice.attach`.
     """
-    _require_writer(actor)
-    _require_draft(notice)
+    workflow.check(notice, Step.EDIT, actor=actor)
     checked = read_checked(upload)
     attachment = NoticeAttachment(
         notice=notice,
@@ -180,8 +173,7 @@ def add_attachment(*, actor, notice: Notice, title: str, upload, at: datetime) -
 @transaction.atomic
 def remove_attachment(*, actor, attachment: NoticeAttachment) -> None:
     """Take an attachment off a draft. Side effects: the row goes (the file stays); audit `notice.detach`."""
-    _require_writer(actor)
-    _require_draft(attachment.notice)
+    workflow.check(attachment.notice, Step.EDIT, actor=actor)
     record(
         actor=actor,
         action="notice.detach",
@@ -208,7 +200,7 @@ def confirm_read(*, user, notice: Notice, at: datetime) -> tuple[ReadReceipt, bo
     """
     reader = reader_of(user)
     notice = Notice.objects.get(pk=notice.pk)  # as it is now: it may have been withdrawn since it was read
-    if not reader or not notice.is_published or notice.is_withdrawn or not notice.expects_receipts:
+    if Step.CONFIRM not in workflow.allowed_steps(user, notice):
         raise NoticeError(_("This notice asks no confirmation from you."))
     if not Notice.objects.for_user(user).filter(pk=notice.pk).exists():
         raise NoticeError(_("This notice is not addressed to you."))
@@ -250,7 +242,7 @@ def remind_unconfirmed(*, actor, notice: Notice, bureau: Bureau | None = None) -
     """
     _require_writer(actor)
     notice = Notice.objects.get(pk=notice.pk)  # as it is now: it may have been withdrawn since it was read
-    if not notice.is_published or notice.is_withdrawn:
+    if Step.REMIND not in workflow.allowed_steps(actor, notice):
         return 0
     institutions = expected_institutions(notice).exclude(
         pk__in=notice.receipts.filter(institution__isnull=False).values("institution_id")

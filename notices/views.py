@@ -26,6 +26,7 @@ from notices.enums import Template
 from notices.forms import AttachmentForm, NoticeForm
 from notices.models import Contact, Notice
 from notices.rendering import render_body
+from notices.workflow import Step, allowed_steps
 
 
 def _writer_required(request) -> None:
@@ -68,12 +69,9 @@ def notice_detail(request, year: int, pk: int):
     notice = get_notice_for_user(request.user, year, pk)
     user = request.user
     receipt = None
-    can_confirm = False
-    if user.is_authenticated and notice.is_published and not notice.is_withdrawn and notice.expects_receipts:
-        reader = services.reader_of(user)
-        if reader:
-            receipt = notice.receipts.filter(**reader).select_related("confirmed_by").first()
-            can_confirm = receipt is None
+    confirms = Step.CONFIRM in allowed_steps(user, notice)
+    if confirms:
+        receipt = notice.receipts.filter(**services.reader_of(user)).select_related("confirmed_by").first()
     return render(
         request,
         "notices/detail.html",
@@ -82,7 +80,7 @@ def notice_detail(request, year: int, pk: int):
             "body": render_body(notice.body),
             "attachments": notice.attachments.all(),
             "receipt": receipt,
-            "can_confirm": can_confirm,
+            "can_confirm": confirms and receipt is None,
             "can_write": can_write(user),
             "templates": _templates(notice.year) if notice.offers_templates and user.is_authenticated else [],
         },

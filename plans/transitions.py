@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
+from django.utils.functional import Promise
 
 from audit.services import record
 from core.refusals import StepRefused
@@ -25,7 +26,7 @@ class Who:
     """Who may take a step: someone of `roles` whom `allows(user, obj)` admits (their own institution, their
     bureau's schools…); `refusal(user, obj)` says why not to anyone else."""
 
-    label: str
+    label: str | Promise
     roles: frozenset[str]
     allows: Callable[[Any, Any], bool]
     refusal: Callable[[Any, Any], StepRefused]
@@ -35,7 +36,7 @@ class Who:
 class When:
     """The time a step needs: `problem(obj, at)` is the refusal outside it, else None."""
 
-    label: str
+    label: str | Promise
     problem: Callable[[Any, datetime], StepRefused | None]
 
 
@@ -64,13 +65,13 @@ class Row:
     to_any: frozenset[str] = frozenset()  # the statuses a function `to` may pick
     to_label: Any = ""  # how the table prints a `to` that is a function
 
-    def target(self, obj, chosen: str | None = None) -> str:
+    def target(self, obj, chosen: str | None = None, *, current: str) -> str:
         if chosen is not None:
             if chosen not in self.to_any:
                 raise ValueError(f"{self.step} cannot lead to {chosen}")
             return chosen
         if self.to is None:
-            return obj.status
+            return current
         return self.to(obj) if callable(self.to) else self.to
 
     def pairs(self) -> set[tuple[str, str]]:
@@ -94,11 +95,24 @@ class Work:
 
 
 class Table:
-    def __init__(self, rows: list[Row], *, lock: Callable[[Any], Any], audit_ids: bool = False):
+    def __init__(
+        self,
+        rows: list[Row],
+        *,
+        lock: Callable[[Any], Any],
+        audit_ids: bool = False,
+        status: Callable[[Any], str] | None = None,
+    ):
         self.rows = rows
         self.lock = lock
         self.audit_ids = audit_ids  # the audit event names related objects by id (else by their text)
+        # An object without a status field (a notice: its dates say where it stands) gives `status`; a move then
+        # sets only the step's fields, and they must lead where the row says.
+        self.derived = status
         self.steps = list(dict.fromkeys(row.step for row in rows))
+
+    def status_of(self, obj) -> str:
+        return self.derived(obj) if self.derived else obj.status
 
     def rows_of(self, step: str) -> list[Row]:
         rows = [row for row in self.rows if row.step == step]
@@ -112,7 +126,7 @@ class Table:
         has any: the reviewer holding a plan returns it, the other level is refused outright."""
         rows = self.rows_of(step)
         if holding:
-            rows = [row for row in rows if obj.status in row.source] or rows
+            rows = [row for row in rows if self.status_of(obj) in row.source] or rows
         return any(row.who.allows(user, obj) for row in rows)
 
     def allowed_steps(self, user, obj, at: datetime | None = None) -> list[str]:
@@ -120,7 +134,7 @@ class Table:
         window is open then; without, a step outside its window is still offered (and refused with the dates)."""
         allowed = []
         for row in self.rows:
-            if row.step in allowed or obj.status not in row.source or not row.who.allows(user, obj):
+            if row.step in allowed or self.status_of(obj) not in row.source or not row.who.allows(user, obj):
                 continue
             if at is not None and row.when is not None and row.when.problem(obj, at) is not None:
                 continue
@@ -135,7 +149,7 @@ class Table:
         if not mine:
             nearest = next((row for row in rows if getattr(actor, "role", None) in row.who.roles), rows[0])
             raise nearest.who.refusal(actor, obj)
-        row = next((row for row in mine if obj.status in row.source), None)
+        row = next((row for row in mine if self.status_of(obj) in row.source), None)
         if row is None:
             raise mine[0].wrong_state(obj)
         if row.when is not None and (problem := row.when.problem(obj, at)) is not None:
@@ -163,12 +177,14 @@ class Table:
             locked = self.lock(obj)
             row = self.check(locked, step, actor=actor, at=at)
             work = (prepare(locked) if prepare else None) or Work()
-            before = {"status": locked.status} | work.before
-            to = row.target(locked, to)
-            changed = {"status": to, **fields}
+            before = {"status": self.status_of(locked)} | work.before
+            to = row.target(locked, to, current=self.status_of(locked))
+            changed = fields if self.derived else {"status": to, **fields}
             for name, value in changed.items():
                 setattr(locked, name, value)
                 setattr(obj, name, value)
+            if self.status_of(locked) != to:
+                raise ValueError(f"{step} sets fields that do not lead to {to}")
             locked.save()
             if work.then:
                 work.then()

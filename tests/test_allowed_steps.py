@@ -1,6 +1,6 @@
 """Every action a page shows, and every step the API takes, is one `allowed_steps` allows that user on that object
-— and every step it allows is shown: the pages and the API read the state tables of plans/workflow.py and
-adjustments/workflow.py instead of comparing roles and statuses themselves."""
+— and every step it allows is shown: the pages and the API read the state tables of plans/workflow.py,
+adjustments/workflow.py and notices/workflow.py instead of comparing roles and statuses themselves."""
 
 from __future__ import annotations
 
@@ -15,6 +15,9 @@ from accounts.models import User
 from adjustments import workflow as adjustment_workflow
 from adjustments.enums import AdjustmentStatus
 from api.routes.actions import ACTION_STEPS, Action
+from notices import services as notice_services
+from notices import workflow as notice_workflow
+from notices.enums import Audience, NoticeState
 from plans import workflow
 from plans.enums import PlanStatus
 from plans.workflow import Step
@@ -55,6 +58,17 @@ ADJUSTMENT_TARGETS = {
     "adjustment_bureau_return": A.BUREAU_RETURN,
     "adjustment_decide": A.DECIDE,
 }
+N = notice_workflow.Step
+NOTICE_TARGETS = {
+    "notice_edit": N.EDIT,
+    "notice_attachment_add": N.EDIT,
+    "notice_publish": N.PUBLISH,
+    "notice_withdraw": N.WITHDRAW,
+    "notice_remind": N.REMIND,
+    "notice_confirm": N.CONFIRM,
+}
+# The notice's pages → the steps each one may offer: the notice, its draft's edit page, who has confirmed it.
+NOTICE_PAGES = {"": {N.EDIT, N.PUBLISH, N.WITHDRAW, N.CONFIRM}, "edit/": {N.EDIT, N.PUBLISH}, "receipts/": {N.REMIND}}
 TARGET = re.compile(r'(?:action|hx-post|href)="(/[^"]*)"')
 
 
@@ -164,3 +178,55 @@ def test_allowed_steps_are_exactly_what_the_api_lets_each_user_do(client, cast, 
                 transaction.set_rollback(True)
 
     assert done == allowed == {case.allowed}
+
+
+def notice_in(state: str, author: User):
+    notice = notice_services.create_notice(
+        actor=author,
+        year=2027,
+        number="",
+        date=None,
+        title="关于做好2027年1+X证书申报工作的通知",
+        body="各院校：请按时申报。",
+        audience=Audience.PUBLIC,
+        institution_kind="",
+        round=None,
+        offers_templates=False,
+        expects_receipts=True,
+    )
+    if state != NoticeState.DRAFT:
+        notice = notice_services.publish_notice(actor=author, notice=notice, at=DAY)
+    if state == NoticeState.WITHDRAWN:
+        notice = notice_services.withdraw_notice(actor=author, notice=notice, reason="日期有误", at=DAY)
+    return notice
+
+
+@pytest.mark.parametrize("state", NoticeState.values)
+def test_allowed_steps_are_exactly_the_actions_the_notice_pages_show(client, cast, state):
+    notice = notice_in(state, cast.provincial_admin)
+    base = f"/notices/{notice.year}/{notice.pk}/"
+
+    for user in people(cast):
+        allowed = set(notice_workflow.allowed_steps(user, notice))
+        for page, steps in NOTICE_PAGES.items():
+            seen = offered(client, user, base + page, NOTICE_TARGETS)
+            if seen is not None:
+                assert seen == allowed & steps, (user.username, page)
+
+
+@pytest.mark.parametrize(
+    ("state", "writer", "reader"),
+    [
+        (NoticeState.DRAFT, [N.EDIT, N.PUBLISH], []),
+        (NoticeState.PUBLISHED, [N.WITHDRAW, N.REMIND], [N.CONFIRM]),
+        (NoticeState.WITHDRAWN, [], []),
+    ],
+)
+def test_allowed_steps_of_a_notice_follow_its_state(cast, state, writer, reader):
+    notice = notice_in(state, cast.provincial_admin)
+
+    assert notice.state == state
+    assert notice_workflow.allowed_steps(cast.provincial_admin, notice) == writer
+    assert notice_workflow.allowed_steps(cast.staff, notice) == reader
+    assert notice_workflow.allowed_steps(cast.bureau_reviewer, notice) == reader
+    assert notice_workflow.allowed_steps(cast.observer, notice) == []

@@ -1,6 +1,7 @@
 from django import template
 
 from notices.models import Notice
+from notices.workflow import allowed_steps
 
 register = template.Library()
 
@@ -21,3 +22,10 @@ def round_notices(context, round_):
     user = context["request"].user
     notices = Notice.objects.for_user(user).filter(round=round_)
     return {"notices": list(notices), "sees_everything": user.sees_everything}
+
+
+@register.simple_tag(takes_context=True)
+def notice_steps(context, notice: Notice) -> list[str]:
+    """The steps the signed-in person may take on `notice` (notices.workflow): what the page offers.
+    `{% notice_steps notice as steps %}{% if "publish" in steps %}…`"""
+    return allowed_steps(context["request"].user, notice)

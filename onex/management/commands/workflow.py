@@ -1,4 +1,5 @@
-"""Print a state table as the Markdown of DOMAIN.md §7 (plans) or §8 (adjustment requests), from the code."""
+"""Print a state table as the Markdown of DOMAIN.md §7 (plans), §8 (adjustment requests) or §11 (notices), from
+the code."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from django.utils import translation
 TABLES = {
     "plans": ("plans.workflow", "plans.enums", "PlanStatus"),
     "adjustments": ("adjustments.workflow", "adjustments.enums", "AdjustmentStatus"),
+    "notices": ("notices.workflow", "notices.enums", "NoticeState"),
 }
 
 
@@ -23,7 +25,7 @@ def markdown(table, labels: dict[str, str]) -> str:
 
 
 class Command(BaseCommand):
-    help = "Print the state table of plans or adjustment requests (DOMAIN.md §7 / §8) from the workflow code."
+    help = "Print the state table of plans, adjustment requests or notices (DOMAIN.md §7 / §8 / §11) from the code."
 
     def add_arguments(self, parser):
         parser.add_argument("object", choices=sorted(TABLES), nargs="?", default="plans")
