@@ -23,7 +23,8 @@ from monitoring.models import ProgressImport
 from monitoring.records import Bulletin
 from notices import services as notices
 from tests import test_headers
-from tests.documents.builders import make_form, pdf_bytes
+from tests.documents.builders import WEB_FORM, pdf_bytes
+from tests.factories import complete_form
 from tests.notices.conftest import AT, make_notice
 from tests.test_headers import PARAMETERS, PK_BY_ROUTE, fill, routes
 
@@ -46,7 +47,7 @@ def files(world):
     build_bundle.call(world.bundle.pk)
     issues = [{"row": 2, "kind": "error", "message": "缺少身份证号"}]
     ProgressImport.objects.filter(pk=world.progress_import.pk).update(issues=issues)
-    make_form(world.plan, world.certificate)
+    complete_form(world.plan, world.certificate, **WEB_FORM)
     draft = make_notice(cast.provincial_admin, published=False, number="皖教秘职成〔2027〕1号")
     upload = SimpleUploadedFile("附件1申报表.pdf", pdf_bytes(), content_type="application/pdf")
     attachment = notices.add_attachment(actor=cast.provincial_admin, notice=draft, title="附件1", upload=upload, at=AT)

@@ -11,7 +11,7 @@ from django.urls import reverse
 from plans.enums import PlanStatus
 from tests.browser.conftest import login
 from tests.conftest import make_certificate, make_round
-from tests.documents.builders import J, make_plan
+from tests.factories import J, draft
 
 
 @pytest.mark.browser
@@ -20,7 +20,7 @@ def test_contacts_typed_on_the_institution_page_reach_the_summary_sheet(
 ):
     spring = make_round(2027, "spring")
     certificate = make_certificate("物流管理职业技能等级证书")
-    make_plan(cast.school1, spring, [(certificate, J, "物流管理", 60)], status=PlanStatus.DRAFT)
+    draft(cast.school1, spring, [(certificate, J, "物流管理", 60)], status=PlanStatus.DRAFT)
 
     login(page, live_server, cast.staff)
     page.goto(live_server.url + reverse("my_institution"))

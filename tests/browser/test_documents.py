@@ -8,7 +8,8 @@ import pytest
 from plans.enums import PlanStatus
 from tests.browser.conftest import login, logout
 from tests.conftest import make_certificate, make_round
-from tests.documents.builders import J, make_plan, pdf_bytes
+from tests.documents.builders import pdf_bytes
+from tests.factories import J, draft
 
 
 @pytest.mark.browser
@@ -17,7 +18,7 @@ def test_documents_college_sends_its_stamped_summary_and_the_province_sees_it(
 ):
     spring = make_round(2027, "spring")
     certificate = make_certificate("物流管理职业技能等级证书")
-    make_plan(cast.college1, spring, [(certificate, J, "物流管理", 60)], status=PlanStatus.PROVINCIAL_REVIEW)
+    draft(cast.college1, spring, [(certificate, J, "物流管理", 60)], status=PlanStatus.PROVINCIAL_REVIEW)
     scan = tmp_path / "汇总表 盖章.pdf"
     scan.write_bytes(pdf_bytes())
 

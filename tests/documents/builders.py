@@ -1,59 +1,19 @@
-"""Small builders for the documents tests: plans with lines, forms, last year's figures, scan files."""
+"""Small builders for the documents tests: the 申报表 they print, and scan files. Plans and forms themselves are
+made by tests/factories.py."""
 
 from __future__ import annotations
 
 import io
-from datetime import date
 from decimal import Decimal
 
-from catalog.enums import Level
-from plans.enums import PlanStatus
-from plans.models import ApplicationForm, Plan, PlanLine
-from tests.factories import completion, published_plan
+# The 申报表 the documents tests print (their assertions read these values): `complete_form(plan, cert, **WEB_FORM)`.
+WEB_FORM = {
+    "majors": [{"name": "计算机应用技术", "students": 120}, {"name": "软件技术", "students": 80}],
+    "facilities": "Web前端实训室两间，机位100个",
+    "enterprises": "科大讯飞股份有限公司",
+    "budget_amount": Decimal("52000.50"),
+}
 
-
-def make_plan(institution, rnd, lines=(), *, status: str = PlanStatus.BUREAU_REVIEW) -> Plan:
-    """A plan with `lines` = [(certificate, level, major, headcount, remark?, code?)]."""
-    plan = Plan.objects.create(institution=institution, round=rnd, status=status)
-    for certificate, level, major, headcount, *rest in lines:
-        PlanLine.objects.create(
-            plan=plan,
-            certificate=certificate,
-            level=level,
-            major_name=major,
-            headcount=headcount,
-            remark=rest[0] if rest else "",
-            major_code=rest[1] if len(rest) > 1 else "",
-        )
-    return plan
-
-
-def last_year(institution, year: int, lines, *, rate: str | None = None) -> Plan:
-    """A published plan of `year` with `lines` = [(certificate, level, major, approved)], and its completion rate."""
-    plan = published_plan(institution, year, lines)
-    if rate is not None:
-        completion(institution, year, rate)
-    return plan
-
-
-def make_form(plan, certificate, **overrides) -> ApplicationForm:
-    fields = {
-        "majors": [{"name": "计算机应用技术", "students": 120}, {"name": "软件技术", "students": 80}],
-        "teachers": [{"name": "张老师", "title": "讲师", "role": "考评员"}],
-        "facilities": "Web前端实训室两间，机位100个",
-        "is_exam_site": True,
-        "enterprises": "科大讯飞股份有限公司",
-        "training_plan": "每周4学时，共16周",
-        "budget_amount": Decimal("52000.50"),
-        "budget_source": "学校专项经费",
-        "review_date": date(2027, 3, 20),
-        "experts": [{"name": "李教授", "title": "教授", "affiliation": "安徽大学"}],
-        "review_conclusion": "同意申报",
-    }
-    return ApplicationForm.objects.create(plan=plan, certificate=certificate, **(fields | overrides))
-
-
-J, M, S = Level.JUNIOR, Level.INTERMEDIATE, Level.SENIOR
 
 # Smallest files of each kind that their libraries accept.
 TINY_PDF = (

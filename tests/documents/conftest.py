@@ -6,9 +6,11 @@ import pytest
 from django.utils import translation
 
 from catalog.models import Certificate
+from plans.enums import PlanStatus
 from plans.models import Plan
 from tests.conftest import make_certificate
-from tests.documents.builders import J, M, last_year, make_form, make_plan
+from tests.documents.builders import WEB_FORM
+from tests.factories import J, M, complete_form, draft, last_year
 
 
 @pytest.fixture(autouse=True)
@@ -40,7 +42,7 @@ def known(cast, spring) -> Known:
     logistics = make_certificate("物流管理职业技能等级证书", body="北京中物联物流采购培训中心")
     web = make_certificate("Web前端开发职业技能等级证书", body="工业和信息化部教育与考试中心")
     last_year(school, 2026, [(logistics, J, "物流管理", 45)], rate="62.5")
-    plan = make_plan(
+    plan = draft(
         school,
         spring,
         [
@@ -48,6 +50,7 @@ def known(cast, spring) -> Known:
             (logistics, M, "物流管理", 30, "", "530802"),
             (web, J, "计算机应用技术", 35, "", "510201"),
         ],
+        status=PlanStatus.BUREAU_REVIEW,
     )
-    make_form(plan, web)
+    complete_form(plan, web, **WEB_FORM)
     return Known(plan=plan, logistics=logistics, web=web)

@@ -85,12 +85,14 @@ def test_application_form_pdf_renders_chinese_with_an_embedded_font(export):
 
 
 def test_application_form_of_a_college_has_no_bureau_box(cast, spring):
+    from plans.enums import PlanStatus
     from tests.conftest import make_certificate
-    from tests.documents.builders import J, make_form, make_plan
+    from tests.documents.builders import WEB_FORM
+    from tests.factories import J, complete_form, draft
 
     cert = make_certificate("大数据应用开发（Python）职业技能等级证书")
-    plan = make_plan(cast.college1, spring, [(cert, J, "大数据技术", 50)])
-    make_form(plan, cert)
+    plan = draft(cast.college1, spring, [(cert, J, "大数据技术", 50)], status=PlanStatus.BUREAU_REVIEW)
+    complete_form(plan, cert, **WEB_FORM)
 
     text = docx_text(ApplicationFormExport.for_plan(plan, cert.pk).docx())
 

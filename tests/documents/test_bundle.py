@@ -21,9 +21,10 @@ from documents.tasks import build_bundle, purge_expired
 from plans.enums import PlanStatus
 from plans.models import Plan
 from tests.conftest import make_certificate
-from tests.documents.builders import J, make_form, make_plan, pdf_bytes, png_bytes
+from tests.documents.builders import WEB_FORM, pdf_bytes, png_bytes
 from tests.documents.conftest import stored_files
 from tests.documents.readers import workbook
+from tests.factories import J, complete_form, draft
 
 IMMEDIATE = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 NOW = datetime(2027, 4, 16, 9, 0, tzinfo=SHANGHAI)
@@ -35,9 +36,9 @@ def round_with_papers(cast, spring, known, private_storage):
     certificate; bureau 1's scan; school2 (bureau 2) still at bureau review."""
     Plan.objects.filter(pk=known.plan.pk).update(status=PlanStatus.PROVINCIAL_REVIEW)
     bigdata = make_certificate("大数据应用开发（Python）职业技能等级证书")
-    college_plan = make_plan(cast.college2, spring, [(bigdata, J, "软件技术", 40)], status=PlanStatus.PUBLISHED)
-    make_form(college_plan, bigdata)
-    make_plan(cast.school2, spring, [(bigdata, J, "软件技术", 40)], status=PlanStatus.BUREAU_REVIEW)  # not in it
+    college_plan = draft(cast.college2, spring, [(bigdata, J, "软件技术", 40)], status=PlanStatus.PUBLISHED)
+    complete_form(college_plan, bigdata, **WEB_FORM)
+    draft(cast.school2, spring, [(bigdata, J, "软件技术", 40)], status=PlanStatus.BUREAU_REVIEW)  # not in it
     upload_plan_scan(
         user=cast.staff,
         plan=known.plan,

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 from documents.institution_summary import TITLE, InstitutionSummary
+from plans.enums import PlanStatus
 from plans.models import PlanLine
-from tests.documents.builders import J, M, last_year, make_plan
 from tests.documents.readers import formulas, row_starting, rows, workbook
+from tests.factories import J, M, draft, last_year
 
 
 def test_institution_summary_holds_header_lines_and_totals(known):
@@ -69,7 +70,12 @@ def test_institution_summary_shows_last_year_once_per_certificate_level(cast, sp
     school, logistics = cast.college1, known.logistics
     last_year(school, 2026, [(logistics, J, "物流管理", 50), (logistics, J, "电子商务", 20)])
     PlanLine.objects.filter(plan__institution=school).update(headcount=80)  # applied 80 + 80, approved 50 + 20
-    plan = make_plan(school, spring, [(logistics, J, "物流管理", 40), (logistics, M, "物流管理", 30)])
+    plan = draft(
+        school,
+        spring,
+        [(logistics, J, "物流管理", 40), (logistics, M, "物流管理", 30)],
+        status=PlanStatus.BUREAU_REVIEW,
+    )
     PlanLine.objects.create(plan=plan, certificate=logistics, level=J, major_name="电子商务", headcount=35)
 
     sheet = workbook(InstitutionSummary(plan).render())["校级汇总表"]

@@ -6,7 +6,8 @@ from documents.enums import DocumentKind
 from documents.papers import bureau_papers, bureaus_owing, papers_for_plans
 from documents.services import upload_bureau_scan, upload_plan_scan
 from plans.enums import PlanStatus
-from tests.documents.builders import J, make_plan, pdf_bytes
+from tests.documents.builders import pdf_bytes
+from tests.factories import J, draft
 
 
 def test_papers_a_plan_owes_its_summary_and_one_form_per_new_certificate(known):
@@ -35,8 +36,8 @@ def test_papers_are_received_once_a_scan_comes_back(cast, known, private_storage
 
 
 def test_bureaus_owe_a_summary_only_for_submitted_secondary_schools(cast, spring, known):
-    make_plan(cast.school2, spring, [(known.web, J, "计算机应用", 30)], status=PlanStatus.DRAFT)
-    make_plan(cast.college2, spring, [(known.web, J, "计算机应用", 30)], status=PlanStatus.PROVINCIAL_REVIEW)
+    draft(cast.school2, spring, [(known.web, J, "计算机应用", 30)], status=PlanStatus.DRAFT)
+    draft(cast.college2, spring, [(known.web, J, "计算机应用", 30)], status=PlanStatus.PROVINCIAL_REVIEW)
 
     owing = bureaus_owing(spring)
 

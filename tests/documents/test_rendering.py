@@ -27,7 +27,8 @@ from institutions.enums import InstitutionKind
 from institutions.models import Bureau, Institution
 from plans.enums import PlanStatus
 from tests.conftest import make_certificate, make_round
-from tests.documents.builders import J, M, last_year, make_form, make_plan
+from tests.documents.builders import WEB_FORM
+from tests.factories import J, M, complete_form, draft, last_year
 
 pytestmark = pytest.mark.libreoffice
 
@@ -50,8 +51,8 @@ def write_documents(folder: Path) -> None:
     last_year(school, 2026, [(logistics, J, "物流管理", 45)], rate="62.5")
     lines = [(logistics, J, "物流管理", 40, "较上年减少，按实际报名"), (logistics, M, "物流管理", 30)]
     lines += [(web, J, "计算机应用技术", 35, "", "510201"), (web, J, "软件技术", 30, "", "510203")]
-    plan = make_plan(school, spring, lines, status=PlanStatus.PROVINCIAL_REVIEW)
-    make_form(plan, web)
+    plan = draft(school, spring, lines, status=PlanStatus.PROVINCIAL_REVIEW)
+    complete_form(plan, web, **WEB_FORM)
     form = ApplicationFormExport.for_plan(plan, web.pk)
     files = {
         "附件1.docx": form.docx(),

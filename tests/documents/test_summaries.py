@@ -11,8 +11,8 @@ from documents.provincial_summary import ProvincialSummary
 from plans.enums import PlanStatus
 from plans.models import Plan
 from tests.conftest import make_certificate
-from tests.documents.builders import J, M, make_plan
 from tests.documents.readers import formulas, row_starting, rows, workbook
+from tests.factories import J, M, draft
 
 
 @pytest.fixture
@@ -21,15 +21,15 @@ def round_data(cast, spring, known):
     bureau review (in no summary but its bureau's note)."""
     Plan.objects.filter(pk=known.plan.pk).update(status=PlanStatus.PROVINCIAL_REVIEW)
     bigdata = make_certificate("大数据应用开发（Python）职业技能等级证书", body="阿里云计算有限公司")
-    make_plan(
+    draft(
         cast.college1,
         spring,
         [(bigdata, J, "大数据技术", 50), (known.logistics, M, "物流管理", 60)],
         status=PlanStatus.PROVINCIAL_REVIEW,
     )
-    published = make_plan(cast.college2, spring, [(bigdata, J, "软件技术", 40)], status=PlanStatus.PUBLISHED)
+    published = draft(cast.college2, spring, [(bigdata, J, "软件技术", 40)], status=PlanStatus.PUBLISHED)
     published.lines.update(approved_headcount=35)
-    make_plan(cast.school2, spring, [(bigdata, J, "计算机应用", 99)], status=PlanStatus.BUREAU_REVIEW)
+    draft(cast.school2, spring, [(bigdata, J, "计算机应用", 99)], status=PlanStatus.BUREAU_REVIEW)
     return known
 
 

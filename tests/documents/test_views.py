@@ -14,8 +14,9 @@ from documents.enums import DocumentKind
 from documents.services import upload_plan_scan
 from plans.enums import PlanStatus
 from tests.conftest import make_certificate
-from tests.documents.builders import J, make_plan, pdf_bytes
+from tests.documents.builders import pdf_bytes
 from tests.documents.readers import workbook
+from tests.factories import J, draft
 
 SCHOOL1 = {"staff", "office_head", "leader"}
 PROVINCE = {"provincial_reviewer", "provincial_admin", "observer"}
@@ -134,7 +135,7 @@ def _plans(cast, spring, count: int) -> None:
     for i in range(count):
         for kind in (InstitutionKind.SECONDARY_VOCATIONAL, InstitutionKind.HIGHER_VOCATIONAL):
             school = Institution.objects.create(name=f"查询学校{count}-{i}-{kind}", kind=kind, bureau=cast.bureau1)
-            make_plan(school, spring, [(cert, J, "物流管理", 40)], status=PlanStatus.PROVINCIAL_REVIEW)
+            draft(school, spring, [(cert, J, "物流管理", 40)], status=PlanStatus.PROVINCIAL_REVIEW)
 
 
 @pytest.mark.parametrize("page", ["bureau_documents", "province_documents"])

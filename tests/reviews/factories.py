@@ -2,37 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import datetime
 
 from catalog.enums import Level
 from core.dates import SHANGHAI
 from plans.enums import PlanStatus
-from plans.models import ApplicationForm, Plan, PlanLine
+from plans.models import Plan, PlanLine
+from tests.factories import complete_form
 
 FILED = datetime(2027, 4, 6, 16, 0, tzinfo=SHANGHAI)
 BUREAU_DAY = datetime(2027, 4, 9, 10, 0, tzinfo=SHANGHAI)  # both review windows open (bureau 8–12, province 8–15)
 PROVINCE_DAY = datetime(2027, 4, 14, 10, 0, tzinfo=SHANGHAI)  # only the provincial window open
 CLOSED = datetime(2027, 4, 16, 0, 0, tzinfo=SHANGHAI)  # both closed
 J, M, S = Level.JUNIOR, Level.INTERMEDIATE, Level.SENIOR
-
-
-def complete_form(plan: Plan, certificate) -> ApplicationForm:
-    return ApplicationForm.objects.create(
-        plan=plan,
-        certificate=certificate,
-        majors=[{"name": "物流管理", "students": 120}],
-        teachers=[{"name": "张老师", "title": "讲师"}],
-        facilities="物流实训室两间",
-        is_exam_site=True,
-        enterprises="京东物流",
-        training_plan="每周4学时",
-        budget_amount=Decimal("50000"),
-        budget_source="学校专项经费",
-        review_date=date(2027, 3, 20),
-        experts=[{"name": "李教授", "title": "教授", "affiliation": "安徽大学"}],
-        review_conclusion="同意申报",
-    )
 
 
 def plan_in(institution, rnd, status: str, lines, *, submitted_at: datetime = FILED) -> Plan:
