@@ -40,42 +40,45 @@ class RequestForm(forms.Form):
         raised = {item.line_id: item.after for item in items if item.kind == ItemKind.INCREASE}
         if request and not self.is_bound:
             self.initial["reason"] = request.reason
-        self.line_fields = []
-        for pk, line in record.lines.items():
-            name = f"line_{pk}"
-            self.fields[name] = _css(
-                forms.IntegerField(
-                    label=str(line), min_value=0, max_value=MAX_HEADCOUNT, required=False, initial=raised.get(pk)
-                )
-            )
-            self.fields[name].widget.attrs["placeholder"] = str(line.approved_headcount)
-            self.line_fields.append((line, self[name]))
-        certificates = sorted(
-            {(line.certificate_id, line.certificate.short_name) for line in record.lines.values()}, key=lambda c: c[1]
-        )
+        self.line_fields = [self._line_field(line, raised.get(pk)) for pk, line in record.lines.items()]
         new_items: list[AdjustmentItem] = [item for item in items if item.kind == ItemKind.NEW_LINE]
-        self.new_rows = []
-        for i in range(len(new_items) + BLANK_NEW_ROWS):
-            item = new_items[i] if i < len(new_items) else None
-            row = {
-                "certificate": forms.TypedChoiceField(
-                    label=_("certificate"), choices=[("", "—"), *certificates], coerce=int, required=False
-                ),
-                "level": forms.ChoiceField(label=_("level"), choices=[("", "—"), *Level.choices], required=False),
-                "major_name": IdentifierField(label=_("major"), max_length=100, required=False),
-                "major_code": IdentifierField(label=_("major code"), max_length=20, required=False),
-                "headcount": forms.IntegerField(
-                    label=_("headcount"), min_value=0, max_value=MAX_HEADCOUNT, required=False
-                ),
-            }
-            names = []
-            for key, field in row.items():
-                name = f"new{i}_{key}"
-                self.fields[name] = _css(field)
-                if item is not None and not self.is_bound:
-                    self.initial[name] = getattr(item, ITEM_ATTRIBUTE.get(key, key))
-                names.append(self[name])
-            self.new_rows.append(names)
+        self.new_rows = [
+            self._new_row(i, new_items[i] if i < len(new_items) else None)
+            for i in range(len(new_items) + BLANK_NEW_ROWS)
+        ]
+
+    def _line_field(self, line, raised: int | None):
+        """The box of an approved line: its new headcount (the approved figure as placeholder)."""
+        name = f"line_{line.pk}"
+        self.fields[name] = _css(
+            forms.IntegerField(label=str(line), min_value=0, max_value=MAX_HEADCOUNT, required=False, initial=raised)
+        )
+        self.fields[name].widget.attrs["placeholder"] = str(line.approved_headcount)
+        return (line, self[name])
+
+    def _new_row(self, i: int, item: AdjustmentItem | None) -> list:
+        """The boxes of new line `i` (a new major or level of an approved certificate), filled from `item`."""
+        certificates = sorted(
+            {(line.certificate_id, line.certificate.short_name) for line in self.record.lines.values()},
+            key=lambda c: c[1],
+        )
+        row = {
+            "certificate": forms.TypedChoiceField(
+                label=_("certificate"), choices=[("", "—"), *certificates], coerce=int, required=False
+            ),
+            "level": forms.ChoiceField(label=_("level"), choices=[("", "—"), *Level.choices], required=False),
+            "major_name": IdentifierField(label=_("major"), max_length=100, required=False),
+            "major_code": IdentifierField(label=_("major code"), max_length=20, required=False),
+            "headcount": forms.IntegerField(label=_("headcount"), min_value=0, max_value=MAX_HEADCOUNT, required=False),
+        }
+        names = []
+        for key, field in row.items():
+            name = f"new{i}_{key}"
+            self.fields[name] = _css(field)
+            if item is not None and not self.is_bound:
+                self.initial[name] = getattr(item, ITEM_ATTRIBUTE.get(key, key))
+            names.append(self[name])
+        return names
 
     def changes(self) -> list[Change]:
         """The changes asked for (call after is_valid)."""

@@ -277,6 +277,55 @@ def bureau_return(*, actor, request: AdjustmentRequest, reason: str, at: datetim
 # --- the province --------------------------------------------------------------------------------------------------
 
 
+DECIDED = {
+    Outcome.APPROVE: AdjustmentStatus.APPROVED,
+    Outcome.REDUCE: AdjustmentStatus.REDUCED,
+    Outcome.REJECT: AdjustmentStatus.REJECTED,
+}
+
+
+def _decision_reason(outcome: str, reason: str) -> str:
+    """The reason, stripped; refuses an unknown outcome, and a reduction or a rejection without a reason."""
+    if outcome not in Outcome.values:
+        raise AdjustmentError(_("Choose approve, approve lower figures or reject."))
+    reason = reason.strip()
+    if outcome != Outcome.APPROVE and not reason:
+        raise AdjustmentError(_("Give a reason for approving lower figures or rejecting."))
+    return reason
+
+
+def _grant(*, actor, request: AdjustmentRequest, items: list, outcome: str, approved) -> tuple[dict, dict]:
+    """The province's figures on `items`, re-checked on the current figures (R2, R3, still the plan of record) and
+    written into the plan of record: (the figures by item, the year's other pending requests they now block)."""
+    figures = granted_figures(items, outcome, approved)
+    for item in items:
+        item.approved = figures[item.pk]
+    blockers = errors_of(Checker(request.plan).violations(items, figure="approved"))
+    if blockers:
+        raise RuleError(blockers)
+    write_plan_of_record(actor=actor, request=request, items=items)
+    return figures, pending_blockers(request.plan, exclude=request.pk)
+
+
+def _deciding(*, actor, outcome: str, approved, to: str, reason: str):
+    """The work of the decision under the lock (see `decide`), for `workflow.move`."""
+
+    def prepare(request: AdjustmentRequest) -> Work:
+        items = list(request.items.select_related("certificate").order_by("id"))
+        before = {"items": {item.pk: item.before for item in items}}
+        figures: dict = {}
+        blocked: dict[int, list[Violation]] = {}
+        if outcome != Outcome.REJECT:
+            figures, blocked = _grant(actor=actor, request=request, items=items, outcome=outcome, approved=approved)
+        audit = {
+            "approved": figures,
+            "blocked_pending": {pk: [v.code for v in errors] for pk, errors in blocked.items()},
+        }
+        return Work(before=before, audit=audit, context={"outcome": str(AdjustmentStatus(to).label), "reason": reason})
+
+    return prepare
+
+
 def decide(
     *,
     actor,
@@ -297,38 +346,9 @@ def decide(
     requests of the year that the new figures now block), a message to the institution.
     """
     require_role(actor, Role.PROVINCIAL_REVIEWER)
-    if outcome not in Outcome.values:
-        raise AdjustmentError(_("Choose approve, approve lower figures or reject."))
-    reason = reason.strip()
-    if outcome != Outcome.APPROVE and not reason:
-        raise AdjustmentError(_("Give a reason for approving lower figures or rejecting."))
-    to = {
-        Outcome.APPROVE: AdjustmentStatus.APPROVED,
-        Outcome.REDUCE: AdjustmentStatus.REDUCED,
-        Outcome.REJECT: AdjustmentStatus.REJECTED,
-    }[outcome]
-
-    def prepare(request: AdjustmentRequest) -> Work:
-        items = list(request.items.select_related("certificate").order_by("id"))
-        before = {"items": {item.pk: item.before for item in items}}
-        figures = {}
-        blocked: dict[int, list[Violation]] = {}
-        if outcome != Outcome.REJECT:
-            figures = granted_figures(items, outcome, approved)
-            for item in items:
-                item.approved = figures[item.pk]
-            blockers = errors_of(Checker(request.plan).violations(items, figure="approved"))
-            if blockers:
-                raise RuleError(blockers)
-            write_plan_of_record(actor=actor, request=request, items=items)
-            blocked = pending_blockers(request.plan, exclude=request.pk)
-        audit = {
-            "approved": figures,
-            "blocked_pending": {pk: [v.code for v in errors] for pk, errors in blocked.items()},
-        }
-        context = {"outcome": str(AdjustmentStatus(to).label), "reason": reason}
-        return Work(before=before, audit=audit, context=context)
-
+    reason = _decision_reason(outcome, reason)
+    to = DECIDED[outcome]
+    prepare = _deciding(actor=actor, outcome=outcome, approved=approved, to=to, reason=reason)
     with transaction.atomic():
         plan = request.plan
         lock_institution_year(plan.institution_id, plan.round.year)

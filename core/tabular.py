@@ -1,9 +1,8 @@
 """Reading uploaded reference files (CSV, XLSX, JSON) as rows with their spreadsheet row numbers.
 
-The format is decided by the bytes, never by the name alone: a file whose content is not what
-its name says is refused with a message that names both. XLSX files are checked for zip bombs
-before python-calamine opens them (calamine is ~15x faster than openpyxl on large sheets; see
-NOTES.md). Everything a reader returns is text, stripped.
+The format is decided by the bytes, never by the name alone (core.fileformats). XLSX files are checked for zip
+bombs before python-calamine opens them (calamine is ~15x faster than openpyxl on large sheets; see NOTES.md).
+Everything a reader returns is text, stripped; what an import made of it goes in a core.importreport.ImportReport.
 """
 
 from __future__ import annotations
@@ -17,24 +16,40 @@ import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from pathlib import Path
 
-import filetype
 import python_calamine
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from core.fileformats import CSV, JSON, XLSX, check_format, claimed_format, decode_text, describe_kind, read_bytes
+from core.importreport import ImportReport, Issue
 from core.text import normalise
 from core.workbooks import FormulaTexts, TabularError, check_zip, first_sheet_part
 
-CSV, XLSX, JSON = "csv", "xlsx", "json"
-FORMAT_NAMES = {CSV: "CSV", XLSX: "XLSX", JSON: "JSON"}
+# Who reads files reads them from here: the bytes (core.fileformats), the report (core.importreport), the zip check.
+__all__ = [
+    "CSV",
+    "JSON",
+    "XLSX",
+    "ImportReport",
+    "Issue",
+    "Row",
+    "Table",
+    "TabularError",
+    "check_zip",
+    "claimed_format",
+    "file_format",
+    "find_header",
+    "header_key",
+    "read_bytes",
+    "read_json",
+    "read_table",
+]
 
 # The header is looked for in the first rows: above it, national-platform downloads carry a merged
 # title, offices add a unit name, a date, blank rows.
 HEADER_SCAN_ROWS = 20
 HEADER_NOISE = ("(必填)", "(选填)", "*", " ", "\u3000")
-OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Office 97-2003 (.xls, .doc)
 # Floats at or above this lost digits on the way into Excel (2**53 ≈ 9.0e15).
 MAX_EXACT_FLOAT = 10**15
 
@@ -56,165 +71,6 @@ class Table:
     columns: list[str]
     rows: list[Row]
     format: str
-
-
-@dataclass(frozen=True)
-class Issue:
-    """One message about one row (or item of a JSON list); `row` None means the file as a whole."""
-
-    row: int | None
-    message: str
-    unit: str = "row"
-
-    def __str__(self) -> str:
-        if self.row is None:
-            return self.message
-        if self.unit == "item":
-            return _("Item %(number)s: %(message)s") % {"number": self.row, "message": self.message}
-        return _("Row %(number)s: %(message)s") % {"number": self.row, "message": self.message}
-
-
-@dataclass
-class ImportReport:
-    """What an import did (or, when it has errors, would have done: then nothing was written)."""
-
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    errors: list[Issue] = field(default_factory=list)
-    warnings: list[Issue] = field(default_factory=list)
-    extra: dict[str, int] = field(default_factory=dict)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    def error(self, row: int | None, message: str, unit: str = "row") -> None:
-        self.errors.append(Issue(row, message, unit))
-
-    def warn(self, row: int | None, message: str, unit: str = "row") -> None:
-        self.warnings.append(Issue(row, message, unit))
-
-    def count(self, name: str, n: int = 1) -> None:
-        self.extra[name] = self.extra.get(name, 0) + n
-
-    def summary(self) -> str:
-        text = _("%(created)s created, %(updated)s updated, %(unchanged)s unchanged") % {
-            "created": self.created,
-            "updated": self.updated,
-            "unchanged": self.unchanged,
-        }
-        extra = "".join(f", {name} {n}" for name, n in sorted(self.extra.items()))
-        return text + extra
-
-    def discard_counts(self) -> None:
-        """Nothing was written: the counts would mislead."""
-        self.created = self.updated = self.unchanged = 0
-        self.extra = {}
-
-
-# ---------------------------------------------------------------- bytes in
-
-
-def read_bytes(source, *, name: str | None = None) -> tuple[bytes, str]:
-    """The content and file name of a path, an uploaded file, or raw bytes; refuses files over IMPORT_MAX_BYTES."""
-    limit = settings.IMPORT_MAX_BYTES
-    if isinstance(source, (str, Path)):
-        path = Path(source)
-        if path.stat().st_size > limit:
-            raise TabularError(_too_big(limit))
-        return path.read_bytes(), name or path.name
-    if isinstance(source, bytes):
-        data = source
-    else:
-        if getattr(source, "size", None) is not None and source.size > limit:
-            raise TabularError(_too_big(limit))
-        if hasattr(source, "seek"):
-            source.seek(0)
-        data = source.read(limit + 1)
-        name = name or getattr(source, "name", "") or ""
-    if len(data) > limit:
-        raise TabularError(_too_big(limit))
-    return data, Path(name or "").name
-
-
-def _too_big(limit: int) -> str:
-    return _("The file is larger than %(size)s MB.") % {"size": round(limit / 1024 / 1024, 1)}
-
-
-def claimed_format(name: str) -> str | None:
-    suffix = Path(name).suffix.lower().lstrip(".")
-    return suffix if suffix in FORMAT_NAMES else None
-
-
-def sniff(data: bytes) -> str:
-    """What the bytes are: 'xlsx', 'json', 'csv', or a word for something else (pdf, docx, xls, binary…)."""
-    if data.startswith(b"PK"):
-        try:
-            names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
-        except (zipfile.BadZipFile, ValueError):
-            return "zip"
-        if "[Content_Types].xml" in names and "xl/workbook.xml" in names:
-            return XLSX
-        kind = filetype.guess(data)
-        return kind.extension if kind else "zip"
-    if data.startswith(OLE2_MAGIC):
-        return "ole2"
-    text = None if b"\x00" in data[:65536] else _decode(data)
-    if text is None:
-        # Only binary content is matched against magic numbers: they are too short for text
-        # (a CSV whose header starts with "BM" would pass for a bitmap).
-        kind = filetype.guess(data)
-        return kind.extension if kind else "binary"
-    stripped = text.lstrip()
-    if stripped.startswith("%PDF"):
-        return "pdf"
-    if stripped.startswith("{\\rtf"):
-        return "rtf"
-    if stripped.startswith(("[", "{")):
-        try:
-            json.loads(stripped)
-        except ValueError:
-            return CSV
-        return JSON
-    return CSV
-
-
-def _decode(data: bytes) -> str | None:
-    # UTF-8 (with or without BOM) first; Excel on Chinese Windows saves CSV as GBK/GB18030.
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return None
-
-
-def check_format(data: bytes, name: str, allowed: Sequence[str]) -> str:
-    """The file's format, or TabularError when its name and its content disagree or it is not allowed."""
-    claimed = claimed_format(name)
-    allowed_text = "、".join(FORMAT_NAMES[f] for f in allowed)
-    if claimed not in allowed:
-        raise TabularError(
-            _("%(name)s: only %(formats)s files can be imported here.") % {"name": name or "?", "formats": allowed_text}
-        )
-    actual = sniff(data)
-    if actual != claimed:
-        raise TabularError(
-            _("%(name)s is named as a %(claimed)s file but its content is %(actual)s.")
-            % {"name": name, "claimed": FORMAT_NAMES[claimed], "actual": _describe(actual)}
-        )
-    return actual
-
-
-def _describe(kind: str) -> str:
-    if kind in FORMAT_NAMES:
-        return FORMAT_NAMES[kind]
-    if kind in ("xls", "ole2"):
-        return _("an old Office 97-2003 file (.xls or .doc); save it as .xlsx")
-    if kind == "binary":
-        return _("binary data, or text that is neither UTF-8 nor GB18030")
-    return _("a %(kind)s file") % {"kind": kind.upper()}
 
 
 # ---------------------------------------------------------------- tables
@@ -275,9 +131,9 @@ def header_number(rows: list[tuple[int, list]], names: Iterable[str]) -> int | N
 
 
 def _csv_grid(data: bytes) -> list[list]:
-    text = _decode(data)
+    text = decode_text(data)
     if text is None:  # pragma: no cover - sniff() already refused it
-        raise TabularError(_describe("binary"))
+        raise TabularError(describe_kind("binary"))
     try:
         return list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as exc:
@@ -407,7 +263,7 @@ def read_json(source, *, name: str | None = None):
     """The parsed content of a JSON file (UTF-8, BOM allowed), after the same size and type checks."""
     data, name = read_bytes(source, name=name)
     if claimed_format(name) == JSON and b"\x00" not in data[:65536]:
-        text = _decode(data)
+        text = decode_text(data)
         if text is not None and text.lstrip().startswith(("[", "{")):
             try:
                 return json.loads(text)

@@ -48,7 +48,7 @@ def header_fields(plan: Plan) -> Fields:
 
 
 def _yes_no(value: bool | None) -> str:
-    return {True: "是", False: "否"}.get(value, "")
+    return "" if value is None else "是" if value else "否"
 
 
 def _money(value) -> str:
@@ -78,9 +78,7 @@ def _students_total(majors: list) -> str:
 
 def build(form: ApplicationForm, lines: list[PlanLine]) -> Document:
     """The form's `Document`: header, certificate, plan lines, the form's fields, signature boxes."""
-    plan, certificate = form.plan, form.certificate
-    line_rows = [[labels.level(ln.level), ln.major_name, ln.major_code, str(ln.headcount)] for ln in lines]
-    total = sum(ln.headcount for ln in lines)
+    plan = form.plan
     boxes = [school_box()]
     if plan.institution.is_secondary:
         boxes.append(bureau_box())
@@ -90,46 +88,61 @@ def build(form: ApplicationForm, lines: list[PlanLine]) -> Document:
         TITLE,
         [
             header_fields(plan),
-            Section("一、申报证书"),
-            Fields(
-                [
-                    ("证书名称", certificate.name),
-                    ("培训评价组织", certificate.awarding_body.name if certificate.awarding_body else ""),
-                    ("证书目录批次", labels.BATCH.get(certificate.batch, "")),
-                    ("申报等级", "、".join(dict.fromkeys(labels.level(ln.level) for ln in lines))),
-                ]
-            ),
-            Table(
-                ["等级", "考核专业", "专业代码", "申报人数"],
-                line_rows,
-                footer=["合计", "", "", str(total)],
-                widths=[15, 45, 20, 20],
-            ),
-            Section("二、对应专业及在校生"),
-            Table(
-                ["专业名称", "在校生人数"],
-                _rows(form.majors, ("name", "students")),
-                footer=["合计", _students_total(form.majors)],
-            ),
-            Section("三、培训教师及考评员"),
-            Table(["姓名", "职称", "承担工作"], _rows(form.teachers, ("name", "title", "role"))),
-            Section("四、实训条件"),
-            Fields([("是否为考核站点", _yes_no(form.is_exam_site))]),
-            TextBox("培训及考核实训条件", form.facilities),
-            Section("五、认可企业"),
-            TextBox("认可该证书的企业", form.enterprises),
-            Section("六、培训计划"),
-            TextBox("证书培训计划", form.training_plan),
-            Section("七、经费预算"),
-            Fields([("预算金额（元）", _money(form.budget_amount)), ("经费来源", form.budget_source)]),
-            Section("八、专家论证"),
-            Fields([("论证日期", f"{form.review_date:%Y年%m月%d日}" if form.review_date else "")]),
-            Table(["专家姓名", "职称", "工作单位"], _rows(form.experts, ("name", "title", "affiliation"))),
-            TextBox("论证结论", form.review_conclusion),
+            *_certificate_part(form.certificate, lines),
+            *_form_part(form),
             Paragraph("本表一证书一论证一申报，所填信息真实有效。", align="left"),
             SignBoxes(boxes),
         ],
     )
+
+
+def _certificate_part(certificate, lines: list[PlanLine]) -> list:
+    """一、the certificate applied for, and the plan's lines of it with their total."""
+    line_rows = [[labels.level(ln.level), ln.major_name, ln.major_code, str(ln.headcount)] for ln in lines]
+    return [
+        Section("一、申报证书"),
+        Fields(
+            [
+                ("证书名称", certificate.name),
+                ("培训评价组织", certificate.awarding_body.name if certificate.awarding_body else ""),
+                ("证书目录批次", labels.BATCH.get(certificate.batch, "")),
+                ("申报等级", "、".join(dict.fromkeys(labels.level(ln.level) for ln in lines))),
+            ]
+        ),
+        Table(
+            ["等级", "考核专业", "专业代码", "申报人数"],
+            line_rows,
+            footer=["合计", "", "", str(sum(ln.headcount for ln in lines))],
+            widths=[15, 45, 20, 20],
+        ),
+    ]
+
+
+def _form_part(form: ApplicationForm) -> list:
+    """二 to 八: what the institution wrote in the form."""
+    return [
+        Section("二、对应专业及在校生"),
+        Table(
+            ["专业名称", "在校生人数"],
+            _rows(form.majors, ("name", "students")),
+            footer=["合计", _students_total(form.majors)],
+        ),
+        Section("三、培训教师及考评员"),
+        Table(["姓名", "职称", "承担工作"], _rows(form.teachers, ("name", "title", "role"))),
+        Section("四、实训条件"),
+        Fields([("是否为考核站点", _yes_no(form.is_exam_site))]),
+        TextBox("培训及考核实训条件", form.facilities),
+        Section("五、认可企业"),
+        TextBox("认可该证书的企业", form.enterprises),
+        Section("六、培训计划"),
+        TextBox("证书培训计划", form.training_plan),
+        Section("七、经费预算"),
+        Fields([("预算金额（元）", _money(form.budget_amount)), ("经费来源", form.budget_source)]),
+        Section("八、专家论证"),
+        Fields([("论证日期", f"{form.review_date:%Y年%m月%d日}" if form.review_date else "")]),
+        Table(["专家姓名", "职称", "工作单位"], _rows(form.experts, ("name", "title", "affiliation"))),
+        TextBox("论证结论", form.review_conclusion),
+    ]
 
 
 @dataclass(frozen=True)

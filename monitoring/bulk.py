@@ -317,14 +317,7 @@ def _upsert_sql() -> str:
 def apply_deltas(deltas: dict[tuple[int, str], int], *, year: int) -> tuple[set[int], set[int]]:
     """Move each line's candidate counts by `deltas` ((line, result) → rows); they become the line's
     figures of record. Returns the institutions and certificates touched."""
-    per_line: dict[int, list[int]] = {}
-    for (line, result), n in deltas.items():
-        counts = per_line.setdefault(line, [0, 0, 0])
-        counts[0] += n
-        if result in EXAMINED:
-            counts[1] += n
-        if result == Result.PASSED:
-            counts[2] += n
+    per_line = _per_line(deltas)
     now = timezone.now()
     institutions, certificates, rows = set(), set(), []
     for ids in chunks(per_line):
@@ -343,9 +336,29 @@ def apply_deltas(deltas: dict[tuple[int, str], int], *, year: int) -> tuple[set[
                 (pk, institution, year, certificate, first_registered, first_examined, first_passed)
                 + (registered, examined, passed, now)
             )
+    if rows:
+        with connection.cursor() as cursor:
+            cursor.executemany(_add_deltas_sql(), rows)
+    return institutions, certificates
+
+
+def _per_line(deltas: dict[tuple[int, str], int]) -> dict[int, list[int]]:
+    """(line, result) → rows as line → [registered, examined, passed] moves."""
+    per_line: dict[int, list[int]] = {}
+    for (line, result), n in deltas.items():
+        counts = per_line.setdefault(line, [0, 0, 0])
+        counts[0] += n
+        if result in EXAMINED:
+            counts[1] += n
+        if result == Result.PASSED:
+            counts[2] += n
+    return per_line
+
+
+def _add_deltas_sql() -> str:
     table = LineProgress._meta.db_table
     # Increments, not values: two imports of one year may meet here and both must count.
-    sql = (
+    return (
         f"INSERT INTO {table} (line_id, institution_id, year, certificate_id, registered, examined, passed, "  # noqa: S608
         "candidate_registered, candidate_examined, candidate_passed, source, updated_at) "
         f"VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, '{ProgressSource.CANDIDATES}', %s) "
@@ -358,10 +371,6 @@ def apply_deltas(deltas: dict[tuple[int, str], int], *, year: int) -> tuple[set[
         f"passed = {table}.candidate_passed + excluded.candidate_passed, "
         "source = excluded.source, updated_at = excluded.updated_at"
     )
-    if rows:
-        with connection.cursor() as cursor:
-            cursor.executemany(sql, rows)
-    return institutions, certificates
 
 
 def write_totals(records: list[tuple], *, year: int, source: str = ProgressSource.TOTALS) -> tuple[set, set]:

@@ -1,5 +1,6 @@
 """Rows of an import file in; checked records (ready to write) and issues (with their row numbers) out.
-Candidate rows go a chunk at a time, each check over whole columns (CandidateChecker._chunk).
+Candidate rows go a chunk at a time, each check over whole columns (CandidateChecker._chunk); totals rows one by
+one (monitoring.totals_checking).
 
 The same checkers serve the preview (the first rows, before anything is written) and the job.
 An issue never holds a whole ID number: the checkers only ever put the masked form in messages.
@@ -18,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from monitoring import bulk, crypto, idnumbers
 from monitoring.enums import Result
-from monitoring.lookups import MEMO_LIMIT, Lookups, count_of, date_of, level_of, result_of, text_of
+from monitoring.lookups import Lookups, Resolved, date_of, level_of, result_of, text_of
 
 ERROR = "error"
 DUPLICATE = "duplicate"
@@ -46,25 +47,27 @@ class Issue:
         return {"row": self.row, "kind": self.kind, "message": self.message}
 
 
-class Resolved(dict):
-    """key → meaning, computed once per distinct key (an export repeats a few hundred names a
-    million times). Only keys made of `kinds` are remembered (text by default): 1, 1.0 and True are
-    one key to a dict, not to an import. A tuple key is remembered when each of its parts is."""
+@dataclass
+class Cells:
+    """A chunk's values by column, as a batch takes them."""
 
-    def __init__(self, compute, *, kinds: tuple[type, ...] = (str,)):
-        super().__init__()
-        self.compute = compute
-        self.kinds = kinds
+    places: list
+    dates: list
+    ids: list
+    names: list
+    codes: list
 
-    def __missing__(self, value):
-        found = self.compute(value)
-        parts = value if type(value) is tuple else (value,)
-        if len(self) < MEMO_LIMIT and all(type(part) in self.kinds for part in parts):
-            self[value] = found
-        return found
+    def keep(self, positions) -> None:
+        """Only the rows at `positions`."""
+        self.places, self.dates, self.ids, self.names, self.codes = (
+            list(map(column.__getitem__, positions))
+            for column in (self.places, self.dates, self.ids, self.names, self.codes)
+        )
 
-    def get(self, value, default=None):
-        return self[value]
+    def batch(self, digests) -> bulk.Batch:
+        return bulk.Batch(
+            places=self.places, dates=self.dates, digests=digests, names=self.names, numbers=self.ids, codes=self.codes
+        )
 
 
 class RowChecker:
@@ -223,6 +226,24 @@ class CandidateChecker(RowChecker):
         compress, join, one regular expression); the few rows any check doubts go to `explain`,
         which words what is wrong or accepts the row after all (a full-width digit, a lower-case x, a
         date in another form). Nearly every row of a real export passes with no Python code of its own."""
+        numbers, columns = self._columns(chunk)
+        cells, doubtful = self._cells(columns)
+        issues: list[Issue] = []
+        dropped: set[int] = set()
+        empty = self._settle(numbers, columns, cells, doubtful, issues, dropped)
+        # Positions still in play: all of them, or those the checks did not drop.
+        kept = list(filterfalse(dropped.__contains__, range(len(numbers)))) if dropped else range(len(numbers))
+        digests, kept, repeated = self._first_of_each(numbers, cells, kept, bool(dropped), issues)
+        if dropped or repeated:
+            cells.keep(kept)
+        for issue in issues:
+            note(issue)
+        if digests:
+            add(cells.batch(digests))
+        return len(numbers) - empty
+
+    def _columns(self, chunk: tuple) -> tuple[tuple, list[tuple]]:
+        """The chunk's row numbers, and its cells by column in FIELDS order (blank for a column the file lacks)."""
         count = len(chunk)
         numbers, rows = zip(*chunk, strict=True)
         width = self.width
@@ -230,23 +251,14 @@ class CandidateChecker(RowChecker):
             rows = [[("" if c is None else c) for c in r[:width]] + [""] * (width - len(r)) for r in rows]
         by_position = list(zip(*rows, strict=True))
         blank = ("",) * count
-        columns = [by_position[i] if i is not None else blank for i in self.positions]
-        (
-            institution_cells,
-            name_cells,
-            id_cells,
-            certificate_cells,
-            level_cells,
-            majors,
-            date_cells,
-            result_cells,
-            code_cells,
-        ) = columns
+        return numbers, [by_position[i] if i is not None else blank for i in self.positions]
+
+    def _cells(self, columns: list[tuple]) -> tuple[Cells, set[int]]:
+        """What the columns mean, read column by column, and the positions any check doubts."""
+        institutions, name_cells, id_cells, certificates, levels, majors, date_cells, results, code_cells = columns
+        count = len(institutions)
         places = list(
-            map(
-                self.places.__getitem__,
-                zip(institution_cells, certificate_cells, level_cells, majors, result_cells, strict=True),
-            )
+            map(self.places.__getitem__, zip(institutions, certificates, levels, majors, results, strict=True))
         )
         dates = list(map(self.dates.__getitem__, date_cells))
         names, doubtful = plain_text(name_cells, MAX_NAME, required=True)
@@ -258,15 +270,16 @@ class CandidateChecker(RowChecker):
         for i in compress(range(count), map(is_, dates, repeat(NO_DATE))):
             if places[i] is not None and places[i].result in EXAMINED:  # a result that needs a date
                 doubtful.add(i)
+        return Cells(places, dates, list(id_cells), names, codes), doubtful
 
-        ids = list(id_cells)
-        issues: list[Issue] = []
-        dropped: set[int] = set()
-        read = count
+    def _settle(self, numbers, columns, cells: Cells, doubtful: set[int], issues: list, dropped: set[int]) -> int:
+        """Each doubtful row worded (its issue to `issues`, its position to `dropped`) or accepted after all (its
+        cleaned values into `cells`); returns how many were empty rows, which are no rows."""
+        empty = 0
         for i in sorted(doubtful):
             values = tuple(column[i] for column in columns)
-            if values.count("") == self.field_count:  # an empty row is no row
-                read -= 1
+            if values.count("") == self.field_count:
+                empty += 1
                 dropped.add(i)
                 continue
             accepted, issue = self.explain(numbers[i], values)
@@ -274,27 +287,23 @@ class CandidateChecker(RowChecker):
                 issues.append(issue)
                 dropped.add(i)
             else:
-                places[i], dates[i], ids[i], names[i], codes[i] = accepted
-        # Positions still in play: all of them, or those the checks did not drop.
-        kept = list(filterfalse(dropped.__contains__, range(count))) if dropped else range(count)
-        digests = self.sealer.hash_many(list(map(ids.__getitem__, kept)) if dropped else ids)
-        keys = map(concat, map(FIRST16, digests), map(bulk.DEDUPE, map(places.__getitem__, kept)))
+                cells.places[i], cells.dates[i], cells.ids[i], cells.names[i], cells.codes[i] = accepted
+        return empty
+
+    def _first_of_each(self, numbers, cells: Cells, kept, dropped: bool, issues: list) -> tuple[list, list, list]:
+        """The kept rows' digests, without the rows that repeat one seen before (in this chunk or an earlier one):
+        (digests, kept positions, repeated); each repeat's issue goes to `issues`, in row order."""
+        digests = self.sealer.hash_many(list(map(cells.ids.__getitem__, kept)) if dropped else cells.ids)
+        keys = map(concat, map(FIRST16, digests), map(bulk.DEDUPE, map(cells.places.__getitem__, kept)))
         firsts = list(map(self.seen.setdefault, keys, map(numbers.__getitem__, kept)))
         repeated = list(compress(range(len(kept)), map(ne, firsts, map(numbers.__getitem__, kept))))
         if repeated:
             issues.extend(self.duplicate(numbers[kept[j]], firsts[j]) for j in repeated)
             issues.sort(key=ROW)
-            digests = list(map(digests.__getitem__, filterfalse(set(repeated).__contains__, range(len(kept)))))
-            kept = list(map(kept.__getitem__, filterfalse(set(repeated).__contains__, range(len(kept)))))
-        if dropped or repeated:
-            places, dates, ids, names, codes = (
-                list(map(column.__getitem__, kept)) for column in (places, dates, ids, names, codes)
-            )
-        for issue in issues:
-            note(issue)
-        if digests:
-            add(bulk.Batch(places=places, dates=dates, digests=digests, names=names, numbers=ids, codes=codes))
-        return read
+            unique = list(filterfalse(set(repeated).__contains__, range(len(kept))))
+            digests = list(map(digests.__getitem__, unique))
+            kept = list(map(kept.__getitem__, unique))
+        return digests, kept, repeated
 
     def _place(self, key: tuple) -> bulk.Place | None:
         """Where a row with these cells goes, or None (`explain` then says why)."""
@@ -376,45 +385,3 @@ class CandidateChecker(RowChecker):
                 _("the exam date %(date)s is outside %(year)s") % {"date": found.isoformat(), "year": self.lookups.year}
             )
         return found
-
-
-class TotalsChecker(RowChecker):
-    """Per-line totals rows → (line, registered, examined, passed)."""
-
-    FIELDS = ("institution", "certificate", "level", "major", "registered", "examined", "passed")
-
-    def __init__(self, lookups: Lookups, positions: dict[str, int], *, width: int):
-        super().__init__(lookups, positions, width=width)
-        self.seen: dict[int, int] = {}
-
-    def check(self, number: int, cells: list) -> tuple[tuple | None, Issue | None]:
-        values = self.values(cells)
-        if values is None:
-            return None, None
-        institution_value, certificate_value, level_value, major, *count_values = values
-        problems: list[str] = []
-        institution = self.institution(institution_value, problems)
-        certificate, level = self.certificate_and_level(certificate_value, level_value, problems)
-        line = None
-        if institution is not None and certificate is not None and level is not None:
-            line, ambiguous = self.lookups.line_by_major(institution, certificate, level, major)
-            if ambiguous:
-                problems.append(
-                    _("the approved plan has this certificate and level for several majors: name the major")
-                )
-            elif line is None:
-                problems.append(self.not_in_plan(institution))
-        labels = (_("registered"), _("examined"), _("passed"))
-        counts = [count_of(value) for value in count_values]
-        for label, found in zip(labels, counts, strict=True):
-            if found is None:
-                problems.append(_("%(field)s is not a whole number") % {"field": label})
-        registered, examined, passed = counts
-        # passed > examined > registered is implausible, not unreadable: the job holds such lines for a
-        # confirmation (monitoring.importlines), the preview shows them (monitoring.previewing).
-        if problems:
-            return None, Issue(number, "；".join(problems))
-        first = self.seen.setdefault(line, number)
-        if first != number:
-            return None, Issue(number, _("the same line as row %(first)s") % {"first": first})
-        return (line, registered, examined, passed), None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import asdict
 from datetime import date
 from decimal import Decimal
@@ -34,6 +35,27 @@ def live_target(year: int, *, today: date) -> tuple[Decimal, int | None]:
     return target_for(month), month
 
 
+def _institution_rows(checkpoint: Checkpoint, found) -> list[InstitutionSnapshot]:
+    """Each institution's figures at the checkpoint, and where it stands against the month's target."""
+    rows = []
+    for institution_id in sorted(found.institutions):
+        sums = found.institutions[institution_id]
+        bureau_id, kind = found.places[institution_id]
+        rows.append(
+            InstitutionSnapshot(
+                checkpoint=checkpoint,
+                year=checkpoint.year,
+                institution_id=institution_id,
+                bureau_id=bureau_id,
+                kind=kind,
+                standing=standing(examined=sums.counted, approved=sums.approved, target=checkpoint.target)
+                or Standing.ON_TRACK,
+                **asdict(sums),
+            )
+        )
+    return rows
+
+
 def take_snapshot(*, year: int, month: int, actor) -> Checkpoint:
     """Write the snapshot of (year, month) as the figures stood at the end of its day (monitoring.asof),
     so that a checkpoint taken late equals one taken on time; the caller holds the year lock."""
@@ -42,24 +64,8 @@ def take_snapshot(*, year: int, month: int, actor) -> Checkpoint:
         year=year, month=month, target=target, taken_at=timezone.now(), taken_by=actor
     )
     found = figures_at(year, checkpoint_date(year, month))
-    counts = {s: 0 for s in Standing.values}
-    rows = []
-    for institution_id in sorted(found.institutions):
-        sums = found.institutions[institution_id]
-        standing_ = standing(examined=sums.counted, approved=sums.approved, target=target) or Standing.ON_TRACK
-        counts[standing_] += 1
-        bureau_id, kind = found.places[institution_id]
-        rows.append(
-            InstitutionSnapshot(
-                checkpoint=checkpoint,
-                year=year,
-                institution_id=institution_id,
-                bureau_id=bureau_id,
-                kind=kind,
-                standing=standing_,
-                **asdict(sums),
-            )
-        )
+    rows = _institution_rows(checkpoint, found)
+    counts = {s: 0 for s in Standing.values} | Counter(row.standing for row in rows)
     InstitutionSnapshot.objects.bulk_create(rows, batch_size=BATCH)
     CertificateSnapshot.objects.bulk_create(
         [

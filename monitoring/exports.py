@@ -22,6 +22,8 @@ from monitoring.models import ProgressImport
 from monitoring.report import Report
 
 PERCENT_KEYS = {"completion", "participation", "pass_rate", "target"}
+# The columns of `_counts`, in the 通报's words.
+FIGURE_HEADS = ["批准计划人数", "报名", "参考", "通过", "完成率(%)", "参考率(%)", "通过率(%)"]
 
 
 def _book() -> tuple[io.BytesIO, SafeWorkbook]:
@@ -108,41 +110,15 @@ def report_xlsx(report: Report) -> bytes:
     title = book.fmt(bold=True, font_size=12)
     sheet = book.add_sheet("全省及各市")
     book.text(sheet, 0, 0, f"{cp.year}年{cp.month}月 1+X证书考核进度双月监测通报（目标完成率 {cp.target}%）", title)
-    heads = [
-        "范围",
-        "批准计划人数",
-        "报名",
-        "参考",
-        "通过",
-        "完成率(%)",
-        "参考率(%)",
-        "通过率(%)",
-        "院校数",
-        "进度滞后",
-        "严重滞后",
-    ]
     p = report.province
     rows = [["全省", *_counts(p), sum(b.institutions for b in report.bureaus), report.slow_count, report.serious_count]]
     rows += [[b.name, *_counts(b.figures), b.institutions, b.slow, b.serious] for b in report.bureaus]
-    _table(book, sheet, 2, heads, rows)
+    _table(book, sheet, 2, ["范围", *FIGURE_HEADS, "院校数", "进度滞后", "严重滞后"], rows)
     behind = book.add_sheet("滞后院校")
     book.text(behind, 0, 0, "进度滞后（低于目标）及严重滞后（低于目标一半）的院校", title)
     trend_heads = [f"{c.month}月完成率(%)" for c in report.earlier]
-    heads = [
-        "院校",
-        "所在市",
-        "类型",
-        "状态",
-        "批准计划人数",
-        "报名",
-        "参考",
-        "通过",
-        "完成率(%)",
-        "参考率(%)",
-        "通过率(%)",
-    ]
     rows = [[b.name, b.bureau, b.kind_label, b.standing_label, *_counts(b.figures), *b.trend] for b in report.behind]
-    _table(book, behind, 2, heads + trend_heads, rows)
+    _table(book, behind, 2, ["院校", "所在市", "类型", "状态", *FIGURE_HEADS, *trend_heads], rows)
     book.close()
     return out.getvalue()
 

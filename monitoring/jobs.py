@@ -16,11 +16,12 @@ from audit.services import record
 from core import tabular
 from core.workbooks import FormulaTexts
 from monitoring import bulk, columns, importlines, xlsx
-from monitoring.checking import DUPLICATE, CandidateChecker, Issue, TotalsChecker
+from monitoring.checking import DUPLICATE, CandidateChecker, Issue
 from monitoring.enums import ImportKind, ImportMode, ImportStatus
 from monitoring.lookups import Lookups
 from monitoring.models import ProgressImport
 from monitoring.rollups import refresh_certificates, refresh_institutions, year_lock
+from monitoring.totals_checking import TotalsChecker
 
 logger = logging.getLogger(__name__)
 

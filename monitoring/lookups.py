@@ -71,6 +71,27 @@ def memo(cache: dict, value, compute):
         return found
 
 
+class Resolved(dict):
+    """key → meaning, computed once per distinct key (an export repeats a few hundred names a
+    million times). Only keys made of `kinds` are remembered (text by default): 1, 1.0 and True are
+    one key to a dict, not to an import. A tuple key is remembered when each of its parts is."""
+
+    def __init__(self, compute, *, kinds: tuple[type, ...] = (str,)):
+        super().__init__()
+        self.compute = compute
+        self.kinds = kinds
+
+    def __missing__(self, value):
+        found = self.compute(value)
+        parts = value if type(value) is tuple else (value,)
+        if len(self) < MEMO_LIMIT and all(type(part) in self.kinds for part in parts):
+            self[value] = found
+        return found
+
+    def get(self, value, default=None):
+        return self[value]
+
+
 _LEVEL_MEMO: dict = {}
 _RESULT_MEMO: dict = {}
 

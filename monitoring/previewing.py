@@ -10,12 +10,13 @@ from django.utils.translation import gettext as _
 
 from core import tabular
 from monitoring import columns, idnumbers, xlsx
-from monitoring.checking import DUPLICATE, CandidateChecker, TotalsChecker
+from monitoring.checking import DUPLICATE, CandidateChecker
 from monitoring.enums import ImportKind
 from monitoring.lookups import Lookups, date_of, text_of
 from monitoring.models import ProgressImport
 from monitoring.plausibility import problems
 from monitoring.sealing import mask_name
+from monitoring.totals_checking import TotalsChecker
 from plans.models import PlanLine
 
 PREVIEW_ROWS = 10

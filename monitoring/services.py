@@ -41,13 +41,9 @@ class Counts:
     passed: int
 
 
-def record_line_progress(*, actor, line, counts: Counts, reason: str = "") -> LineProgress:
-    """Set one approved line's registered / examined / passed as typed by its institution. Implausible
-    figures (more examined than registered or approved, more passed than examined) need a reason.
-
-    Side effects: upserts LineProgress (source "typed"), recomputes the institution's and the
-    certificate's rollups for the year, one audit event with before and after (and the reason).
-    """
+def _checked_reason(line, counts: Counts, reason: str) -> str:
+    """The reason that must come with implausible figures (none is kept for plausible ones); refuses negative
+    figures, and implausible ones without a reason."""
     if min(counts.registered, counts.examined, counts.passed) < 0:
         raise Refused(_("Enter whole numbers of 0 or more."))
     found = plausibility.problems(
@@ -59,6 +55,17 @@ def record_line_progress(*, actor, line, counts: Counts, reason: str = "") -> Li
             _("These figures look wrong: %(problems)s. Correct them, or give the reason they are right.")
             % {"problems": "；".join(found)}
         )
+    return reason
+
+
+def record_line_progress(*, actor, line, counts: Counts, reason: str = "") -> LineProgress:
+    """Set one approved line's registered / examined / passed as typed by its institution. Implausible
+    figures (more examined than registered or approved, more passed than examined) need a reason.
+
+    Side effects: upserts LineProgress (source "typed"), recomputes the institution's and the
+    certificate's rollups for the year, one audit event with before and after (and the reason).
+    """
+    reason = _checked_reason(line, counts, reason)
     year = line.plan.round.year
     institution_id = line.plan.institution_id
     with transaction.atomic():

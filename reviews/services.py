@@ -77,11 +77,7 @@ def _decide(
         decided_at=at,
     )
     if check and level == ReviewLevel.PROVINCE and outcome != Outcome.REJECT:
-        # Rules are enforced on every decision: on the figures the decisions so far, and this one, would make.
-        lines = decided_lines(_lines(plan), current | {line.pk: decision})
-        blockers = [v for v in errors_of(review_violations(plan, at=at, lines=lines)) if line.pk in v.line_ids]
-        if blockers:
-            raise RuleError(blockers)
+        _enforce_rules(plan, decision, current, at=at)
     if previous is not None:
         previous.superseded_at = at
         previous.save(update_fields=["superseded_at"])
@@ -100,6 +96,15 @@ def _decide(
         reason=reason or _("Approved as planned."),
     )
     return decision
+
+
+def _enforce_rules(plan, decision: LineDecision, current: dict, *, at: datetime) -> None:
+    """Rules are enforced on every decision: on the figures the decisions so far (`current`), and this one, would
+    make; the errors of the decision's line refuse it."""
+    lines = decided_lines(_lines(plan), current | {decision.line.pk: decision})
+    blockers = [v for v in errors_of(review_violations(plan, at=at, lines=lines)) if decision.line.pk in v.line_ids]
+    if blockers:
+        raise RuleError(blockers)
 
 
 @transaction.atomic

@@ -22,13 +22,7 @@ def gather_facts_for(plans: list[Plan]) -> dict[int, PlanFacts]:
     plan_ids = [plan.pk for plan in plans]
     institution_ids = {plan.institution_id for plan in plans}
     years = {plan.round.year for plan in plans}
-    lines = defaultdict(list)
-    for line in (
-        PlanLine.objects.filter(plan_id__in=plan_ids)
-        .select_related("certificate__awarding_body")
-        .prefetch_related("certificate__majors")
-    ):
-        lines[line.plan_id].append(line)
+    lines = _lines(plan_ids)
     submitted = _submitted_totals(institution_ids, years)
     last_years = _last_years(institution_ids, {year - 1 for year in years})
     lifted = set(
@@ -36,7 +30,7 @@ def gather_facts_for(plans: list[Plan]) -> dict[int, PlanFacts]:
             institution_id__in=institution_ids, year__in={year - 1 for year in years}, cap_lifted=True
         ).values_list("institution_id", "year")
     )
-    forms = defaultdict(dict)
+    forms: dict[int, dict[int, ApplicationForm]] = defaultdict(dict)
     for form in ApplicationForm.objects.filter(plan_id__in=plan_ids):
         forms[form.plan_id][form.certificate_id] = form
     certificate_ids = {line.certificate_id for plan_lines in lines.values() for line in plan_lines}
@@ -59,6 +53,18 @@ def gather_facts_for(plans: list[Plan]) -> dict[int, PlanFacts]:
             min_headcounts=min_headcounts,
         )
     return facts
+
+
+def _lines(plan_ids: list[int]) -> dict[int, list[PlanLine]]:
+    """The lines of each plan, with what the rules read of their certificates."""
+    lines: dict[int, list[PlanLine]] = defaultdict(list)
+    for line in (
+        PlanLine.objects.filter(plan_id__in=plan_ids)
+        .select_related("certificate__awarding_body")
+        .prefetch_related("certificate__majors")
+    ):
+        lines[line.plan_id].append(line)
+    return lines
 
 
 def _submitted_totals(institution_ids, years) -> dict[tuple[int, int], dict[int, int]]:

@@ -6,7 +6,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
-from core.tabular import Issue, TabularError, check_zip, read_json, read_table, sniff
+from core.fileformats import sniff
+from core.tabular import Issue, TabularError, check_zip, read_json, read_table
 from tests.institutions.helpers import write_csv, write_xlsx
 
 
