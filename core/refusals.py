@@ -14,9 +14,15 @@ from typing import Any, Protocol
 class Violation(Protocol):
     """What a refusal needs of a rule's violation (`plans.rules.Violation` is one)."""
 
-    code: str
-    label: str  # the rule's name, e.g. "R2 开考最低人数"
-    message: str
+    @property
+    def code(self) -> str: ...
+
+    @property
+    def label(self) -> str:  # the rule's name, e.g. "R2 开考最低人数"
+        ...
+
+    @property
+    def message(self) -> str: ...
 
 
 class StepRefused(Exception):

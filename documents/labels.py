@@ -12,14 +12,14 @@ from institutions.enums import InstitutionKind
 from plans.enums import Continuity, PlanStatus
 from rounds.enums import Season
 
-KIND = {
+KIND: dict[str, str] = {
     InstitutionKind.APPLIED_UNDERGRAD: "应用型本科",
     InstitutionKind.HIGHER_VOCATIONAL: "高职院校",
     InstitutionKind.PROVINCIAL_SECONDARY: "省属中专",
     InstitutionKind.SECONDARY_VOCATIONAL: "中职学校",
 }
-SEASON = {Season.SPRING: "春季", Season.AUTUMN: "秋季"}
-CONTINUITY = {Continuity.NEW: "新增", Continuity.CONTINUING: "已申报"}
+SEASON: dict[str, str] = {Season.SPRING: "春季", Season.AUTUMN: "秋季"}
+CONTINUITY: dict[str, str] = {Continuity.NEW: "新增", Continuity.CONTINUING: "已申报"}
 BATCH = {1: "第一批", 2: "第二批", 3: "第三批", 4: "第四批"}
 
 

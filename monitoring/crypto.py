@@ -161,7 +161,8 @@ class Sealer:
 
     def hash_many(self, numbers: list[str]) -> list[bytes]:
         """`hash` of each number (ASCII: checked before), the loop kept to C calls on locals."""
-        inner, outer, out = self.inner.copy, self.outer.copy, []
+        out: list[bytes] = []
+        inner, outer = self.inner.copy, self.outer.copy
         append = out.append
         for number in numbers:
             first = inner()

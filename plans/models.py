@@ -210,7 +210,7 @@ class ApplicationForm(models.Model):
         for name in self.REQUIRED:
             value = getattr(self, name)
             if value is None or value == "" or value == []:
-                missing.append(str(self._meta.get_field(name).verbose_name))
+                missing.append(str(getattr(self._meta.get_field(name), "verbose_name", name)))
         return missing
 
     @property

@@ -20,7 +20,7 @@ class BulkLine:
 
     @property
     def outcome_label(self) -> str:
-        return Outcome(self.outcome).label
+        return str(Outcome(self.outcome).label)
 
 
 @dataclass
