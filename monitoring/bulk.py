@@ -13,7 +13,8 @@ Two ways in, chosen per import (measured in bench/bench_progress_import.py):
   (rows after) − (rows before) for the rows the upsert touched, each side read through the unique
   index; nothing scans the candidate table.
 
-Callers hold one transaction around the writing and `apply_deltas`, so a failure leaves nothing.
+Callers hold one transaction around the writing and `monitoring.line_counts.apply_deltas`, so a failure leaves
+nothing.
 """
 
 from __future__ import annotations
@@ -30,12 +31,10 @@ from django.db import connection
 from django.utils import timezone
 
 from monitoring import crypto, idnumbers, sealing
-from monitoring.enums import ProgressSource, Result, Superseded
-from monitoring.models import Candidate, LineProgress
-from monitoring.rollups import chunks
+from monitoring.enums import Superseded
+from monitoring.models import Candidate
 from monitoring.sealing import mask_name
 from monitoring.versions import SupersededCandidate
-from plans.models import PlanLine
 
 STAGE = "monitoring_candidate_stage"
 COLUMNS = (
@@ -85,7 +84,6 @@ COPY_COLUMNS = (
 KEY = ("certificate_id", "level", "year", "id_hash")
 UPDATED = ("sealed", "name_masked", "exam_date", "result", "certificate_number", "source_import_id")
 COMPARED = ("name_masked", "exam_date", "result", "certificate_number")
-EXAMINED = Result.examined()
 TABLE = Candidate._meta.db_table
 
 
@@ -312,94 +310,3 @@ def _upsert_sql() -> str:
         f"ON CONFLICT ({', '.join(KEY)}) DO UPDATE SET {updates} "
         f"WHERE ({old}) IS DISTINCT FROM ({new})"
     )
-
-
-def apply_deltas(deltas: dict[tuple[int, str], int], *, year: int) -> tuple[set[int], set[int]]:
-    """Move each line's candidate counts by `deltas` ((line, result) → rows); they become the line's
-    figures of record. Returns the institutions and certificates touched."""
-    per_line = _per_line(deltas)
-    now = timezone.now()
-    institutions, certificates, rows = set(), set(), []
-    for ids in chunks(per_line):
-        for pk, institution, certificate in PlanLine.objects.filter(pk__in=ids).values_list(
-            "pk", "plan__institution_id", "certificate_id"
-        ):
-            institutions.add(institution)
-            certificates.add(certificate)
-            registered, examined, passed = per_line[pk]
-            # The row as first inserted must pass the table's checks even when these are deltas of
-            # an existing row (which then wins the conflict and takes the raw deltas below).
-            first_registered = max(registered, 0)
-            first_examined = max(min(examined, first_registered), 0)
-            first_passed = max(min(passed, first_examined), 0)
-            rows.append(
-                (pk, institution, year, certificate, first_registered, first_examined, first_passed)
-                + (registered, examined, passed, now)
-            )
-    if rows:
-        with connection.cursor() as cursor:
-            cursor.executemany(_add_deltas_sql(), rows)
-    return institutions, certificates
-
-
-def _per_line(deltas: dict[tuple[int, str], int]) -> dict[int, list[int]]:
-    """(line, result) → rows as line → [registered, examined, passed] moves."""
-    per_line: dict[int, list[int]] = {}
-    for (line, result), n in deltas.items():
-        counts = per_line.setdefault(line, [0, 0, 0])
-        counts[0] += n
-        if result in EXAMINED:
-            counts[1] += n
-        if result == Result.PASSED:
-            counts[2] += n
-    return per_line
-
-
-def _add_deltas_sql() -> str:
-    table = LineProgress._meta.db_table
-    # Increments, not values: two imports of one year may meet here and both must count.
-    return (
-        f"INSERT INTO {table} (line_id, institution_id, year, certificate_id, registered, examined, passed, "  # noqa: S608
-        "candidate_registered, candidate_examined, candidate_passed, source, updated_at) "
-        f"VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, '{ProgressSource.CANDIDATES}', %s) "
-        "ON CONFLICT (line_id) DO UPDATE SET "
-        f"candidate_registered = {table}.candidate_registered + excluded.candidate_registered, "
-        f"candidate_examined = {table}.candidate_examined + excluded.candidate_examined, "
-        f"candidate_passed = {table}.candidate_passed + excluded.candidate_passed, "
-        f"registered = {table}.candidate_registered + excluded.candidate_registered, "
-        f"examined = {table}.candidate_examined + excluded.candidate_examined, "
-        f"passed = {table}.candidate_passed + excluded.candidate_passed, "
-        "source = excluded.source, updated_at = excluded.updated_at"
-    )
-
-
-def write_totals(records: list[tuple], *, year: int, source: str = ProgressSource.TOTALS) -> tuple[set, set]:
-    """Set (registered, examined, passed) of lines: records are (line id, registered, examined, passed).
-    Returns the institutions and certificates touched."""
-    from monitoring.rollups import upsert_lines
-
-    by_line = {r[0]: r for r in records}
-    now = timezone.now()
-    rows, institutions, certificates = [], set(), set()
-    for ids in chunks(by_line):
-        for pk, institution, certificate in PlanLine.objects.filter(pk__in=ids).values_list(
-            "pk", "plan__institution_id", "certificate_id"
-        ):
-            _line, registered, examined, passed = by_line[pk]
-            institutions.add(institution)
-            certificates.add(certificate)
-            rows.append(
-                LineProgress(
-                    line_id=pk,
-                    institution_id=institution,
-                    year=year,
-                    certificate_id=certificate,
-                    registered=registered,
-                    examined=examined,
-                    passed=passed,
-                    source=source,
-                    updated_at=now,
-                )
-            )
-    upsert_lines(rows)
-    return institutions, certificates

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from audit.services import record
 from core import tabular
 from core.workbooks import FormulaTexts
-from monitoring import bulk, columns, importlines, xlsx
+from monitoring import bulk, columns, importlines, line_counts, xlsx
 from monitoring.checking import DUPLICATE, CandidateChecker, Issue
 from monitoring.enums import ImportKind, ImportMode, ImportStatus
 from monitoring.lookups import Lookups
@@ -207,7 +207,7 @@ def _write_up(job: ProgressImport, tally: Tally, written: int, deltas: dict) -> 
     Raises importlines.Held (nothing written) when lines would become implausible unconfirmed."""
     importlines.check(importlines.candidates_after(deltas), confirmed=bool(job.confirmed_reason))
     before = importlines.states({line for line, _result in deltas})
-    institutions, certificates = bulk.apply_deltas(deltas, year=job.year)
+    institutions, certificates = line_counts.apply_deltas(deltas, year=job.year)
     _keep_figures(job, before)
     year_lock(job.year)
     refresh_institutions(job.year, institutions)
@@ -269,7 +269,7 @@ def _import_totals(job: ProgressImport, source: Source, lookups: Lookups) -> Non
     with transaction.atomic():
         year_lock(job.year)
         before = importlines.states({r[0] for r in records})
-        institutions, certificates = bulk.write_totals(records, year=job.year)
+        institutions, certificates = line_counts.write_totals(records, year=job.year)
         _keep_figures(job, before)
         refresh_institutions(job.year, institutions)
         refresh_certificates(job.year, certificates)
