@@ -11,7 +11,7 @@ from documents import adjustment_request as attachment3
 from documents import labels
 
 AGREED = "同意"
-VERDICTS = {
+VERDICTS: dict[str, str] = {
     AdjustmentStatus.APPROVED: "同意",
     AdjustmentStatus.REDUCED: "核减后同意",
     AdjustmentStatus.REJECTED: "不同意",

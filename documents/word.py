@@ -11,6 +11,7 @@ and a table's header row repeats on the next page.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 
 from docx import Document as new_docx
 from docx.enum.table import WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
@@ -170,7 +171,7 @@ def _signboxes(doc, block: SignBoxes) -> None:
             _run(paragraph, text)
 
 
-RENDERERS = {
+RENDERERS: dict[str, Callable[..., None]] = {
     "fields": _fields,
     "table": _table,
     "textbox": _textbox,

@@ -126,7 +126,7 @@ def rows(path: Path, formulas: FormulaTexts | None = None) -> tuple[int, Iterato
         raise UnreadableFile(_("The workbook cannot be read.")) from exc
     # iter_rows starts at the sheet's first row (row 1), whatever is empty above the data, and at its
     # first used column.
-    found = enumerate(sheet.iter_rows(), start=1)
+    found: Iterator[tuple[int, list]] = enumerate(sheet.iter_rows(), start=1)
     if formulas is not None:
         found = formulas.patched(found, first_column=sheet.start[1] if sheet.start else 0)
     return (sheet.end[0] + 1 if sheet.end else 0), found

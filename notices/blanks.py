@@ -127,12 +127,12 @@ class Blank:
         return CONTENT_TYPES[self.fmt]
 
     def filename(self) -> str:
-        title = {
+        titles: dict[str, str] = {
             Template.APPLICATION_FORM: f"{application_form.ATTACHMENT}{application_form.TITLE}",
             Template.SUMMARY_SHEET: f"{institution_summary.ATTACHMENT}{institution_summary.TITLE}",
             Template.ADJUSTMENT_REQUEST: f"{adjustment_request.ATTACHMENT}{adjustment_request.TITLE}",
-        }[self.template]
-        return safe_filename(f"{self.year}年{title}（空白）.{self.fmt}")
+        }
+        return safe_filename(f"{self.year}年{titles[self.template]}（空白）.{self.fmt}")
 
     def render(self) -> bytes:
         """The file's bytes, from the cache when this year's template was made already."""

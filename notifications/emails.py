@@ -30,7 +30,7 @@ def render(name: str, context: dict) -> Rendered:
     """The three parts of the message `name`; `context["url"]` is made absolute for the e-mail."""
     ctx = {**context, "site_url": settings.SITE_URL, "absolute_url": absolute(context.get("url", ""))}
     with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string(f"emails/{name}_subject.txt", ctx)
+        subject: str = render_to_string(f"emails/{name}_subject.txt", ctx)
         text = render_to_string(f"emails/{name}_body.txt", ctx)
         html = render_to_string(f"emails/{name}_body.html", ctx)
     # A subject is one line: a newline in it would be a header injection, and mail servers refuse it.
