@@ -3,7 +3,8 @@
 # compiled translations, the database schema and the collected static files.
 #
 #   scripts/setup.sh          runtime dependencies only
-#   scripts/setup.sh --dev    plus the test and lint tools (requirements-dev.lock)
+#   scripts/setup.sh --dev    plus the test and lint tools (requirements-dev.lock) and, in .tools/, the API client
+#                             generator (requirements-tools.lock)
 #
 # Idempotent and quiet: a second run only re-checks. The interpreter can be forced with ONEX_PYTHON.
 set -euo pipefail
@@ -95,6 +96,11 @@ if (( ${#reqs[@]} )); then
         echo "$lock $(sha256sum <"$lock" | cut -c1-32)" >>"$STAMP.new"
         mv "$STAMP.new" "$STAMP"
     done
+fi
+
+# The API client generator the tests run, in .tools/ (its own virtualenv: it pins its own ruff and typer).
+if [[ $dev == 1 ]]; then
+    scripts/client-generator.sh >/dev/null
 fi
 
 # Translations: compile the .po files when gettext's msgfmt is there (the .mo files may be committed).
