@@ -14,6 +14,7 @@ import json
 import logging
 import re
 import unicodedata
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from django.utils.functional import empty
@@ -25,7 +26,7 @@ SECRET_NAMES = (
     r"[\w-]*(?:password|passwd|pwd|secret|token|api[_-]?key|sessionid|session_key|csrftoken|csrfmiddlewaretoken"
     r"|otp|totp)[\w-]*"
 )
-REDACTIONS = [
+REDACTIONS: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = [
     # Authorization headers and bearer tokens, whole.
     (re.compile(r"(?i)\b(authorization|proxy-authorization)(['\"]?\s*[:=]\s*['\"]?)[^'\"\n,}]+"), r"\1\2[redacted]"),
     (re.compile(r"(?i)\bbearer\s+[A-Za-z0-9._~+/=-]+"), "Bearer [redacted]"),

@@ -164,7 +164,7 @@ def _import_candidates(job: ProgressImport, source: Source, lookups: Lookups, *,
         if direct:
             # One transaction from the first row: the COPY runs while the file is read.
             with transaction.atomic():
-                sink = bulk.DirectSink(job.pk)
+                sink: bulk.DirectSink | bulk.SpoolSink = bulk.DirectSink(job.pk)
                 try:
                     tally = _read(job, source, lookups, sink, report)
                     _refuse_if_bad(job, tally)
