@@ -318,14 +318,29 @@ def adopt_confirm(request, pk: int):
             actor=request.user, plan=plan, fingerprint=fingerprint, at=timezone.now()
         )
     except PlanError as error:
-        tell(request, error)
-        return redirect("review_adopt", pk=plan.pk)
+        count = _adopted_already(request.user, plan)
+        if count is None:
+            tell(request, error)
+            return redirect("review_adopt", pk=plan.pk)
+    else:
+        count = len(adopted)
     messages.success(
         request,
-        _("Adopted the bureau's recommendations on %(plan)s (%(count)d lines).")
-        % {"count": len(adopted), "plan": plan},
+        _("Adopted the bureau's recommendations on %(plan)s (%(count)d lines).") % {"count": count, "plan": plan},
     )
     return redirect("review_plan", pk=plan.pk)
+
+
+def _adopted_already(user, plan: Plan) -> int | None:
+    """How many recommendations on `plan` are the province's decisions when every one is (a second click on a
+    confirmed preview: the page shows the first one's result); None when something is left to adopt."""
+    try:
+        preview = services.adopt_recommendations_preview(actor=user, plan=plan, at=timezone.now())
+    except PlanError:
+        return None
+    if preview.adopted or preview.blockers:
+        return None
+    return sum(1 for line in preview.lines if line.recommendation is not None)
 
 
 # --- bulk ---------------------------------------------------------------------------------------------------------

@@ -136,3 +136,19 @@ def test_decision_forms_carry_the_rest_of_their_level_for_the_r2_warning(client,
     assert f'data-testid="decide-{first.pk}"\n          data-r2-others="15" data-r2-min="30" data-planned="20"' in page
     assert f'data-testid="decide-{second.pk}"\n          data-r2-others="20" data-r2-min="30" data-planned="15"' in page
     assert "data-r2-warning hidden" in page
+
+
+def test_adopt_confirmed_twice_shows_the_first_result(client, cast, spring, logistics, time_machine):
+    plan = recommended(cast, spring, logistics, [(Outcome.REDUCE, 30, "实训条件不足"), (Outcome.APPROVE, 35, "")])
+    time_machine.move_to(PROVINCE_DAY)
+    client.force_login(cast.provincial_reviewer)
+    fingerprint = client.get(reverse("review_adopt", args=[plan.pk])).context["preview"].fingerprint
+    url = reverse("review_adopt_confirm", args=[plan.pk])
+
+    first = client.post(url, {"fingerprint": fingerprint})
+    second = client.post(url, {"fingerprint": fingerprint}, follow=True)
+
+    assert first.url == second.redirect_chain[0][0] == reverse("review_plan", args=[plan.pk])
+    told = [str(m) for m in second.context["messages"]]
+    assert told == [f"Adopted the bureau's recommendations on {plan} (2 lines)."] * 2  # each click, one success
+    assert AuditEvent.objects.filter(action="review.decide_line").count() == 2
