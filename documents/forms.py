@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -21,7 +23,7 @@ class PlanScanForm(forms.Form):
 
     def __init__(self, *args, certificates: list[tuple[int, str]], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["certificate"].choices = [("", "—"), *certificates]
+        cast(forms.TypedChoiceField, self.fields["certificate"]).choices = [("", "—"), *certificates]
 
     def clean(self):
         data = super().clean()

@@ -83,7 +83,8 @@ def typed_before(progress_ids: list[int], end: datetime) -> dict[int, tuple[int,
         at__lt=end,
     ).order_by("at", "id")
     for event in events.values("object_id", "after"):
-        found[int(event["object_id"])] = tuple(int(event["after"].get(name) or 0) for name in PROGRESS_FIELDS)
+        registered, examined, passed = (int(event["after"].get(name) or 0) for name in PROGRESS_FIELDS)
+        found[int(event["object_id"])] = (registered, examined, passed)
     return found
 
 

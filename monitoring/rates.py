@@ -106,9 +106,11 @@ class Figures:
     def of(cls, row) -> Figures:
         """From a dict or an object with the four counts (None counts as 0) and, if it has it, `counted`."""
         get = row.get if isinstance(row, dict) else lambda name: getattr(row, name, None)
-        counts = (int(get(name) or 0) for name in ("approved", "registered", "examined", "passed"))
+        approved, registered, examined, passed = (
+            int(get(name) or 0) for name in ("approved", "registered", "examined", "passed")
+        )
         found = get("counted")
-        return cls(*counts, counted=None if found is None else int(found))
+        return cls(approved, registered, examined, passed, counted=None if found is None else int(found))
 
 
 # ---------------------------------------------------------------- checkpoints
