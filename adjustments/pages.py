@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from adjustments.enums import AdjustmentStatus
@@ -11,6 +10,7 @@ from adjustments.rules import Checker, Record
 from catalog.enums import Level
 from plans.models import Plan
 from plans.rules import Violation
+from plans.rules.placing import place
 
 
 @dataclass
@@ -60,14 +60,7 @@ def _level(level: str) -> str:
 
 def compare(record: Record, items: list[AdjustmentItem], violations: list[Violation], *, figure: str = "after"):
     """Every approved line before and after `items`, new lines last, with `violations` placed on their rows."""
-    by_line: dict[int, list[Violation]] = defaultdict(list)
-    loose = []
-    for violation in violations:
-        if violation.line_ids and all(pk in record.lines for pk in violation.line_ids if pk):
-            for pk in violation.line_ids:
-                by_line[pk].append(violation)
-        else:
-            loose.append(violation)
+    placed = place(violations, rows=record.lines)
     raised = {item.line_id: item for item in items if item.line_id in record.lines}
     rows = []
     for pk, line in record.lines.items():
@@ -80,7 +73,7 @@ def compare(record: Record, items: list[AdjustmentItem], violations: list[Violat
                 line.major_name,
                 line.approved_headcount,
                 figure_now,
-                by_line.get(pk, []),
+                placed.on(pk),
             )
         )
     for item in items:
@@ -95,7 +88,7 @@ def compare(record: Record, items: list[AdjustmentItem], violations: list[Violat
                     item.after if value is None else value,
                 )
             )
-    return Comparison(rows=rows, violations=loose, all_violations=violations)
+    return Comparison(rows=rows, violations=placed.loose, all_violations=violations)
 
 
 def request_comparison(request: AdjustmentRequest, *, checker: Checker | None = None) -> Comparison | None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -10,6 +9,7 @@ from catalog.enums import Level
 from plans.enums import Continuity
 from plans.models import Plan, PlanLine
 from plans.rules import PlanFacts, Violation, blocking, check_facts, filing_window, gather_facts
+from plans.rules.placing import place
 
 
 @dataclass
@@ -49,20 +49,13 @@ class PlanPage:
 def plan_page(plan: Plan, *, at: datetime, lines: list[PlanLine] | None = None) -> PlanPage:
     facts = gather_facts(plan, lines=lines)
     violations = check_facts(facts, at=at)
-    by_line: dict[int | None, list[Violation]] = defaultdict(list)
-    plan_level = []
-    for violation in violations:
-        if violation.line_ids:
-            for pk in violation.line_ids:
-                by_line[pk].append(violation)
-        else:
-            plan_level.append(violation)
+    placed = place(violations)
     rows = [
         LineRow(
             line=line,
             continuity=facts.continuity(line.certificate_id),
             last_year_headcount=facts.last_year.headcount_for(line.certificate_id),
-            violations=by_line.get(line.pk, []),
+            violations=placed.on(line.pk),
         )
         for line in sorted(facts.lines, key=lambda ln: (ln.certificate.name, Level.values.index(ln.level), ln.pk or 0))
     ]
@@ -76,7 +69,7 @@ def plan_page(plan: Plan, *, at: datetime, lines: list[PlanLine] | None = None) 
         plan=plan,
         facts=facts,
         rows=rows,
-        plan_violations=plan_level,
+        plan_violations=placed.loose,
         violations=violations,
         blockers=blocking(violations, facts.lines),
         new_certificates=new_certificates,
