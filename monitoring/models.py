@@ -386,5 +386,6 @@ class CertificateSnapshot(Rollup):
 
 
 # Models kept in their own modules, registered with the app here.
+from monitoring.forecast_rows import InstitutionForecast  # noqa: E402, F401
 from monitoring.records import Bulletin, CheckpointRun, ClosedRate, WarningSent, YearEndClose  # noqa: E402, F401
 from monitoring.versions import SupersededCandidate  # noqa: E402, F401

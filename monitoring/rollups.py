@@ -10,6 +10,7 @@ from django.db.models import F, Sum
 from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils import timezone
 
+from monitoring import forecast_queue
 from monitoring.enums import ProgressSource, Result
 from monitoring.models import Candidate, CertificateProgress, InstitutionProgress, LineProgress
 from monitoring.plausibility import FLAGGED_SUM
@@ -85,7 +86,9 @@ def _summed(lines, group: str):
 
 
 def refresh_institutions(year: int, institution_ids: Iterable[int] | None = None) -> int:
-    """Recompute the institution rollup of `year` (for some institutions, or all); returns rows written."""
+    """Recompute the institution rollup of `year` (for some institutions, or all); returns rows written.
+    Progress changed: the year's forecasts are recomputed by a job once the transaction commits."""
+    forecast_queue.schedule(year)
     return _refresh(InstitutionProgress, "institution", "plan__institution_id", year, institution_ids)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.tasks import task
 from django.utils import timezone
 
-from monitoring import jobs, scheduling, services
+from monitoring import forecasting, jobs, scheduling, services
 
 
 @task
@@ -35,3 +35,9 @@ def take_due_checkpoints() -> list[int]:
 @task
 def refresh_figures(year: int) -> None:
     services.refresh_figures(year=year)
+
+
+@task
+def refresh_forecasts(year: int) -> int:
+    """Recompute and store `year`'s forecasts as of today; safe to run twice (the period's rows are replaced)."""
+    return forecasting.refresh(year)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from monitoring.views import bulletins, checkpoints, dashboard, imports, progress, yearend
+from monitoring.views import bulletins, checkpoints, dashboard, forecasts, imports, progress, yearend
 
 app_name = "monitoring"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("figures/<slug:name>.json", dashboard.figure_data, name="figure_data"),
     path("figures/<slug:name>.xlsx", dashboard.figure_xlsx, name="figure_xlsx"),
     path("figures/<slug:name>/", dashboard.figure_table, name="figure_table"),
+    path("forecasts/", forecasts.forecasts, name="forecasts"),
     path("institutions/", dashboard.institutions, name="institutions"),
     path("institutions.xlsx", dashboard.institutions_xlsx, name="institutions_xlsx"),
     path("institutions/<int:pk>/", progress.institution, name="institution"),

@@ -14,7 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.ratelimit import rate_limit
-from monitoring import crypto, idnumbers, services
+from monitoring import crypto, idnumbers, outlook, services
 from monitoring.access import TYPE_ROLES, get_candidate_for_user, get_institution_for_user, get_line_for_user
 from monitoring.forms import IdSearchForm, LineProgressForm, ReasonForm
 from monitoring.models import Candidate
@@ -38,10 +38,12 @@ def institution(request, pk: int):
     year = year_from(request)
     standing = institution_standing(found, year, today=timezone.localdate())
     can_type = request.user.role in TYPE_ROLES and request.user.institution_id == found.pk
+    forecast = outlook.institution_forecast(found.pk, year)
+    outlook.with_line_forecasts(standing.lines, forecast)
     return render(
         request,
         "monitoring/institution.html",
-        {"institution": found, "year": year, "standing": standing, "can_type": can_type},
+        {"institution": found, "year": year, "standing": standing, "can_type": can_type, "forecast": forecast},
     )
 
 

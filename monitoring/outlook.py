@@ -1,0 +1,123 @@
+"""What the forecast pages, the home page and the 通报 read: the stored forecasts, scoped to the user, summed by
+bureau and over the province, and the at-risk list (预计未达标). A fixed number of queries however many rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+
+from django.db.models import Count, F, Max, Q, Sum
+from django.db.models.functions import Coalesce, Least
+
+from core.models import ProvinceSettings
+from monitoring import forecasting
+from monitoring.forecast import Forecast, explain, project
+from monitoring.forecast_rows import InstitutionForecast
+
+CAPPED_SUMS = {
+    "approved_sum": Coalesce(Sum("approved"), 0),
+    "examined_sum": Coalesce(Sum(Least(F("examined"), F("approved"))), 0),
+    "expected_sum": Coalesce(Sum(Least(F("expected"), F("approved"))), 0),
+    "low_sum": Coalesce(Sum(Least(F("low"), F("approved"))), 0),
+    "high_sum": Coalesce(Sum(Least(F("high"), F("approved"))), 0),
+    "elapsed_max": Max("elapsed"),
+    "unknown": Count("id", filter=Q(elapsed__isnull=True)),
+    "learnt": Count("id", filter=Q(flat_profile=False)),
+    "at_risk_count": Count("id", filter=Q(at_risk=True)),
+    "institutions": Count("id"),
+}
+
+
+def summed(row: dict) -> Forecast:
+    known = row["elapsed_max"] is not None and not row["unknown"]
+    return Forecast(
+        approved=row["approved_sum"],
+        examined=row["examined_sum"],
+        expected=row["expected_sum"],
+        low=row["low_sum"],
+        high=row["high_sum"],
+        elapsed=Fraction(row["elapsed_max"]) if known else None,
+        flat_profile=not row["learnt"],
+    )
+
+
+@dataclass
+class Group:
+    name: str
+    forecast: Forecast
+    institutions: int
+    at_risk: int
+
+    @property
+    def sentence(self) -> str:
+        return explain(self.forecast)
+
+
+@dataclass
+class Outlook:
+    year: int
+    threshold: Decimal
+    province: Group
+    bureaus: list[Group]
+    rows: list[InstitutionForecast]
+    total: int
+
+    @property
+    def as_of(self):
+        return self.rows[0].as_of if self.rows else None
+
+
+def rows_for(user, year: int):
+    return forecasting.latest(year).for_user(user)
+
+
+def outlook(user, year: int, *, at_risk_only: bool = False, window: slice | None = None) -> Outlook:
+    """The year's forecasts the user may see: the province (their scope) summed, by bureau, and the rows."""
+    rows = rows_for(user, year)
+    province_row = rows.aggregate(**CAPPED_SUMS)
+    bureaus = [
+        Group(r["bureau__name"], summed(r), r["institutions"], r["at_risk_count"])
+        for r in rows.values("bureau_id", "bureau__name").annotate(**CAPPED_SUMS).order_by("bureau_id")
+    ]
+    listed = rows.filter(at_risk=True) if at_risk_only else rows
+    listed = listed.select_related("institution", "bureau").order_by("-at_risk", "bureau_id", "institution__name")
+    total = province_row["at_risk_count"] if at_risk_only else province_row["institutions"]
+    return Outlook(
+        year=year,
+        threshold=ProvinceSettings.current().cap_completion_threshold,
+        province=Group("", summed(province_row), province_row["institutions"], province_row["at_risk_count"]),
+        bureaus=bureaus,
+        rows=list(listed[window] if window is not None else listed),
+        total=total,
+    )
+
+
+def institution_forecast(institution_id: int, year: int) -> InstitutionForecast | None:
+    return forecasting.latest(year).filter(institution_id=institution_id).first()
+
+
+def at_risk(user, year: int):
+    """The at-risk rows the user may see, with their institution and bureau (the 通报 and the home page)."""
+    return (
+        rows_for(user, year)
+        .filter(at_risk=True)
+        .select_related("institution", "bureau")
+        .order_by("bureau_id", "institution__name")
+    )
+
+
+def with_line_forecasts(lines: list, row: InstitutionForecast | None) -> None:
+    """Give each approved line (with its `figures`) the forecast at the institution's share of the year held;
+    none without the institution's forecast. No query."""
+    for line in lines:
+        line.forecast = None
+        if row is None or row.elapsed is None:
+            continue
+        figures = line.figures
+        line.forecast = project(
+            approved=figures.approved,
+            examined=figures.toward_completion,
+            share=Fraction(row.elapsed),
+            flat_profile=row.flat_profile,
+        )
