@@ -89,7 +89,7 @@ def build() -> OneXAPI:
     for exc, handler in HANDLERS.items():
         api.add_exception_handler(exc, handler)
     api.add_decorator(count_exports, mode="view")
-    from api.routes import actions, adjustments, checkpoints, documents, monitoring, plans, reference
+    from api.routes import actions, adjustments, checkpoints, documents, forecasts, monitoring, plans, reference
 
     api.add_router("", reference.router)
     api.add_router("/plans", plans.router)
@@ -98,4 +98,5 @@ def build() -> OneXAPI:
     api.add_router("", adjustments.router)
     api.add_router("/monitoring", monitoring.router)
     api.add_router("/monitoring", checkpoints.router)
+    api.add_router("/monitoring", forecasts.router)
     return api

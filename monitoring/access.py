@@ -15,6 +15,8 @@ from plans.models import PlanLine
 IMPORT_ROLES = frozenset({Role.INSTITUTION_STAFF, Role.PROVINCIAL_REVIEWER, Role.PROVINCIAL_ADMIN})
 TYPE_ROLES = frozenset({Role.INSTITUTION_STAFF})
 OFFICE_ROLES = frozenset({Role.PROVINCIAL_REVIEWER, Role.PROVINCIAL_ADMIN})
+# Who may simulate next year's caps (what-if): the office and the observers.
+WHATIF_ROLES = OFFICE_ROLES | {Role.OBSERVER}
 
 
 def get_institution_for_user(user, pk: int) -> Institution:

@@ -19,6 +19,7 @@ from audit.services import record, snapshot
 from core.models import ProvinceSettings
 from core.numbers import percent, round_half_up
 from documents import labels
+from monitoring import outlook
 from monitoring import report as reports
 from monitoring.checkpoints import target_for
 from monitoring.enums import Standing
@@ -85,9 +86,10 @@ def _trend(report: reports.Report) -> str:
     return f"较上期（{previous.month}月底）的{percent(before)}{moved}{points}。"
 
 
-def draft_body(report: reports.Report) -> str:
+def draft_body(report: reports.Report, forecast: str = "") -> str:
     """The narrative, written from the data: overall against the target, slow and serious by bureau, the trend,
-    what comes next under R3. Paragraphs are separated by blank lines."""
+    what comes next under R3, and (when given) the forecast's at-risk list. Paragraphs are separated by blank
+    lines."""
     cp = report.checkpoint
     day = day_text(checkpoint_date(cp.year, cp.month))
     p = report.province
@@ -113,13 +115,15 @@ def draft_body(report: reports.Report) -> str:
             + (f"分市情况：{bureaus}。" if bureaus else "各市均无进度滞后院校。"),
             f"三、下一步工作。{next_step}请进度滞后的院校分析原因，加快组织考核。按照通知要求，"
             f"年度考核完成率低于{threshold}%的院校，下一年度申报规模不得超过本年度批准规模。",
+            *([forecast] if forecast else []),
             "附件：各市及各类院校考核进度统计表",
         ]
     )
 
 
-def create_draft(*, actor, checkpoint: Checkpoint) -> tuple[Bulletin, bool]:
-    """The checkpoint's 通报 draft, written from its data unless it exists: (bulletin, created now).
+def create_draft(*, actor, checkpoint: Checkpoint, with_forecast: bool = False) -> tuple[Bulletin, bool]:
+    """The checkpoint's 通报 draft, written from its data unless it exists: (bulletin, created now); with_forecast:
+    it lists the institutions expected to miss the threshold (monitoring.outlook).
 
     Side effects when created: one Bulletin row; audit `monitoring.bulletin.draft`.
     """
@@ -133,7 +137,7 @@ def create_draft(*, actor, checkpoint: Checkpoint) -> tuple[Bulletin, bool]:
             number=default_number(timezone.localdate().year),
             date=timezone.localdate(),
             title=title_for(checkpoint),
-            body=draft_body(built),
+            body=draft_body(built, outlook.bulletin_paragraph(actor, checkpoint.year) if with_forecast else ""),
             created_by=actor,
             created_at=timezone.now(),
         )

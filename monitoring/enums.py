@@ -67,3 +67,19 @@ class Standing(models.TextChoices):
     @classmethod
     def behind(cls) -> frozenset[str]:
         return frozenset({cls.SLOW, cls.SERIOUS})
+
+
+class WhatIfSource(models.TextChoices):
+    """Which completion rates a what-if scenario judges the institutions by."""
+
+    RECORDED = "recorded", _("recorded rates (year-end close)")
+    CURRENT = "current", _("current rates")
+    FORECAST = "forecast", _("year-end forecasts")
+
+
+class ForecastStatus(models.TextChoices):
+    """An institution's forecast against the R3 threshold (the API's status)."""
+
+    AT_RISK = "at_risk", _("expected to miss the threshold")
+    ON_COURSE = "on_course", _("expected to meet the threshold")
+    UNKNOWN = "unknown", _("no forecast yet")

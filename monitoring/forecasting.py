@@ -81,7 +81,7 @@ def paces(year: int, day: date, profile: forecast.Profile) -> tuple[Fraction, di
 def rollups(year: int) -> list[InstitutionProgress]:
     """Every institution's rollup of `year`, and an empty one for each institution with approved lines and no
     rollup yet (nothing typed or imported: it is the one most at risk). Two queries."""
-    found = list(InstitutionProgress.objects.filter(year=year, approved__gt=0).select_related("institution"))
+    found = list(InstitutionProgress.objects.filter(year=year, approved__gt=0).select_related("institution__bureau"))
     missing = (
         approved_lines(year)
         .exclude(plan__institution_id__in=[p.institution_id for p in found])
@@ -89,7 +89,9 @@ def rollups(year: int) -> list[InstitutionProgress]:
         .annotate(approved=Sum("approved_headcount"))
         .order_by()
     )
-    institutions = Institution.objects.in_bulk([row["plan__institution_id"] for row in missing])
+    institutions = Institution.objects.select_related("bureau").in_bulk(
+        [row["plan__institution_id"] for row in missing]
+    )
     for row in missing:
         institution = institutions[row["plan__institution_id"]]
         found.append(InstitutionProgress(institution=institution, year=year, approved=row["approved"]))

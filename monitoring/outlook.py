@@ -11,6 +11,7 @@ from django.db.models import Count, F, Max, Q, Sum
 from django.db.models.functions import Coalesce, Least
 
 from core.models import ProvinceSettings
+from core.numbers import percent
 from monitoring import forecasting
 from monitoring.forecast import Forecast, explain, project
 from monitoring.forecast_rows import InstitutionForecast
@@ -121,3 +122,22 @@ def with_line_forecasts(lines: list, row: InstitutionForecast | None) -> None:
             share=Fraction(row.elapsed),
             flat_profile=row.flat_profile,
         )
+
+
+def bulletin_paragraph(user, year: int) -> str:
+    """The 通报's paragraph on the institutions expected to miss the threshold, in Chinese whatever the screen
+    language (the document's language); empty without forecasts."""
+    rows = list(at_risk(user, year))
+    threshold = f"{ProvinceSettings.current().cap_completion_threshold.normalize():f}"
+    if not forecasting.latest(year).exists():
+        return ""
+    if not rows:
+        return f"四、年底完成率预测。按当前进度预测，全省院校年底考核完成率均可达到{threshold}%。"
+    named = "；".join(
+        f"{row.bureau.name}{row.institution.name}（预计约{percent(row.forecast.rate)}，还需考核{row.still_needed}人）"
+        for row in rows
+    )
+    return (
+        f"四、年底完成率预测。按当前进度预测，共有{len(rows)}所院校年底考核完成率预计低于{threshold}%（预计未达标）："
+        f"{named}。请上述院校在剩余{rows[0].months_left}个月内加快组织考核。"
+    )

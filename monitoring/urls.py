@@ -1,6 +1,6 @@
 from django.urls import path
 
-from monitoring.views import bulletins, checkpoints, dashboard, forecasts, imports, progress, yearend
+from monitoring.views import bulletins, checkpoints, dashboard, forecasts, imports, progress, whatif, yearend
 
 app_name = "monitoring"
 
@@ -11,6 +11,9 @@ urlpatterns = [
     path("figures/<slug:name>.xlsx", dashboard.figure_xlsx, name="figure_xlsx"),
     path("figures/<slug:name>/", dashboard.figure_table, name="figure_table"),
     path("forecasts/", forecasts.forecasts, name="forecasts"),
+    path("what-if/", whatif.what_if, name="what_if"),
+    path("what-if.xlsx", whatif.what_if_xlsx, name="what_if_xlsx"),
+    path("what-if/apply/", whatif.what_if_apply, name="what_if_apply"),
     path("institutions/", dashboard.institutions, name="institutions"),
     path("institutions.xlsx", dashboard.institutions_xlsx, name="institutions_xlsx"),
     path("institutions/<int:pk>/", progress.institution, name="institution"),

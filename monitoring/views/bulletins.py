@@ -32,7 +32,8 @@ class BulletinForm(forms.Form):
 @require_POST
 def bulletin_draft(request, pk: int):
     checkpoint = get_checkpoint_for_user(request.user, pk)
-    bulletin, _created = bulletins.create_draft(actor=request.user, checkpoint=checkpoint)
+    with_forecast = request.POST.get("forecast") == "1"
+    bulletin, _created = bulletins.create_draft(actor=request.user, checkpoint=checkpoint, with_forecast=with_forecast)
     return redirect("monitoring:bulletin", bulletin.pk)
 
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from institutions.enums import InstitutionKind
 from institutions.models import Institution
-from monitoring import forecasting, services
+from monitoring import bulletins, forecasting, services
 from monitoring.forecast_rows import InstitutionForecast
 from tests.conftest import make_certificate
 from tests.factories import published_plan
@@ -186,3 +186,21 @@ def test_forecast_page_queries_are_the_same_at_1_and_3_institutions(client, cast
 
     assert InstitutionForecast.objects.count() == 3
     assert counts[0] == counts[1]
+
+
+def test_forecast_at_risk_list_goes_into_the_bulletin_draft_when_asked(client, cast, lines):
+    typed(lines["school1"], 80, 20)
+    typed(lines["college1"], 80, 30)
+    typed(lines["school2"], 80, 30)
+    forecasting.refresh(2027, day=JUNE_END)
+    checkpoint, _taken = services.take_checkpoint(year=2027, month=6)
+    plain, _created = bulletins.create_draft(actor=cast.provincial_admin, checkpoint=checkpoint)
+    plain.delete()
+
+    drafted, _created = bulletins.create_draft(actor=cast.provincial_admin, checkpoint=checkpoint, with_forecast=True)
+
+    assert "预计未达标" not in plain.body
+    assert (
+        "四、年底完成率预测。按当前进度预测，共有1所院校年底考核完成率预计低于50%（预计未达标）："
+        f"{cast.bureau1.name}{cast.school1.name}（预计约40.0%，还需考核30人）。"
+    ) in drafted.body
