@@ -4,6 +4,7 @@ checkpoint period by a job on the task engine whenever progress changes (monitor
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
@@ -17,6 +18,7 @@ from core.dates import local_today
 from core.models import ProvinceSettings
 from institutions.models import Institution
 from monitoring import forecast
+from monitoring.asof import figures_at
 from monitoring.enums import Result
 from monitoring.forecast_rows import InstitutionForecast, share_column
 from monitoring.models import Candidate, Checkpoint, InstitutionProgress, InstitutionSnapshot
@@ -98,40 +100,64 @@ def rollups(year: int) -> list[InstitutionProgress]:
     return found
 
 
-def compute(year: int, day: date) -> list[tuple[InstitutionProgress, forecast.Forecast, int]]:
-    """Every institution with approved lines in `year`: (its rollup, its forecast on `day`, scheduled)."""
+@dataclass(frozen=True)
+class Place:
+    """An institution's counts a forecast starts from."""
+
+    institution_id: int
+    bureau_id: int
+    kind: str
+    approved: int
+    counted: int
+
+
+def standing_on(year: int, day: date, *, today: date) -> list[Place]:
+    """The live rollups from `today` on; for a day past, the figures as they stood at its end (monitoring.asof), so
+    that a forecast made late for a checkpoint equals the one made on its day."""
+    if day >= today:
+        return [
+            Place(
+                p.institution_id, p.institution.bureau_id, p.institution.kind, p.approved, p.figures.toward_completion
+            )
+            for p in rollups(year)
+        ]
+    found = figures_at(year, day)
+    return [Place(pk, *found.places[pk], s.approved, s.counted) for pk, s in sorted(found.institutions.items())]
+
+
+def compute(year: int, day: date, *, today: date) -> list[tuple[Place, forecast.Forecast, int]]:
+    """Every institution with approved lines in `year`: (its counts, its forecast on `day`, scheduled)."""
     profile = profile_for(year)
     share = forecast.elapsed(profile, min(day, date(year, 12, 31))) if day.year >= year else Fraction(0)
     ahead = scheduled(year, day)
     since, before = paces(year, day, profile)
     found = []
-    for progress in rollups(year):
-        counted = progress.figures.toward_completion
+    for place in standing_on(year, day, today=today):
         pace = None
-        if progress.institution_id in before and since > 0:
-            pace = forecast.Pace(max(0, counted - before[progress.institution_id]), since)
+        if place.institution_id in before and since > 0:
+            pace = forecast.Pace(max(0, place.counted - before[place.institution_id]), since)
         projected = forecast.project(
-            approved=progress.approved,
-            examined=counted,
+            approved=place.approved,
+            examined=place.counted,
             share=share,
-            scheduled=ahead.get(progress.institution_id, 0),
+            scheduled=ahead.get(place.institution_id, 0),
             pace=pace,
             flat_profile=profile.is_flat,
         )
-        found.append((progress, projected, ahead.get(progress.institution_id, 0)))
+        found.append((place, projected, ahead.get(place.institution_id, 0)))
     return found
 
 
 def refresh(year: int, *, day: date | None = None) -> int:
     """Compute and store the forecasts of `year` as of `day` (today) under the current threshold, replacing the
     period's rows. Safe to run twice: the second run writes the same rows. Returns how many were stored."""
-    day = day or local_today(timezone.now())
-    month, as_of = period(year, day)
+    today = local_today(timezone.now())
+    month, as_of = period(year, day or today)
     threshold = ProvinceSettings.current().cap_completion_threshold
     now = timezone.now()
     rows = [
         _row(year, month, as_of, progress, projected, ahead, threshold, now)
-        for progress, projected, ahead in compute(year, as_of)
+        for progress, projected, ahead in compute(year, as_of, today=today)
     ]
     with transaction.atomic():
         InstitutionForecast.objects.filter(year=year, month=month).delete()
@@ -139,13 +165,13 @@ def refresh(year: int, *, day: date | None = None) -> int:
     return len(rows)
 
 
-def _row(year, month, as_of, progress, projected, ahead, threshold: Decimal, now) -> InstitutionForecast:
+def _row(year, month, as_of, progress: Place, projected, ahead, threshold: Decimal, now) -> InstitutionForecast:
     return InstitutionForecast(
         year=year,
         month=month,
         institution_id=progress.institution_id,
-        bureau_id=progress.institution.bureau_id,
-        kind=progress.institution.kind,
+        bureau_id=progress.bureau_id,
+        kind=progress.kind,
         approved=projected.approved,
         examined=projected.examined,
         scheduled=ahead,
@@ -162,7 +188,16 @@ def _row(year, month, as_of, progress, projected, ahead, threshold: Decimal, now
     )
 
 
-def latest(year: int):
-    """The stored forecasts of `year` from the latest period computed (an empty queryset before any)."""
-    month = InstitutionForecast.objects.filter(year=year).order_by("-month").values_list("month", flat=True).first()
-    return InstitutionForecast.objects.filter(year=year, month=month or 0)
+def latest(year: int, month: int | None = None):
+    """The stored forecasts of `year` from the latest period computed, or from checkpoint `month`'s (an empty
+    queryset before any)."""
+    stored = InstitutionForecast.objects.filter(year=year)
+    if month is None:
+        month = stored.order_by("-month").values_list("month", flat=True).first()
+    return stored.filter(month=month or 0)
+
+
+def months_stored(year: int) -> list[int]:
+    return list(
+        InstitutionForecast.objects.filter(year=year).values_list("month", flat=True).distinct().order_by("month")
+    )

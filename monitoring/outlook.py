@@ -69,13 +69,16 @@ class Outlook:
         return self.rows[0].as_of if self.rows else None
 
 
-def rows_for(user, year: int):
-    return forecasting.latest(year).for_user(user)
+def rows_for(user, year: int, month: int | None = None):
+    return forecasting.latest(year, month).for_user(user)
 
 
-def outlook(user, year: int, *, at_risk_only: bool = False, window: slice | None = None) -> Outlook:
-    """The year's forecasts the user may see: the province (their scope) summed, by bureau, and the rows."""
-    rows = rows_for(user, year)
+def outlook(
+    user, year: int, *, month: int | None = None, at_risk_only: bool = False, window: slice | None = None
+) -> Outlook:
+    """The year's forecasts the user may see (the latest, or those made at checkpoint `month`): the province
+    (their scope) summed, by bureau, and the rows."""
+    rows = rows_for(user, year, month)
     province_row = rows.aggregate(**CAPPED_SUMS)
     bureaus = [
         Group(r["bureau__name"], summed(r), r["institutions"], r["at_risk_count"])

@@ -49,7 +49,15 @@ def test_load_demo_example_schools_are_marked_and_one_is_unregistered(demo):
 def test_load_demo_rounds_for_last_this_and_next_year(demo):
     rounds = sorted((r.year, r.season) for r in Round.objects.all())
 
-    assert rounds == [(2026, "autumn"), (2026, "spring"), (2027, "autumn"), (2027, "spring"), (2028, "spring")]
+    assert rounds == [
+        (2025, "autumn"),  # the illustrative candidate history's earlier year
+        (2025, "spring"),
+        (2026, "autumn"),
+        (2026, "spring"),
+        (2027, "autumn"),
+        (2027, "spring"),
+        (2028, "spring"),
+    ]
     spring = Round.objects.get(year=2027, season="spring")
     assert (str(spring.filing_start), str(spring.filing_end), str(spring.scan_deadline)) == (
         "2027-04-01",
@@ -108,3 +116,18 @@ def test_load_demo_twice_changes_nothing(demo, tmp_path):
 
     assert table_counts() == before
     assert (tmp_path / "again.txt").read_text(encoding="utf-8") == demo[1].read_text(encoding="utf-8")
+
+
+def test_load_demo_two_years_of_illustrative_candidates_give_the_forecast_a_profile(demo):
+    from monitoring.forecasting import profile_for
+    from monitoring.models import Candidate, InstitutionProgress
+
+    names = set(Candidate.objects.values_list("name_masked", flat=True))
+    earlier = PlanLine.objects.filter(plan__round__year=2025)
+    completion = {p.institution.name: p.figures.completion for p in InstitutionProgress.objects.filter(year=2026)}
+
+    assert sorted(set(Candidate.objects.values_list("year", flat=True))) == [2025, 2026]
+    assert all(name.startswith("示例考生") for name in names)
+    assert set(earlier.values_list("remark", flat=True)) == {ILLUSTRATIVE}
+    assert completion["示例芜湖市中等专业学校"] == Decimal(19) * 100 / 35  # 55.0 % recorded: 35 × 55 % ≈ 19
+    assert profile_for(2027).years == (2025, 2026)

@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from core.numbers import round_half_up
-from monitoring import outlook
+from monitoring import forecasting, outlook
+from monitoring.rates import CHECKPOINT_MONTHS
 from monitoring.views.common import year_from
 
 PER_PAGE = 100
@@ -50,7 +51,9 @@ def forecasts(request):
     number = request.GET.get("page", "1")
     number = int(number) if number.isdigit() and int(number) > 0 else 1
     window = slice((number - 1) * PER_PAGE, number * PER_PAGE)
-    found = outlook.outlook(request.user, year, at_risk_only=risk_only, window=window)
+    month = request.GET.get("month", "")
+    month = int(month) if month.isdigit() and int(month) in CHECKPOINT_MONTHS else None
+    found = outlook.outlook(request.user, year, month=month, at_risk_only=risk_only, window=window)
     return render(
         request,
         "monitoring/forecasts.html",
@@ -58,6 +61,8 @@ def forecasts(request):
             "year": year,
             "outlook": found,
             "risk_only": risk_only,
+            "month": month,
+            "months": forecasting.months_stored(year),
             "page": number,
             "pages": max((found.total - 1) // PER_PAGE + 1, 1),
             "chart": {"rows": chart_rows(found), "threshold": float(found.threshold)},

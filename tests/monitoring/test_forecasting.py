@@ -204,3 +204,16 @@ def test_forecast_at_risk_list_goes_into_the_bulletin_draft_when_asked(client, c
         "四、年底完成率预测。按当前进度预测，共有1所院校年底考核完成率预计低于50%（预计未达标）："
         f"{cast.bureau1.name}{cast.school1.name}（预计约40.0%，还需考核30人）。"
     ) in drafted.body
+
+
+def test_forecasting_made_late_for_a_checkpoint_uses_the_figures_of_its_day(cast, lines):
+    with time_machine.travel(datetime(2027, 6, 10, 9, 0, tzinfo=SHANGHAI), tick=False):
+        typed(lines["school1"], 80, 20)
+    with time_machine.travel(datetime(2027, 7, 10, 9, 0, tzinfo=SHANGHAI), tick=False):
+        typed(lines["school1"], 80, 50)
+
+    with time_machine.travel(datetime(2027, 7, 20, 9, 0, tzinfo=SHANGHAI), tick=False):
+        forecasting.refresh(2027, day=JUNE_END)
+
+    school = row(cast.school1)
+    assert (school.month, school.as_of, school.examined, school.expected) == (6, JUNE_END, 20, 40)

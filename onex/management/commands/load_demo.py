@@ -1,4 +1,5 @@
-"""Load the demo: real reference data, example schools, rounds, last year's illustrative plans, one account per role.
+"""Load the demo: real reference data, example schools, rounds, last year's illustrative plans, two earlier years of
+illustrative candidates (示例考生, for the forecasts), one account per role.
 
 Idempotent: a second run finds everything in place and writes nothing (not even audit events).
 Every figure this command invents (plans, approved headcounts, completion rates) is
@@ -30,6 +31,7 @@ from core.models import ProvinceSettings
 from institutions.enums import InstitutionKind
 from institutions.importers import import_bureaus, import_institutions
 from institutions.models import Bureau, Institution
+from monitoring.demo import load_history
 from notices.demo import load_contacts, load_notice
 from onex.management.commands._base import write_report
 from plans.enums import PlanStatus
@@ -96,6 +98,14 @@ COMPLETION_RATES = {
     "示例蚌埠市职业教育中心": Decimal("36.5"),
 }
 
+# The year before last (illustrative): its candidates, spread over the months, give the forecasts a profile.
+EARLIER_RATES = {
+    SCHOOL: Decimal("48.0"),
+    COLLEGE: Decimal("72.0"),
+    "示例芜湖市中等专业学校": Decimal("61.0"),
+    "示例蚌埠市职业教育中心": Decimal("44.0"),
+}
+
 
 @dataclass(frozen=True)
 class Account:
@@ -139,6 +149,7 @@ class Command(BaseCommand):
             load_rounds(year)
             load_majors()
             load_last_year(year - 1)
+            load_history(year, last_year=COMPLETION_RATES, year_before=EARLIER_RATES, remark=ILLUSTRATIVE)
             users = load_accounts()
             load_notice(admin=User.objects.get(username="province_admin"))
             load_contacts()
