@@ -75,6 +75,7 @@ def cases(user, year: int) -> list[Case]:
                     WhatIfSource.FORECAST: forecasts.get(institution.pk),
                 },
                 cap_lifted=bool(recorded and recorded.cap_lifted),
+                kind_code=institution.kind,
             )
         )
     return sorted(found, key=lambda c: (c.bureau, c.name))

@@ -39,6 +39,7 @@ class Case:
     demand: int
     rates: dict[str, Decimal | None]
     cap_lifted: bool = False
+    kind_code: str = ""  # the kind's value (`kind` is its label)
 
     def rate(self, source: str) -> Decimal | None:
         return self.rates.get(source)

@@ -53,7 +53,7 @@ class ForecastOut(RangeOut):
     institution_id: int
     institution: str
     bureau: str
-    kind: str
+    kind: InstitutionKind
     scheduled: int = Field(description="Candidates registered with an exam date still ahead.")
     status: ForecastStatus
     still_needed: int = Field(description="Candidates still to examine to reach the threshold.")
@@ -100,7 +100,7 @@ def forecast_out(row: InstitutionForecast) -> dict:
         "institution_id": row.institution_id,
         "institution": row.institution.name,
         "bureau": row.bureau.display_name,
-        "kind": str(dict(InstitutionKind.choices).get(row.kind, row.kind)),
+        "kind": row.kind,
         "scheduled": row.scheduled,
         "status": status if found.rate is not None else ForecastStatus.UNKNOWN,
         "still_needed": row.still_needed if row.at_risk else 0,
@@ -157,7 +157,7 @@ class CappedOut(Schema):
     institution_id: int
     institution: str
     bureau: str
-    kind: str
+    kind: InstitutionKind
     rate: Decimal = Field(description="The rate the scenario judged it by, in %, rounded half up to one decimal.")
     cap: int = Field(description="Next year's plan may not exceed this (this year's approved headcount).")
     demand: int = Field(description="Next year's plans so far, else the headcount asked for this year.")
@@ -172,8 +172,8 @@ class OutcomeOut(Schema):
     limited_by: int = Field(description="Headcount of next year's demand above the caps, summed.")
     behind: int = Field(description="Institutions below the scenario's target at the year's last checkpoint.")
     judged: int = Field(description="Institutions with a rate from the scenario's source.")
-    by_bureau: list[TallyOut]
-    by_kind: list[TallyOut]
+    bureaus: list[TallyOut] = Field(description="Capped institutions and headcount limited per bureau.")
+    kinds: list[TallyOut] = Field(description="The same per institution kind (its label).")
     capped: list[CappedOut]
 
 
@@ -191,14 +191,14 @@ def outcome_out(found: whatif.Outcome) -> dict:
         "limited_by": found.limited_by,
         "behind": found.behind,
         "judged": found.judged,
-        "by_bureau": [{"name": k, "capped": t.capped, "limited_by": t.limited_by} for k, t in found.by_bureau.items()],
-        "by_kind": [{"name": k, "capped": t.capped, "limited_by": t.limited_by} for k, t in found.by_kind.items()],
+        "bureaus": [{"name": k, "capped": t.capped, "limited_by": t.limited_by} for k, t in found.by_bureau.items()],
+        "kinds": [{"name": k, "capped": t.capped, "limited_by": t.limited_by} for k, t in found.by_kind.items()],
         "capped": [
             {
                 "institution_id": c.case.institution_id,
                 "institution": c.case.name,
                 "bureau": c.case.bureau,
-                "kind": c.case.kind,
+                "kind": c.case.kind_code,
                 "rate": round_half_up(c.rate),
                 "cap": c.case.approved,
                 "demand": c.case.demand,
