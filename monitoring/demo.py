@@ -66,6 +66,33 @@ def copy_plans(source_year: int, year: int, remark: str) -> None:
             line.save()
 
 
+def candidates_of(line, year: int, rate: Decimal, sealer, serial: int) -> list[Candidate]:
+    """One line's illustrative candidates: `rate` % of its approved headcount examined, spread by SEASON, some
+    failed, some absent. `serial` numbers them within the year."""
+    examined = round(line.approved_headcount * rate / 100)
+    results = [(m, Result.FAILED if k % PASS_EVERY == 0 else Result.PASSED) for k, m in enumerate(months_for(examined))]
+    results += [(m, Result.ABSENT) for m in months_for(examined // ABSENT_EVERY)]
+    found = []
+    for offset, (month, result) in enumerate(results, start=serial + 1):
+        born = f"{2004 + offset % 3}0{1 + offset % 9}1{offset % 10}"
+        number = idnumbers.make_valid(f"340100{born}{offset % 1000:03d}")
+        found.append(
+            Candidate(
+                line=line,
+                year=year,
+                certificate_id=line.certificate_id,
+                level=line.level,
+                id_hash=sealer.hash(number),
+                sealed=sealer.seal(f"{NAME}{offset}", number),
+                id_masked=idnumbers.mask(number),
+                name_masked=f"{NAME}{offset}",
+                exam_date=date(year, month, 15),
+                result=result,
+            )
+        )
+    return found
+
+
 def load_candidates(year: int, rates: dict[str, Decimal]) -> int:
     """Candidates of `year` for the approved lines of the institutions named in `rates` (name → completion %),
     their line progress and the year's rollups. Returns how many were written (0 when the year has some)."""
@@ -73,31 +100,9 @@ def load_candidates(year: int, rates: dict[str, Decimal]) -> int:
         return 0
     sealer = crypto.Sealer()
     names = {i.pk: i.name for i in Institution.objects.filter(name__in=rates)}
-    rows, serial = [], 0
-    for line in approved_lines(year).filter(plan__institution_id__in=names).order_by("pk"):
-        examined = round(line.approved_headcount * rates[names[line.plan.institution_id]] / 100)
-        results = [
-            (m, Result.FAILED if k % PASS_EVERY == 0 else Result.PASSED) for k, m in enumerate(months_for(examined))
-        ]
-        results += [(m, Result.ABSENT) for m in months_for(examined // ABSENT_EVERY)]
-        for month, result in results:
-            serial += 1
-            born = f"{2004 + serial % 3}0{1 + serial % 9}1{serial % 10}"
-            number = idnumbers.make_valid(f"340100{born}{serial % 1000:03d}")
-            rows.append(
-                Candidate(
-                    line=line,
-                    year=year,
-                    certificate_id=line.certificate_id,
-                    level=line.level,
-                    id_hash=sealer.hash(number),
-                    sealed=sealer.seal(f"{NAME}{serial}", number),
-                    id_masked=idnumbers.mask(number),
-                    name_masked=f"{NAME}{serial}",
-                    exam_date=date(year, month, 15),
-                    result=result,
-                )
-            )
+    rows: list[Candidate] = []
+    for line in approved_lines(year).filter(plan__institution_id__in=names).select_related("plan").order_by("pk"):
+        rows += candidates_of(line, year, rates[names[line.plan.institution_id]], sealer, len(rows))
         LineProgress.objects.get_or_create(
             line=line,
             defaults={

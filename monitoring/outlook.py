@@ -4,6 +4,7 @@ bureau and over the province, and the at-risk list (预计未达标). A fixed nu
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
@@ -12,6 +13,7 @@ from django.db.models.functions import Coalesce, Least
 
 from core.models import ProvinceSettings
 from core.numbers import percent
+from monitoring import forecast as forecast_math
 from monitoring import forecasting
 from monitoring.forecast import Forecast, explain, project
 from monitoring.forecast_rows import InstitutionForecast
@@ -111,19 +113,17 @@ def at_risk(user, year: int):
     )
 
 
-def with_line_forecasts(lines: list, row: InstitutionForecast | None) -> None:
-    """Give each approved line (with its `figures`) the forecast at the institution's share of the year held;
-    none without the institution's forecast. No query."""
+def with_line_forecasts(lines: list, year: int, *, today) -> None:
+    """Give each approved line (with its `figures`) its forecast from its figures now and the share of the year's
+    exams held by today (the profile: one query)."""
+    profile = forecasting.profile_for(year)
+    share = forecast_math.elapsed(profile, min(today, date(year, 12, 31))) if today.year >= year else Fraction(0)
     for line in lines:
-        line.forecast = None
-        if row is None or row.elapsed is None:
-            continue
-        figures = line.figures
         line.forecast = project(
-            approved=figures.approved,
-            examined=figures.toward_completion,
-            share=Fraction(row.elapsed),
-            flat_profile=row.flat_profile,
+            approved=line.figures.approved,
+            examined=line.figures.toward_completion,
+            share=share,
+            flat_profile=profile.is_flat,
         )
 
 

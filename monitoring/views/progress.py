@@ -39,7 +39,7 @@ def institution(request, pk: int):
     standing = institution_standing(found, year, today=timezone.localdate())
     can_type = request.user.role in TYPE_ROLES and request.user.institution_id == found.pk
     forecast = outlook.institution_forecast(found.pk, year)
-    outlook.with_line_forecasts(standing.lines, forecast)
+    outlook.with_line_forecasts(standing.lines, year, today=timezone.localdate())
     return render(
         request,
         "monitoring/institution.html",

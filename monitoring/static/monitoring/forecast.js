@@ -21,7 +21,7 @@
       },
     },
     legend: { data: [labels.rate, labels.low, labels.high] },
-    grid: { left: 50, right: 20, top: 40, bottom: 60 },
+    grid: { left: 50, right: 70, top: 40, bottom: 60 },
     xAxis: { type: "category", data: rows.map((r) => r.label), axisLabel: { interval: 0, rotate: rows.length > 6 ? 30 : 0 } },
     yAxis: { type: "value", name: "%", max: 100 },
     series: [
