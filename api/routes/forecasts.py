@@ -211,7 +211,7 @@ def outcome_out(found: whatif.Outcome) -> dict:
 
 @router.post(
     "/what-if",
-    response={200: WhatIfOut, **problems(403, 422)},
+    response={200: WhatIfOut, **problems(400, 403, 422)},
     operation_id="what_if_create",
     summary="Simulate next year's caps under up to three scenarios (nothing is changed)",
     description="The provincial office (reviewers, admin) and observers; others get 403. A simulation writes "
