@@ -12,6 +12,7 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from api.common import role_refusal
+from api.fields import example
 from api.pagination import PageIn, PageOut
 from api.problems import problems
 from core.models import ProvinceSettings
@@ -143,6 +144,16 @@ class ScenarioIn(Schema):
 
 
 class WhatIfIn(Schema):
+    model_config = example(
+        {
+            "year": 2027,
+            "scenarios": [
+                {"threshold": 50, "source": "forecast"},
+                {"threshold": 40, "targets": [0, 10, 30, 45, 65, 85], "source": "current"},
+            ],
+        }
+    )
+
     year: int = Year
     scenarios: list[ScenarioIn] = Field(min_length=1, max_length=whatif.MAX_SCENARIOS)
 
