@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 from plans.enums import PlanStatus
 from tests.browser.conftest import login
@@ -17,7 +19,9 @@ SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 
 @pytest.mark.browser
 def test_home_todos_leader_sees_sign_off_and_notice(page, live_server, cast):
-    plan = draft(cast.school1, make_round(2027), status=PlanStatus.AWAITING_SIGNOFF)
+    today = timezone.localdate()  # the live server runs on today's clock: sign-off is a step of the open window
+    rnd = make_round(2027, filing_start=today - timedelta(days=3), filing_end=today + timedelta(days=20))
+    plan = draft(cast.school1, rnd, status=PlanStatus.AWAITING_SIGNOFF)
     make_notice(cast.provincial_admin, title="关于报送试点材料的通知")
     page.set_viewport_size({"width": 1366, "height": 768})
     page.set_default_navigation_timeout(30_000)
