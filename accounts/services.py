@@ -8,11 +8,13 @@ import django_otp
 from django.contrib.auth import authenticate
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import lockout, second_factor
 from accounts.models import LoginThrottle, User
 from audit.services import record
+from core.refusals import StepRefused
 
 if TYPE_CHECKING:  # accounts.forms imports these services
     from accounts.forms import UserCreateForm
@@ -28,6 +30,34 @@ def create_user(*, actor: User, form: UserCreateForm) -> User:
     user.bureau = form.cleaned_data.get("bureau")
     user.save()
     record(actor=actor, action="user.create", obj=user, after={f: getattr(user, f) for f in USER_FIELDS})
+    return user
+
+
+class UserRefused(StepRefused):
+    code = "state"
+
+
+@transaction.atomic
+def deactivate_user(*, actor: User, user: User, reason: str) -> User:
+    """Stop `user` signing in (their sessions and API tokens stop working at the next request); the account and
+    its trail stay. Refused (UserRefused) for oneself or without a reason; a second deactivation changes nothing.
+    Side effects: `is_active` false; audit event "user.deactivate" with the reason."""
+    if user.pk == actor.pk:
+        raise UserRefused(_("You cannot deactivate your own account."))
+    if not reason.strip():
+        raise UserRefused(_("Give a reason."))
+    if not user.is_active:
+        return user
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    record(
+        actor=actor,
+        action="user.deactivate",
+        obj=user,
+        before={"is_active": True},
+        after={"is_active": False},
+        reason=reason,
+    )
     return user
 
 

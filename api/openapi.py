@@ -89,9 +89,14 @@ def build() -> OneXAPI:
     for exc, handler in HANDLERS.items():
         api.add_exception_handler(exc, handler)
     api.add_decorator(count_exports, mode="view")
-    from api.routes import actions, adjustments, checkpoints, documents, forecasts, monitoring, plans, reference
+    from api.routes import actions, adjustments, checkpoints, documents, forecasts, inbox, monitoring, notices, plans
+    from api.routes import reference, rounds, users
 
     api.add_router("", reference.router)
+    api.add_router("", rounds.router)
+    api.add_router("", inbox.router)
+    api.add_router("", notices.router)
+    api.add_router("", users.router)
     api.add_router("/plans", plans.router)
     api.add_router("", actions.router)
     api.add_router("", documents.router)

@@ -17,11 +17,17 @@ def can_write(user) -> bool:
     return user.is_authenticated and user.role in WRITERS
 
 
-def get_notice_for_user(user, year: int, pk: int, *, write: bool = False) -> Notice:
-    """Notice `pk` of `year` if `user` may read it (anonymous: public ones), else 404; write=True needs the office."""
+def get_notice_by_id_for_user(user, pk: int, *, write: bool = False) -> Notice:
+    """Notice `pk` if `user` may read it (anonymous: public ones), else 404; write=True needs the office (403)."""
     notice = get_object_or_404(Notice.objects.for_user(user).select_related("round"), pk=pk)
-    if notice.year != year:
-        raise Http404
     if write and not can_write(user):
         raise PermissionDenied
+    return notice
+
+
+def get_notice_for_user(user, year: int, pk: int, *, write: bool = False) -> Notice:
+    """Notice `pk` at its address under `year` (see `get_notice_by_id_for_user`); another year is 404."""
+    notice = get_notice_by_id_for_user(user, pk, write=write)
+    if notice.year != year:
+        raise Http404
     return notice

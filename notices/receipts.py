@@ -109,3 +109,38 @@ def by_bureau(notice: Notice, bureau_ids: Iterable[int] | None = None) -> list[B
             Reader(institution.name, institution.get_kind_display(), by_institution.get(institution.pk))
         )
     return [groups[pk] for pk in sorted(groups)]
+
+
+# Up to this many readers the office's view lists every one of them; above it, those of the chosen bureau.
+LIST_ALL_READERS = 1000
+
+
+@dataclass(frozen=True)
+class Overview:
+    """The office's view of one notice's receipts: counts per bureau, and the readers listed (see `overview`)."""
+
+    counts: list[BureauCount]
+    groups: list[BureauGroup]
+    chosen: Bureau | None
+
+    @property
+    def confirmed(self) -> int:
+        return sum(c.confirmed for c in self.counts)
+
+    @property
+    def pending(self) -> int:
+        return sum(c.pending for c in self.counts)
+
+
+def overview(notice: Notice, bureau_id: int | None = None) -> Overview:
+    """Counts per bureau, and the readers of the chosen bureau (`bureau_id`, if it has readers), else of every
+    bureau while they are at most LIST_ALL_READERS, else none."""
+    counts = summary(notice)
+    chosen = next((c.bureau for c in counts if c.bureau.pk == bureau_id), None) if bureau_id is not None else None
+    if chosen is not None:
+        groups = by_bureau(notice, [chosen.pk])
+    elif sum(c.readers for c in counts) <= LIST_ALL_READERS:
+        groups = by_bureau(notice)
+    else:
+        groups = []
+    return Overview(counts, groups, chosen)

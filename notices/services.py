@@ -48,13 +48,25 @@ def _require_writer(actor) -> None:
 
 
 def _kind_for(audience: str, institution_kind: str) -> str:
+    if audience == Audience.KIND and not institution_kind:
+        raise NoticeError(_("Choose the kind of institution the notice is for."))
     return institution_kind if audience == Audience.KIND else ""
+
+
+def _require_free_number(number: str, notice: Notice | None = None) -> None:
+    taken = Notice.objects.filter(number=number)
+    if notice is not None:
+        taken = taken.exclude(pk=notice.pk)
+    if number and taken.exists():
+        raise NoticeError(_("Another notice has the document number %(number)s.") % {"number": number})
 
 
 @transaction.atomic
 def create_notice(*, actor, **values) -> Notice:
-    """A new draft notice. Side effects: one Notice row; audit `notice.create`."""
+    """A new draft notice. Refused (NoticeError) for the audience of one kind without the kind, or a document
+    number another notice has. Side effects: one Notice row; audit `notice.create`."""
     _require_writer(actor)
+    _require_free_number(values.get("number", ""))
     values["institution_kind"] = _kind_for(values["audience"], values.get("institution_kind", ""))
     notice = Notice.objects.create(created_by=actor, **values)
     record(actor=actor, action="notice.create", obj=notice, after=snapshot(notice, FIELDS))
@@ -68,6 +80,8 @@ def update_notice(*, actor, notice: Notice, **changes) -> Notice:
     workflow.check(notice, Step.EDIT, actor=actor)
     if "audience" in changes:
         changes["institution_kind"] = _kind_for(changes["audience"], changes.get("institution_kind", ""))
+    if "number" in changes:
+        _require_free_number(changes["number"], notice)
     changed = [name for name, value in changes.items() if getattr(notice, name) != value]
     if not changed:
         return notice

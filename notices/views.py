@@ -212,37 +212,24 @@ def notice_confirm(request, year: int, pk: int):
     return redirect(notice)
 
 
-# Up to this many readers the receipts page lists every one of them; above it, those of the chosen bureau.
-LIST_ALL_READERS = 1000
-
-
 @require_GET
 @login_required
 def notice_receipts(request, year: int, pk: int):
     if not request.user.sees_everything:
         raise PermissionDenied
     notice = get_notice_for_user(request.user, year, pk)
-    counts = receipts.summary(notice)
-    chosen = None
-    if request.GET.get("bureau", "").isdigit():
-        chosen = next((c.bureau for c in counts if c.bureau.pk == int(request.GET["bureau"])), None)
-    readers = sum(c.readers for c in counts)
-    if chosen is not None:
-        groups = receipts.by_bureau(notice, [chosen.pk])
-    elif readers <= LIST_ALL_READERS:
-        groups = receipts.by_bureau(notice)
-    else:
-        groups = []
+    wanted = request.GET.get("bureau", "")
+    seen = receipts.overview(notice, int(wanted) if wanted.isdigit() else None)
     return render(
         request,
         "notices/receipts.html",
         {
             "notice": notice,
-            "counts": counts,
-            "groups": groups,
-            "chosen": chosen,
-            "confirmed": sum(c.confirmed for c in counts),
-            "pending": sum(c.pending for c in counts),
+            "counts": seen.counts,
+            "groups": seen.groups,
+            "chosen": seen.chosen,
+            "confirmed": seen.confirmed,
+            "pending": seen.pending,
             "can_write": can_write(request.user),
         },
     )

@@ -14,6 +14,7 @@ from reviews.enums import Outcome
 from reviews.queues import QueueFilters
 from rounds.enums import Stage
 from rounds.models import Round
+from rounds.services import extension_refusal
 
 # The queue's long option lists, the same for every reviewer who gets them; dropped when a certificate or a bureau
 # changes (reviews.apps).
@@ -138,10 +139,8 @@ class ExtensionForm(forms.Form):
         if bool(data.get("institution")) == bool(data.get("bureau")):
             self.add_error(None, _("Choose one institution or one bureau, not both."))
         rnd, stage, until = data.get("round"), data.get("stage"), data.get("until")
-        if rnd and stage and until:
-            window = rnd.window_for(stage)
-            if until <= window.end:
-                self.add_error("until", _("The window already runs until %(end)s.") % {"end": f"{window.end:%Y-%m-%d}"})
+        if rnd and stage and until and (refusal := extension_refusal(round=rnd, stage=stage, until=until)):
+            self.add_error("until", refusal)
         if not (data.get("reason") or "").strip():
             self.add_error("reason", _("Give a reason."))
         return data

@@ -111,6 +111,18 @@ def _matches(extension, institution, bureau) -> bool:
     )
 
 
+class ExtensionQuerySet(models.QuerySet):
+    def for_user(self, user) -> ExtensionQuerySet:
+        """The province sees every extension; an institution or a bureau only those granted to it."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.sees_everything:
+            return self.all()
+        if user.institution_id:
+            return self.filter(institution_id=user.institution_id)
+        return self.filter(bureau_id=user.bureau_id) if user.bureau_id else self.none()
+
+
 class Extension(models.Model):
     """An exception granted by the provincial admin: one institution or bureau, one stage, until a date."""
 
@@ -136,6 +148,8 @@ class Extension(models.Model):
     reason = models.TextField(_("reason"))
     granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     granted_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ExtensionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("extension")

@@ -1,13 +1,10 @@
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils import timezone
 
-from rounds.enums import Stage
-from rounds.models import Round
-
-
-def get_round_for_user(user, pk: int) -> Round:
-    return get_object_or_404(Round.objects.for_user(user).prefetch_related("extensions"), pk=pk)
+from rounds.access import get_round_for_user
+from rounds.models import Extension, Round
+from rounds.services import windows_for_user
 
 
 @login_required
@@ -20,15 +17,11 @@ def round_detail(request, pk: int):
     rnd = get_round_for_user(request.user, pk)
     now = timezone.now()
     user = request.user
-    institution = user.institution if user.institution_id else None
-    bureau = user.bureau if user.bureau_id else None
-    rows = []
-    for stage in (Stage.FILING, Stage.BUREAU_REVIEW, Stage.PROVINCIAL_REVIEW, Stage.ADJUSTMENT):
-        window = rnd.window_for(stage, institution=institution, bureau=bureau)
-        rows.append({"window": window, "is_open": window.is_open(at=now), "days_left": window.days_left(at=now)})
-    extensions = rnd.extensions.select_related("institution", "bureau")
-    if not user.sees_everything:
-        extensions = extensions.filter(institution=institution) if institution else extensions.filter(bureau=bureau)
+    rows = [
+        {"window": window, "is_open": window.is_open(at=now), "days_left": window.days_left(at=now)}
+        for window in windows_for_user(round=rnd, user=user)
+    ]
+    extensions = Extension.objects.for_user(user).filter(round=rnd).select_related("institution", "bureau")
     return render(
         request,
         "rounds/detail.html",

@@ -130,6 +130,10 @@ PARAMETERS: dict[str, Callable[[World], object]] = {
     "rest": lambda w: "no-such-page",
     "template": lambda w: Template.APPLICATION_FORM,
     "attachment_id": lambda w: MISSING,
+    "extension_id": lambda w: MISSING,
+    "message_id": lambda w: w.notification.pk,
+    "notice_id": lambda w: MISSING,
+    "user_id": lambda w: w.cast.staff.pk,
 }
 
 # `pk` by the route it appears in (the longest matching start wins).

@@ -1,9 +1,8 @@
-"""Who am I, the calendar, the catalogue and the institutions in my scope: their schemas, how each is written out,
+"""Who am I, the catalogue and the institutions in my scope: their schemas, how each is written out,
 and the routes."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Literal
 
 from ninja import Query, Router, Schema
@@ -19,8 +18,6 @@ from catalog.enums import Level
 from catalog.models import Certificate
 from institutions.enums import InstitutionKind
 from institutions.models import Institution
-from rounds.enums import Season, Stage
-from rounds.models import Round
 
 router = Router()
 
@@ -34,23 +31,6 @@ class MeOut(Schema):
     institution: InstitutionRef | None
     bureau: Ref | None
     scope: str
-
-
-class WindowOut(Schema):
-    stage: Stage
-    label: str
-    start: date
-    end: date
-
-
-class RoundOut(Schema):
-    id: int
-    year: int
-    season: Literal[tuple(Season.values)]  # type: ignore[valid-type]
-    name: str
-    windows: list[WindowOut]
-    scan_deadline: date
-    adjustment_end: date
 
 
 class LevelOut(Schema):
@@ -97,22 +77,6 @@ def me_out(user) -> dict:
     }
 
 
-def round_out(rnd: Round) -> dict:
-    windows = []
-    for stage in (Stage.FILING, Stage.BUREAU_REVIEW, Stage.PROVINCIAL_REVIEW, Stage.ADJUSTMENT):
-        window = rnd.window_for(stage)
-        windows.append({"stage": stage.value, "label": window.label, "start": window.start, "end": window.end})
-    return {
-        "id": rnd.pk,
-        "year": rnd.year,
-        "season": rnd.season,
-        "name": str(rnd),
-        "windows": windows,
-        "scan_deadline": rnd.scan_deadline,
-        "adjustment_end": rnd.adjustment_end,
-    }
-
-
 def certificate_out(cert: Certificate) -> dict:
     return {
         "id": cert.pk,
@@ -141,10 +105,6 @@ def institution_out(inst: Institution) -> dict:
     }
 
 
-class RoundPage(PageOut):
-    items: list[RoundOut]
-
-
 class CertificatePage(PageOut):
     items: list[CertificateOut]
 
@@ -168,20 +128,6 @@ def me(request):
     """Anyone with a token. Who the token acts as: role, institution or bureau, and the scope every other
     operation applies."""
     return me_out(request.user)
-
-
-@router.get(
-    "/rounds",
-    operation_id="rounds_list",
-    tags=["rounds"],
-    response={200: RoundPage, **problems(422)},
-    summary="Filing rounds and their windows",
-)
-def rounds(request, page: Query[PageIn]):
-    """Anyone with a token. The rounds the caller may file or review in, newest first, with each window's dates
-    (Asia/Shanghai, whole days; extensions granted to the caller included)."""
-    queryset = Round.objects.for_user(request.user).prefetch_related("extensions").order_by("-year", "-season", "pk")
-    return paged(queryset, page, round_out)
 
 
 @router.get(

@@ -22,7 +22,7 @@ from reviews import services as review_services
 from tests.api.conftest import BUREAU_DAY, FILING_DAY, PROVINCE_DAY, ApiClient
 from tests.conftest import make_certificate
 from tests.reviews.factories import J, plan_in
-from tests.test_scope_matrix import EVERYONE, SCOPED_MODELS, World, institution_key
+from tests.test_scope_matrix import COLLEGE1, EVERYONE, SCHOOL2, SCOPED_MODELS, World, institution_key
 
 SCHOOL1 = {"staff", "office_head", "leader"}
 PROVINCE = {"provincial_reviewer", "provincial_admin", "observer"}
@@ -224,14 +224,27 @@ def test_matrix_institution_list_is_exactly_the_pages_scope(client, world):
     assert seen == SCOPED_MODELS["institution"].expected
 
 
-@pytest.mark.parametrize("path", ["/me", "/rounds", "/certificates", "/plans", "/institutions"])
+@pytest.mark.parametrize("path", ["/me", "/rounds", "/certificates", "/plans", "/institutions", "/inbox", "/notices"])
 def test_matrix_reference_endpoints_answer_everyone(client, world, path):
     seen = {user.username: ApiClient(client, user).get(path).status_code for user in world.users()}
 
     assert seen == dict.fromkeys(EVERYONE, 200)
 
 
-@pytest.mark.parametrize("path", ["/me", "/rounds", "/certificates", "/plans", "/institutions", "/plans/1"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/me",
+        "/rounds",
+        "/certificates",
+        "/plans",
+        "/institutions",
+        "/plans/1",
+        "/inbox",
+        "/rounds/1/extensions",
+        "/notices",
+    ],
+)
 def test_matrix_every_endpoint_refuses_requests_without_a_token(client, db, path):
     answer = client.get(f"/api/v1{path}")
 
@@ -256,3 +269,137 @@ def test_matrix_bulk_preview_leaves_out_plans_outside_scope(api, world):
 
     listed = {item["plan_id"] for item in preview["ready"] + preview["blocked"]}
     assert listed == {world.plans["school1/spring"].pk}
+
+
+# --- the office's operations: rounds, catalogue, institutions, users, notices, inbox --------------------------
+
+
+@dataclass(frozen=True)
+class OfficeCase:
+    """An operation outside the plan workflow: `allowed` answer `ok`, the others who see the object 403, the rest
+    404 (`seen` None: everyone sees it). `request(world)` builds (method, path, body) inside the rolled-back call."""
+
+    name: str
+    request: Callable
+    allowed: frozenset[str]
+    ok: int = 200
+    seen: frozenset[str] | None = None
+    refused: int = 403  # what those who see the object but may not act answer (409: the step is not theirs)
+
+    def expected(self) -> dict[str, int]:
+        seen = EVERYONE if self.seen is None else self.seen
+        return {u: self.ok if u in self.allowed else self.refused if u in seen else 404 for u in EVERYONE}
+
+
+ADMIN = frozenset({"provincial_admin"})
+OFFICE = frozenset({"provincial_admin", "provincial_reviewer"})
+INSTITUTIONS = frozenset(SCHOOL1 | COLLEGE1 | SCHOOL2)
+
+
+def _notice(world: World, *, published: bool = True):
+    from tests.notices.conftest import make_notice
+
+    return make_notice(world.cast.provincial_admin, published=published)
+
+
+def _on_notice(verb: str, body=None, *, published: bool = True, method: str = "post"):
+    def request(world: World):
+        return method, f"/notices/{_notice(world, published=published).pk}/{verb}", body
+
+    return request
+
+
+def _extension(world: World, **target):
+    from rounds.services import grant_extension
+
+    return grant_extension(
+        actor=world.cast.provincial_admin,
+        round=world.rounds["spring"],
+        stage="filing",
+        until=FILING_DAY.date().replace(day=20),
+        reason="系统故障",
+        **target,
+    )
+
+
+def _revoke(world: World):
+    extension = _extension(world, institution=world.cast.school1)
+    return "post", f"/rounds/{extension.round_id}/extensions/{extension.pk}/revoke", {"reason": "误批"}
+
+
+OFFICE_CASES = [
+    OfficeCase("rounds_create", lambda w: ("post", "/rounds", {"year": 2030, "season": "spring"}), ADMIN, 201),
+    OfficeCase(
+        "rounds_update",
+        lambda w: ("patch", f"/rounds/{w.rounds['spring'].pk}", {"filing_end": "2027-04-09"}),
+        ADMIN,
+    ),
+    OfficeCase(
+        "round_extensions_create",
+        lambda w: (
+            "post",
+            f"/rounds/{w.rounds['spring'].pk}/extensions",
+            {"stage": "filing", "until": "2027-04-20", "reason": "系统故障", "institution_id": w.cast.school1.pk},
+        ),
+        ADMIN,
+        201,
+    ),
+    OfficeCase("round_extensions_revoke", _revoke, ADMIN, 204, seen=frozenset(SCHOOL1 | PROVINCE)),
+    OfficeCase(
+        "notices_create",
+        lambda w: ("post", "/notices", {"title": "通知", "year": 2027, "audience": "institutions"}),
+        OFFICE,
+        201,
+    ),
+    OfficeCase("notices_publish", _on_notice("publish", published=False), OFFICE, seen=frozenset(PROVINCE)),
+    OfficeCase(
+        "notices_withdraw", _on_notice("withdraw", {"reason": "文号有误"}), OFFICE, seen=INSTITUTIONS | PROVINCE
+    ),
+    OfficeCase("notices_remind", _on_notice("remind", {}), OFFICE, seen=INSTITUTIONS | PROVINCE),
+    OfficeCase(
+        "users_create",
+        lambda w: ("post", "/users", {"username": "new", "password": "Anhui-1x-Plan!2027", "role": "observer"}),
+        ADMIN,
+        201,
+    ),
+    OfficeCase(
+        "users_deactivate", lambda w: ("post", f"/users/{w.cast.staff.pk}/deactivate", {"reason": "调岗"}), ADMIN
+    ),
+    OfficeCase(
+        "users_reset_second_factor", lambda w: ("post", f"/users/{w.cast.staff.pk}/second-factor/reset", None), ADMIN
+    ),
+    OfficeCase("notices_confirm", _on_notice("confirm"), INSTITUTIONS, seen=INSTITUTIONS | PROVINCE, refused=409),
+]
+
+
+def _office_answers(client, world: World, case: OfficeCase) -> dict[str, tuple[int, bool]]:
+    seen = {}
+    for user in world.users():
+        with transaction.atomic():
+            method, path, body = case.request(world)
+            caller = ApiClient(client, user)
+            events = AuditEvent.objects.count()
+            answer = getattr(caller, method)(path, body)
+            seen[user.username] = (answer.status_code, AuditEvent.objects.count() > events)
+            transaction.set_rollback(True)
+    return seen
+
+
+@pytest.mark.parametrize("case", OFFICE_CASES, ids=lambda case: case.name)
+def test_matrix_office_operation_answers_by_role_and_scope(client, world, case):
+    with time_machine.travel(FILING_DAY, tick=False):
+        seen = _office_answers(client, world, case)
+
+    assert {u: status for u, (status, _changed) in seen.items()} == case.expected()
+    # Refusals change nothing; the allowed ones are audited.
+    assert {u for u, (_status, did) in seen.items() if did} == set(case.allowed)
+
+
+@pytest.mark.parametrize("verb", ["receipts"])
+def test_matrix_notice_receipts_are_for_the_province(client, world, verb):
+    notice = _notice(world)
+    seen = {
+        user.username: ApiClient(client, user).get(f"/notices/{notice.pk}/{verb}").status_code for user in world.users()
+    }
+
+    assert seen == {u: 200 if u in PROVINCE else 403 if u in INSTITUTIONS else 404 for u in EVERYONE}

@@ -42,10 +42,11 @@ from core.dates import SHANGHAI
 from documents.models import Scan
 from institutions.models import Bureau, Institution
 from monitoring.models import Checkpoint, ProgressImport
+from notifications.models import Notification
 from onex.wsgi import application
 from plans import services as plan_services
 from plans.models import Plan, PlanLine
-from rounds.models import Round
+from rounds.models import Extension, Round
 
 MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "25"))  # per operation and run
 CHECKS = [
@@ -132,6 +133,8 @@ def _real_ids(user) -> dict[str, list[int]]:
         "checkpoint_id": list(Checkpoint.objects.order_by("pk").values_list("pk", flat=True)),
         "institution_id": list(Institution.objects.for_user(user).order_by("pk").values_list("pk", flat=True)[:50]),
         "bureau_id": list(Bureau.objects.for_user(user).order_by("pk").values_list("pk", flat=True)),
+        "extension_id": list(Extension.objects.for_user(user).order_by("pk").values_list("pk", flat=True)),
+        "message_id": list(Notification.objects.for_user(user).order_by("pk").values_list("pk", flat=True)[:50]),
     }
 
 

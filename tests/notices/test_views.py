@@ -8,7 +8,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from audit.models import AuditEvent
-from notices import services, views
+from notices import receipts, services
 from notices.enums import Audience, ContactTopic
 from notices.models import Contact, Notice
 from notifications.models import Notification
@@ -247,7 +247,7 @@ def test_contacts_edit_link_for_the_admin_only(cast):
 
 
 def test_receipts_page_above_the_listing_limit_lists_only_the_chosen_bureau(cast, monkeypatch):
-    monkeypatch.setattr(views, "LIST_ALL_READERS", 3)
+    monkeypatch.setattr(receipts, "LIST_ALL_READERS", 3)
     notice = make_notice(cast.provincial_admin)
     client = logged_in(cast.provincial_admin)
     url = f"/notices/2027/{notice.pk}/receipts/"
