@@ -89,14 +89,31 @@ def build() -> OneXAPI:
     for exc, handler in HANDLERS.items():
         api.add_exception_handler(exc, handler)
     api.add_decorator(count_exports, mode="view")
-    from api.routes import actions, adjustments, checkpoints, documents, forecasts, inbox, monitoring, notices, plans
-    from api.routes import reference, rounds, users
+    _add_routers(api)
+    return api
 
-    api.add_router("", reference.router)
-    api.add_router("", rounds.router)
-    api.add_router("", inbox.router)
-    api.add_router("", notices.router)
-    api.add_router("", users.router)
+
+def _add_routers(api: OneXAPI) -> None:
+    """Every resource's router; the office's resources (rounds … catalogue) each in their own module."""
+    from api.routes import (
+        actions,
+        adjustments,
+        catalogue,
+        checkpoints,
+        documents,
+        forecasts,
+        inbox,
+        institutions,
+        monitoring,
+        notices,
+        plans,
+        reference,
+        rounds,
+        users,
+    )
+
+    for router in (reference, rounds, inbox, notices, users, institutions, catalogue):
+        api.add_router("", router.router)
     api.add_router("/plans", plans.router)
     api.add_router("", actions.router)
     api.add_router("", documents.router)
@@ -104,4 +121,3 @@ def build() -> OneXAPI:
     api.add_router("/monitoring", monitoring.router)
     api.add_router("/monitoring", checkpoints.router)
     api.add_router("/monitoring", forecasts.router)
-    return api

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from audit.services import record
-from catalog.models import Certificate, CertificateLevel, Major
+from catalog.models import AwardingBody, Certificate, CertificateLevel, Major
 from core.refusals import StepRefused
 
 
@@ -93,3 +93,92 @@ def set_majors(*, actor, certificate: Certificate, majors: Iterable[Major]) -> C
             after={"majors": sorted(str(m) for m in wanted.values()), "added": added, "removed": removed},
         )
     return certificate
+
+
+# ---------------------------------------------------------------- new entries (the API's; Django's admin for pages)
+
+
+def create_awarding_body(*, actor, name: str) -> AwardingBody:
+    """A new awarding body. Side effects: the row; audit `catalog.awarding_body`. Raises CatalogError for another
+    role or a name taken."""
+    _require_admin(actor)
+    if AwardingBody.objects.filter(name=name).exists():
+        raise CatalogError(_("%(name)s exists already.") % {"name": name}, code="state")
+    with transaction.atomic():
+        body = AwardingBody.objects.create(name=name)
+        record(actor=actor, action="catalog.awarding_body", obj=body, after={"name": name})
+    return body
+
+
+def create_major(*, actor, name: str, code: str = "") -> Major:
+    """A new major (name and code). Side effects: the row; audit `catalog.major`. Raises CatalogError for another
+    role or a major that exists."""
+    _require_admin(actor)
+    if Major.objects.filter(name=name, code=code).exists():
+        raise CatalogError(_("%(name)s exists already.") % {"name": name}, code="state")
+    with transaction.atomic():
+        major = Major.objects.create(name=name, code=code)
+        record(actor=actor, action="catalog.major", obj=major, after={"name": name, "code": code})
+    return major
+
+
+def _require_free_name(name: str, certificate: Certificate | None = None) -> None:
+    taken = Certificate.objects.filter(name=name)
+    if certificate is not None:
+        taken = taken.exclude(pk=certificate.pk)
+    if taken.exists():
+        raise CatalogError(_("%(name)s exists already.") % {"name": name}, code="state")
+
+
+def create_certificate(
+    *, actor, name: str, batch: int | None, awarding_body: AwardingBody | None, levels: dict[str, int | None]
+) -> Certificate:
+    """A new certificate offering `levels` ({level: minimum headcount, None for the province's default}).
+    Side effects: the certificate and its levels; audit `catalog.certificate`. Raises CatalogError for another
+    role or a name taken."""
+    _require_admin(actor)
+    _require_free_name(name)
+    with transaction.atomic():
+        certificate = Certificate.objects.create(name=name, batch=batch, awarding_body=awarding_body)
+        CertificateLevel.objects.bulk_create(
+            CertificateLevel(certificate=certificate, level=level, min_headcount=minimum)
+            for level, minimum in levels.items()
+        )
+        after = {"name": name, "batch": batch, "awarding_body": str(awarding_body or ""), "levels": levels}
+        record(actor=actor, action="catalog.certificate", obj=certificate, after=after)
+    return certificate
+
+
+def update_certificate(*, actor, certificate: Certificate, **changes) -> Certificate:
+    """Change a certificate's `name`, `batch` or `awarding_body`. Side effects: the changed fields; audit
+    `catalog.certificate_change` with before and after, unless unchanged. Raises CatalogError for another role or
+    a name another certificate has."""
+    _require_admin(actor)
+    changed = {name: value for name, value in changes.items() if getattr(certificate, name) != value}
+    if not changed:
+        return certificate
+    if "name" in changed:
+        _require_free_name(changed["name"], certificate)
+    before = {name: str(getattr(certificate, name) or "") for name in changed}
+    for name, value in changed.items():
+        setattr(certificate, name, value)
+    with transaction.atomic():
+        certificate.save()
+        after = {name: str(value or "") for name, value in changed.items()}
+        record(actor=actor, action="catalog.certificate_change", obj=certificate, before=before, after=after)
+    return certificate
+
+
+def add_level(*, actor, certificate: Certificate, level: str, min_headcount: int | None) -> CertificateLevel:
+    """Offer one more level of `certificate`, with its minimum headcount (None: the province's default; change it
+    later with `set_min_headcount`). Side effects: the level row; audit `catalog.level`. Raises CatalogError for
+    another role or a level offered already."""
+    _require_admin(actor)
+    if certificate.levels.filter(level=level).exists():
+        raise CatalogError(_("The certificate offers this level already."), code="state")
+    with transaction.atomic():
+        found = CertificateLevel.objects.create(certificate=certificate, level=level, min_headcount=min_headcount)
+        record(
+            actor=actor, action="catalog.level", obj=certificate, after={"level": level, "min_headcount": min_headcount}
+        )
+    return found

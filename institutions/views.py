@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -9,9 +9,9 @@ from accounts.access import role_required
 from accounts.enums import Role
 from audit.models import AuditEvent
 from catalog.importers import import_certificates
+from institutions.access import get_institution_for_user
 from institutions.forms import BUREAUS, CERTIFICATES, INSTITUTIONS, ContactsForm, ImportForm, RegistrationForm
 from institutions.importers import import_bureaus, import_institutions
-from institutions.models import Institution
 from institutions.services import can_keep_contacts, can_record_registration, record_contacts, record_registration
 
 IMPORTERS = {BUREAUS: import_bureaus, INSTITUTIONS: import_institutions, CERTIFICATES: import_certificates}
@@ -26,10 +26,6 @@ def import_data(request):
         upload = form.cleaned_data["file"]
         report = IMPORTERS[form.cleaned_data["kind"]](upload, actor=request.user, name=upload.name)
     return render(request, "institutions/import.html", {"form": form, "report": report})
-
-
-def get_institution_for_user(user, pk: int) -> Institution:
-    return get_object_or_404(Institution.objects.for_user(user).select_related("bureau"), pk=pk)
 
 
 @login_required

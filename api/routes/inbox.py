@@ -23,7 +23,7 @@ OWN = "Everyone, for their own inbox; another person's message answers 404."
 
 class MessageOut(Schema):
     id: int
-    kind: str = Field(description="The message's template name, e.g. `plan_returned`.")
+    template: str = Field(description="The message's template name, e.g. `plan_returned`.")
     subject: str
     body: str
     url: str = Field(description="The page the message is about (a path on the site), or empty.")
@@ -47,7 +47,7 @@ class MarkedOut(Schema):
 def message_out(row: Notification) -> dict:
     return {
         "id": row.pk,
-        "kind": row.name,
+        "template": row.name,
         "subject": row.subject,
         "body": row.body,
         "url": row.url,

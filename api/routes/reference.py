@@ -131,25 +131,6 @@ def me(request):
 
 
 @router.get(
-    "/certificates",
-    operation_id="certificates_list",
-    tags=["catalogue"],
-    response={200: CertificatePage, **problems(422)},
-    summary="Search the catalogue",
-)
-def certificates(request, filters: Query[CertificateQuery], page: Query[PageIn]):
-    """Anyone with a token. The catalogue: certificates with their levels (and minimum headcounts, R2), their
-    majors (R6) and whether they are restricted (R5)."""
-    queryset = (
-        Certificate.objects.search(filters.q)
-        .select_related("awarding_body")
-        .prefetch_related("levels", "majors")
-        .order_by("name", "pk")
-    )
-    return paged(queryset, page, certificate_out)
-
-
-@router.get(
     "/institutions",
     operation_id="institutions_list",
     tags=["institutions"],

@@ -224,7 +224,9 @@ def test_matrix_institution_list_is_exactly_the_pages_scope(client, world):
     assert seen == SCOPED_MODELS["institution"].expected
 
 
-@pytest.mark.parametrize("path", ["/me", "/rounds", "/certificates", "/plans", "/institutions", "/inbox", "/notices"])
+@pytest.mark.parametrize(
+    "path", ["/me", "/rounds", "/certificates", "/plans", "/institutions", "/inbox", "/notices", "/awarding-bodies"]
+)
 def test_matrix_reference_endpoints_answer_everyone(client, world, path):
     seen = {user.username: ApiClient(client, user).get(path).status_code for user in world.users()}
 
@@ -367,6 +369,37 @@ OFFICE_CASES = [
     ),
     OfficeCase(
         "users_reset_second_factor", lambda w: ("post", f"/users/{w.cast.staff.pk}/second-factor/reset", None), ADMIN
+    ),
+    OfficeCase("awarding_bodies_create", lambda w: ("post", "/awarding-bodies", {"name": "某评价组织"}), ADMIN, 201),
+    OfficeCase(
+        "certificate_restriction_update",
+        lambda w: (
+            "put",
+            f"/certificates/{make_certificate('某证书', levels=[J]).pk}/restriction",
+            {"restricted": True, "reason": "暂停"},
+        ),
+        ADMIN,
+    ),
+    OfficeCase(
+        "certificate_levels_update",
+        lambda w: (
+            "put",
+            f"/certificates/{make_certificate('某证书', levels=[J]).pk}/levels/junior",
+            {"min_headcount": 9},
+        ),
+        ADMIN,
+    ),
+    OfficeCase(
+        "institution_registration_update",
+        lambda w: ("put", f"/institutions/{w.cast.school1.pk}/registration", {"platform_account": "ah-1"}),
+        frozenset({"staff", "provincial_admin"}),
+        seen=frozenset(SCHOOL1 | PROVINCE | REVIEWERS_OF_SCHOOL1),
+    ),
+    OfficeCase(
+        "institution_contacts_update",
+        lambda w: ("put", f"/institutions/{w.cast.school1.pk}/contacts", {"contact_name": "王老师"}),
+        frozenset({"staff", "office_head", "provincial_admin"}),
+        seen=frozenset(SCHOOL1 | PROVINCE | REVIEWERS_OF_SCHOOL1),
     ),
     OfficeCase("notices_confirm", _on_notice("confirm"), INSTITUTIONS, seen=INSTITUTIONS | PROVINCE, refused=409),
 ]

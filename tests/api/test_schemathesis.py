@@ -42,6 +42,7 @@ from core.dates import SHANGHAI
 from documents.models import Scan
 from institutions.models import Bureau, Institution
 from monitoring.models import Checkpoint, ProgressImport
+from notices.models import Notice
 from notifications.models import Notification
 from onex.wsgi import application
 from plans import services as plan_services
@@ -134,6 +135,8 @@ def _real_ids(user) -> dict[str, list[int]]:
         "institution_id": list(Institution.objects.for_user(user).order_by("pk").values_list("pk", flat=True)[:50]),
         "bureau_id": list(Bureau.objects.for_user(user).order_by("pk").values_list("pk", flat=True)),
         "extension_id": list(Extension.objects.for_user(user).order_by("pk").values_list("pk", flat=True)),
+        "notice_id": list(Notice.objects.for_user(user).order_by("pk").values_list("pk", flat=True)[:50]),
+        "user_id": list(User.objects.for_user(user).order_by("pk").values_list("pk", flat=True)[:50]),
         "message_id": list(Notification.objects.for_user(user).order_by("pk").values_list("pk", flat=True)[:50]),
     }
 
@@ -203,5 +206,5 @@ def test_schemathesis_every_operation_conforms_and_never_fails_on_the_demo_data(
             failure for operation in operations for failure in _run_operation(operation, mode, examples, headers, ids)
         ]
 
-    assert len(operations) >= 38
+    assert len(operations) >= 70
     assert failures == [], "\n\n".join(failures)
