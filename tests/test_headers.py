@@ -134,6 +134,7 @@ PARAMETERS: dict[str, Callable[[World], object]] = {
     "message_id": lambda w: w.notification.pk,
     "notice_id": lambda w: MISSING,
     "user_id": lambda w: w.cast.staff.pk,
+    "level": lambda w: Level.JUNIOR,
 }
 
 # `pk` by the route it appears in (the longest matching start wins).
