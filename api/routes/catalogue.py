@@ -83,14 +83,14 @@ class MajorsIn(Schema):
     major_ids: list[Id] = Field(max_length=200)
 
 
-class MajorOut(Schema):
+class MajorEntryOut(Schema):
     id: int
     name: str
     code: str
 
 
 class MajorPage(PageOut):
-    items: list[MajorOut]
+    items: list[MajorEntryOut]
 
 
 def _major_out(major: Major) -> dict:
@@ -287,7 +287,7 @@ def majors_list(request, query: Query[AwardingBodyQuery], page: Query[PageIn]):
 
 @router.post(
     "/majors",
-    response={201: MajorOut, **problems(400, 403, 409, 422)},
+    response={201: MajorEntryOut, **problems(400, 403, 409, 422)},
     operation_id="majors_create",
     summary="Add a major",
     description=f"{ADMIN_ONLY} Audited. " + REFUSED.format(what="the name and code exist already"),
