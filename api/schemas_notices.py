@@ -8,7 +8,7 @@ from datetime import datetime
 from ninja import Schema
 from pydantic import Field
 
-from api.fields import Id, line, required_line, text
+from api.fields import Id, example, line, required_line, text
 from api.pagination import PageOut
 from api.schemas import Ref
 from institutions.enums import InstitutionKind
@@ -63,6 +63,15 @@ class NoticeFilters(Schema):
 class NoticeIn(Schema):
     """A new draft. `institution_kind` is needed for the audience `kind` (and ignored for the others)."""
 
+    model_config = example(
+        {
+            "title": "关于做好2028年1+X证书申报工作的通知",
+            "year": 2028,
+            "number": "皖教秘职成〔2028〕1号",
+            "audience": "institutions",
+        }
+    )
+
     title: required_line(200)  # type: ignore[valid-type]
     year: int = Field(ge=2000, le=2100)
     number: line(60) = ""  # type: ignore[valid-type]
@@ -76,6 +85,8 @@ class NoticeIn(Schema):
 
 
 class WithdrawIn(Schema):
+    model_config = example({"reason": "文号有误"})
+
     reason: required_line(500) = Field(description="Readers see it on the notice.")  # type: ignore[valid-type]
 
 
@@ -85,6 +96,8 @@ class ConfirmOut(Schema):
 
 
 class RemindIn(Schema):
+    model_config = example({"bureau_id": 3})
+
     bureau_id: Id | None = Field(None, description="Only the institutions of this bureau (and the bureau).")
 
 

@@ -11,7 +11,7 @@ from pydantic import Field
 
 from accounts.enums import Role
 from api.common import require_role
-from api.fields import MAX_HEADCOUNT, Id, line, required_line, text
+from api.fields import MAX_HEADCOUNT, Id, example, line, required_line, text
 from api.pagination import PageIn, PageOut, paged
 from api.problems import field_error, problems
 from api.routes.reference import CertificateOut, CertificatePage, CertificateQuery, certificate_out
@@ -38,6 +38,8 @@ class AwardingBodyPage(PageOut):
 
 
 class AwardingBodyIn(Schema):
+    model_config = example({"name": "北京中物联物流采购培训中心"})
+
     name: required_line(200)  # type: ignore[valid-type]
 
 
@@ -51,6 +53,10 @@ class LevelIn(Schema):
 
 
 class CertificateIn(Schema):
+    model_config = example(
+        {"name": "物流管理职业技能等级证书", "batch": 1, "levels": [{"level": "junior", "min_headcount": 20}]}
+    )
+
     name: required_line(200)  # type: ignore[valid-type]
     batch: int | None = Field(None, ge=1, le=4, description="The catalogue batch (1–4).")
     awarding_body_id: Id | None = None
@@ -60,26 +66,36 @@ class CertificateIn(Schema):
 class CertificateChangeIn(Schema):
     """Only the fields sent change; `awarding_body_id` null removes the awarding body."""
 
+    model_config = example({"batch": 2})
+
     name: required_line(200) | None = None  # type: ignore[valid-type]
     batch: int | None = Field(None, ge=1, le=4)
     awarding_body_id: Id | None = None
 
 
 class RestrictionIn(Schema):
+    model_config = example({"restricted": True, "reason": "证书暂停"})
+
     restricted: bool
     reason: text(200) = Field("", description="Shown to institutions; needed when restricting.")  # type: ignore[valid-type]
 
 
 class MinimumIn(Schema):
+    model_config = example({"min_headcount": 20})
+
     min_headcount: int | None = MinHeadcount
 
 
 class MajorIn(Schema):
+    model_config = example({"name": "现代物流管理", "code": "530802"})
+
     name: required_line(100)  # type: ignore[valid-type]
     code: line(20) = ""  # type: ignore[valid-type]
 
 
 class MajorsIn(Schema):
+    model_config = example({"major_ids": [5, 8]})
+
     major_ids: list[Id] = Field(max_length=200)
 
 

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from ninja import Path, Router, Schema
 from pydantic import Field, StringConstraints
 
-from api.fields import Id, line
+from api.fields import Id, example, line
 from api.problems import problems
 from api.schemas import Ref
 from api.serializers import ref
@@ -39,10 +39,14 @@ class InstitutionDetailOut(Schema):
 
 
 class RegistrationIn(Schema):
+    model_config = example({"platform_account": "AH340100001"})
+
     platform_account: line(100) = Field(description="Empty clears the registration.")  # type: ignore[valid-type]
 
 
 class ContactsIn(Schema):
+    model_config = example({"contact_name": "王老师", "contact_phone": "0551-12345678"})
+
     contact_name: line(50) = ""  # type: ignore[valid-type]
     contact_phone: Phone = ""
 

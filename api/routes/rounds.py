@@ -13,7 +13,7 @@ from pydantic import Field
 
 from accounts.enums import Role
 from api.common import require_role
-from api.fields import Id, required_text
+from api.fields import Id, example, required_text
 from api.pagination import PageIn, PageOut, paged
 from api.problems import field_error, problems
 from api.schemas import Ref
@@ -58,6 +58,8 @@ class RoundPage(PageOut):
 class DatesIn(Schema):
     """Any of the round's dates; a window (start, end) must not end before it starts."""
 
+    model_config = example({"filing_end": "2027-04-09"})
+
     filing_start: date | None = None
     filing_end: date | None = None
     bureau_review_start: date | None = None
@@ -69,6 +71,8 @@ class DatesIn(Schema):
 
 
 class RoundIn(DatesIn):
+    model_config = example({"year": 2028, "season": "spring"})
+
     year: int = Field(ge=2000, le=2100)
     season: Season
 
@@ -92,6 +96,8 @@ class ExtensionPage(PageOut):
 class ExtensionIn(Schema):
     """One institution (`institution_id`) or one bureau (`bureau_id`), not both."""
 
+    model_config = example({"stage": "filing", "until": "2027-04-10", "reason": "系统故障", "institution_id": 12})
+
     stage: Stage
     until: date
     reason: required_text(2000)  # type: ignore[valid-type]
@@ -100,6 +106,8 @@ class ExtensionIn(Schema):
 
 
 class RevokeIn(Schema):
+    model_config = example({"reason": "误批"})
+
     reason: required_text(2000)  # type: ignore[valid-type]
 
 

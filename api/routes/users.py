@@ -15,7 +15,7 @@ from accounts.enums import Role
 from accounts.forms import UserCreateForm
 from accounts.models import User
 from api.common import require_role
-from api.fields import Id, line, required_line, required_text
+from api.fields import Id, example, line, required_line, required_text
 from api.pagination import PageIn, PageOut, paged
 from api.problems import VALIDATION, problem, problems
 from api.schemas import InstitutionRef, Ref
@@ -56,6 +56,10 @@ class UserIn(Schema):
     """An institution role needs `institution_id`, a bureau reviewer `bureau_id`; the other is ignored. The
     password must pass the site's password rules."""
 
+    model_config = example(
+        {"username": "hf_staff", "password": "Anhui-1x-Plan!2027", "role": "institution_staff", "institution_id": 12}
+    )
+
     username: required_line(150)  # type: ignore[valid-type]
     password: str = Field(min_length=1, max_length=128)
     full_name: line(50) = ""  # type: ignore[valid-type]
@@ -67,6 +71,8 @@ class UserIn(Schema):
 
 
 class DeactivateIn(Schema):
+    model_config = example({"reason": "调岗"})
+
     reason: required_text(2000)  # type: ignore[valid-type]
 
 
