@@ -17,4 +17,5 @@ urlpatterns = [
     path("bulk/preview/", views.bulk_preview, name="review_bulk_preview"),
     path("bulk/confirm/", views.bulk_confirm, name="review_bulk_confirm"),
     path("extensions/", views_extensions.extension_list, name="review_extensions"),
+    path("extensions/<int:pk>/revoke/", views_extensions.extension_revoke, name="review_extension_revoke"),
 ]

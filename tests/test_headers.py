@@ -152,6 +152,7 @@ PK_BY_ROUTE: dict[str, Callable[[World], object]] = {
     "monitoring/checkpoints/": lambda w: w.checkpoint.pk,
     "monitoring/bulletins/": lambda w: MISSING,
     "reviews/plans/": lambda w: w.plan.pk,
+    "reviews/extensions/": lambda w: MISSING,
     "adjustments/plan/": lambda w: w.plan.pk,
     "adjustments/": lambda w: w.adjustment.pk,
     "inbox/": lambda w: w.notification.pk,

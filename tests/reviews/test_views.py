@@ -288,3 +288,50 @@ def test_review_page_query_count_does_not_grow_with_the_lines(client, cast, spri
             counts.append(len(captured))
 
     assert counts[0] == counts[1]
+
+
+def _granted(cast, spring):
+    return grant_extension(
+        actor=cast.provincial_admin,
+        round=spring,
+        stage=Stage.PROVINCIAL_REVIEW,
+        until=date(2027, 4, 18),
+        reason="材料补报",
+        institution=cast.college1,
+        bureau=None,
+    )
+
+
+def test_extension_page_revokes_with_a_reason_audited_and_listed_no_more(client, cast, spring):
+    extension = _granted(cast, spring)
+    client.force_login(cast.provincial_admin)
+    page = client.get(reverse("review_extensions")).content.decode()
+    assert reverse("review_extension_revoke", args=[extension.pk]) in page
+
+    response = client.post(reverse("review_extension_revoke", args=[extension.pk]), {"reason": "误批"}, follow=True)
+
+    assert not Extension.objects.exists()
+    event = AuditEvent.objects.get(action="extension.revoke")
+    assert (event.reason, event.before["until"]) == ("误批", "2027-04-18")
+    assert "材料补报" not in response.content.decode()
+
+
+def test_extension_revoke_without_a_reason_is_refused_and_changes_nothing(client, cast, spring):
+    extension = _granted(cast, spring)
+    client.force_login(cast.provincial_admin)
+
+    response = client.post(reverse("review_extension_revoke", args=[extension.pk]), {"reason": "  "}, follow=True)
+
+    assert Extension.objects.filter(pk=extension.pk).exists()
+    assert not AuditEvent.objects.filter(action="extension.revoke").exists()
+    assert [str(m) for m in response.context["messages"]] == ["Give a reason."]
+
+
+def test_extension_revoke_is_the_provincial_admins_alone(client, cast, spring):
+    extension = _granted(cast, spring)
+    client.force_login(cast.provincial_reviewer)
+
+    response = client.post(reverse("review_extension_revoke", args=[extension.pk]), {"reason": "误批"})
+
+    assert response.status_code == 403
+    assert Extension.objects.filter(pk=extension.pk).exists()
