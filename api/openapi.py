@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.shortcuts import render
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Router
 from ninja.openapi.docs import Swagger
 
 from api.auth import TokenAuth
@@ -75,6 +75,54 @@ class OneXAPI(NinjaAPI):
         )
 
 
+def routers() -> list[tuple[str, Router]]:
+    """Every route module's router and where it is mounted, in order: the first path that matches wins."""
+    from api.routes import (
+        actions,
+        adjustments,
+        audit,
+        bundles,
+        candidates,
+        catalogue,
+        checkpoint_reports,
+        checkpoints,
+        dashboard,
+        documents,
+        forecasts,
+        inbox,
+        institutions,
+        monitoring,
+        notices,
+        plan_lines_excel,
+        plans,
+        reference,
+        reviews,
+        rounds,
+        users,
+        year_end,
+    )
+
+    return [
+        *[("", module.router) for module in (reference, rounds, inbox, notices, users, institutions, catalogue)],
+        # Before the plans' routes: /plans/{id}/lines/{line_id} would take /lines/template.xlsx and /lines/import.
+        ("/plans", plan_lines_excel.router),
+        ("/plans", plans.router),
+        ("", actions.router),
+        ("", documents.router),
+        ("", adjustments.router),
+        ("", bundles.router),
+        ("", audit.router),
+        ("", reviews.router),
+        ("/monitoring", monitoring.router),
+        ("/monitoring", checkpoints.router),
+        ("/monitoring", forecasts.router),
+        ("/monitoring", candidates.router),
+        ("/monitoring", dashboard.router),
+        ("/monitoring", checkpoint_reports.router),
+        ("/monitoring", year_end.router),
+    ]
+
+
 def build() -> OneXAPI:
     api = OneXAPI(
         title="OneX API",
@@ -89,35 +137,6 @@ def build() -> OneXAPI:
     for exc, handler in HANDLERS.items():
         api.add_exception_handler(exc, handler)
     api.add_decorator(count_exports, mode="view")
-    _add_routers(api)
+    for prefix, router in routers():
+        api.add_router(prefix, router)
     return api
-
-
-def _add_routers(api: OneXAPI) -> None:
-    """Every resource's router; the office's resources (rounds … catalogue) each in their own module."""
-    from api.routes import (
-        actions,
-        adjustments,
-        catalogue,
-        checkpoints,
-        documents,
-        forecasts,
-        inbox,
-        institutions,
-        monitoring,
-        notices,
-        plans,
-        reference,
-        rounds,
-        users,
-    )
-
-    for router in (reference, rounds, inbox, notices, users, institutions, catalogue):
-        api.add_router("", router.router)
-    api.add_router("/plans", plans.router)
-    api.add_router("", actions.router)
-    api.add_router("", documents.router)
-    api.add_router("", adjustments.router)
-    api.add_router("/monitoring", monitoring.router)
-    api.add_router("/monitoring", checkpoints.router)
-    api.add_router("/monitoring", forecasts.router)

@@ -7,7 +7,7 @@ import json
 import logging
 from http import HTTPStatus
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
@@ -127,11 +127,17 @@ def on_unexpected(request, exc: Exception) -> HttpResponse:
     return problem(500, detail=_("Something went wrong on our side; it has been logged."))
 
 
+def on_bad_request(request, exc: SuspiciousOperation) -> HttpResponse:
+    # A body Django refuses to read (too many fields, a malformed upload…): the client's error, not ours.
+    return problem(400, detail=_("The request could not be read."))
+
+
 HANDLERS = {
     ValidationError: on_validation_error,
     HttpError: on_http_error,
     Http404: on_not_found,
     PermissionDenied: on_permission_denied,
     StepRefused: on_refused,
+    SuspiciousOperation: on_bad_request,
     Exception: on_unexpected,
 }

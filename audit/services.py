@@ -5,6 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
+from audit.exporters import AuditExcelExporter
 from audit.middleware import current_ip
 from audit.models import AuditEvent
 
@@ -51,3 +54,30 @@ def latest_event(obj, actions: tuple[str, ...]) -> AuditEvent | None:
 def snapshot(obj, fields: list[str]) -> dict:
     """The values of `fields` of `obj`, ready for `before=` / `after=`."""
     return {name: _jsonable(getattr(obj, name)) for name in fields}
+
+
+def may_read_log(user) -> bool:
+    """Who may search and export the whole audit log: the provincial admin."""
+    return bool(getattr(user, "is_provincial_admin", False))
+
+
+def export_log(*, actor, events, criteria: dict, target) -> int:
+    """Write `events` as the audit log's workbook to `target` (a binary file); returns how many were written.
+
+    Side effects: one audit event `audit.export` with the criteria and the number of rows (an export of the log
+    is itself on the record).
+    """
+    rows = AuditExcelExporter(events).write(target)
+    record(
+        actor=actor,
+        action="audit.export",
+        obj=actor,
+        before={"criteria": criteria or "all"},
+        after={"rows": rows},
+        reason=_("export of the audit log"),
+    )
+    return rows
+
+
+def export_filename(*, today) -> str:
+    return f"审计日志{today:%Y%m%d}.xlsx"

@@ -8,18 +8,18 @@ from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from audit.exporters import AuditExcelExporter
 from audit.forms import AuditSearchForm
 from audit.models import AuditEvent
-from audit.services import record
+from audit.services import export_filename, export_log, may_read_log
 from core.access import user_passes
 from core.downloads import attach
 from core.ratelimit import export_limit
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-@user_passes(lambda user: user.is_provincial_admin)
+
+@user_passes(may_read_log)
 def search(request):
     form = AuditSearchForm(request.GET or None)
     events = form.apply(AuditEvent.objects.all())
@@ -29,23 +29,13 @@ def search(request):
     return render(request, "audit/search.html", {"form": form, "page": page, "query": query.urlencode()})
 
 
-@user_passes(lambda user: user.is_provincial_admin)
+@user_passes(may_read_log)
 @export_limit
 def export(request):
     form = AuditSearchForm(request.GET or None)
-    events = form.apply(AuditEvent.objects.all())
     # Large logs go through a temporary file, not memory; it is removed when the response closes it.
     target = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it)
-    rows = AuditExcelExporter(events).write(target)
+    export_log(actor=request.user, events=form.apply(AuditEvent.objects.all()), criteria=form.criteria(), target=target)
     target.seek(0)
-    record(
-        actor=request.user,
-        action="audit.export",
-        obj=request.user,
-        before={"criteria": form.criteria() or "all"},
-        after={"rows": rows},
-        reason=_("export of the audit log"),
-    )
-    filename = f"审计日志{timezone.localdate():%Y%m%d}.xlsx"
-    response = FileResponse(target, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    return attach(response, filename)
+    response = FileResponse(target, content_type=XLSX)
+    return attach(response, export_filename(today=timezone.localdate()))

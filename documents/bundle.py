@@ -99,3 +99,16 @@ def write_bundle(round_: Round, target, *, progress: Progress) -> None:
             _add_plan(zf, root, plan_papers)
             done += 1
             progress(done, total)
+
+
+def bundle_filename(round_: Round) -> str:
+    """The ZIP's download name, the same from the page and the API."""
+    return f"{labels.round_label(round_)}1+X证书申报材料.zip"
+
+
+def open_bundle(bundle, *, at):
+    """The stored ZIP of `bundle`, opened for reading, or None when it is not (or no longer) available: not built
+    yet, failed, or past its week."""
+    if not bundle.is_available(at=at) or not bundle.stored_name:
+        return None
+    return default_storage.open(bundle.stored_name, "rb")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.files.storage import default_storage
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -12,8 +11,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core.downloads import attach, private
 from core.ratelimit import export_limit
-from documents import labels
 from documents.access import get_bundle_for_user, get_round_for_user, require_province
+from documents.bundle import bundle_filename, open_bundle
 from documents.services import request_bundle
 
 
@@ -44,7 +43,7 @@ def bundle_progress(request, pk: int):
 @export_limit
 def bundle_download(request, pk: int):
     bundle = get_bundle_for_user(request.user, pk)
-    if not bundle.is_available(at=timezone.now()) or not bundle.stored_name:
+    stored = open_bundle(bundle, at=timezone.now())
+    if stored is None:
         return HttpResponse(_("This bundle is no longer available; ask for a new one."), status=410)
-    response = FileResponse(default_storage.open(bundle.stored_name, "rb"), content_type="application/zip")
-    return private(attach(response, f"{labels.round_label(bundle.round)}1+X证书申报材料.zip"))
+    return private(attach(FileResponse(stored, content_type="application/zip"), bundle_filename(bundle.round)))

@@ -17,6 +17,8 @@ TYPE_ROLES = frozenset({Role.INSTITUTION_STAFF})
 OFFICE_ROLES = frozenset({Role.PROVINCIAL_REVIEWER, Role.PROVINCIAL_ADMIN})
 # Who may simulate next year's caps (what-if): the office and the observers.
 WHATIF_ROLES = OFFICE_ROLES | {Role.OBSERVER}
+# A line's candidates are read a page at a time, each page audited and counted (RATE_LIMIT_CANDIDATES).
+CANDIDATES_PER_PAGE = 50
 
 
 def get_institution_for_user(user, pk: int) -> Institution:
@@ -51,3 +53,8 @@ def get_checkpoint_for_user(user, pk: int) -> Checkpoint:
 
 def get_candidate_for_user(user, pk: int) -> Candidate:
     return get_object_or_404(Candidate.objects.for_user(user).select_related("certificate"), pk=pk)
+
+
+def candidates_of(line: PlanLine):
+    """The candidates of an approved line (from `get_line_for_user`), in a stable order."""
+    return Candidate.objects.filter(line=line).order_by("pk")

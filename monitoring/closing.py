@@ -57,6 +57,36 @@ def close_year(*, actor, year: int, reviewed: str, use_computed: Collection[int]
     return closed
 
 
+def prepare_review(*, year: int) -> list[CapRow]:
+    """The rows the office reviews before closing `year` (their `fingerprint` is what a close must match).
+
+    Side effects: while no close of the year is in force, the year's rollups are refreshed first (under the
+    year lock), so that the list reviewed is the list a close fixes.
+    """
+    if not YearEndClose.objects.filter(year=year, reopened_at__isnull=True).exists():
+        with transaction.atomic():
+            year_lock(year)
+            refresh_year(year)
+    return review(year)
+
+
+def close_year_once(
+    *, actor, year: int, reviewed: str, use_computed: Collection[int] = ()
+) -> tuple[YearEndClose, bool]:
+    """`close_year`, safe to ask twice: (the close, closed now). A second identical request of the same person
+    (a double click, a retried call) gets the close they made instead of a refusal.
+
+    Side effects: those of `close_year` when it closes; none otherwise.
+    """
+    try:
+        return close_year(actor=actor, year=year, reviewed=reviewed, use_computed=use_computed), True
+    except Refused:
+        done = YearEndClose.objects.filter(year=year, reopened_at__isnull=True, confirmed_by=actor).first()
+        if done is None:
+            raise
+        return done, False
+
+
 def _new_version(actor, year: int, threshold, rows: list[CapRow]) -> YearEndClose:
     return YearEndClose.objects.create(
         year=year,

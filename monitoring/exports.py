@@ -104,6 +104,11 @@ def issues_xlsx(job: ProgressImport) -> bytes:
     return out.getvalue()
 
 
+def report_filename(checkpoint, ext: str) -> str:
+    """The report's (通报) file name, the same from the page and the API."""
+    return f"{checkpoint.year}年{checkpoint.month}月1+X证书考核进度监测通报.{ext}"
+
+
 def report_xlsx(report: Report) -> bytes:
     out, book = _book()
     cp = report.checkpoint

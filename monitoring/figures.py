@@ -213,6 +213,12 @@ def funnel(user, year: int) -> Figure:
     return figure
 
 
+def refreshed_at(year: int):
+    """When the year's figures were last brought up to date (None: never)."""
+    last = InstitutionProgress.objects.filter(year=year).order_by("-refreshed_at")
+    return last.values_list("refreshed_at", flat=True).first()
+
+
 def flagged_lines(user, year: int) -> int:
     """Lines with implausible figures (confirmed with a reason) among what the user sees."""
     return scoped_progress(user, year).aggregate(n=Coalesce(Sum("implausible"), 0))["n"]

@@ -15,7 +15,7 @@ from audit.services import record, snapshot
 from core import tabular
 from monitoring import columns, plausibility, xlsx
 from monitoring.checkpoints import take_snapshot
-from monitoring.closing import close_year, lift_cap, reopen_year  # noqa: F401 - the year end, one room over
+from monitoring.closing import close_year, close_year_once, lift_cap, prepare_review, reopen_year  # noqa: F401 - the year end, one room over
 from monitoring.enums import ImportMode, ImportStatus, ProgressSource
 from monitoring.errors import Refused
 from monitoring.models import Checkpoint, ColumnLayout, LineProgress, ProgressImport

@@ -10,12 +10,15 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import ngettext
 
+from accounts.enums import Role
 from institutions.enums import InstitutionKind
 from plans.enums import PlanStatus
 from plans.models import Plan, PlanLine
 from plans.rules.facts import rule_label, rule_names
 from reviews.models import PlanCheck
 
+# Who has a review queue: the bureaus' reviewers and the province.
+QUEUE_ROLES = (Role.BUREAU_REVIEWER, Role.PROVINCIAL_REVIEWER, Role.PROVINCIAL_ADMIN, Role.OBSERVER)
 # The province sees higher-education plans and the plans bureaus approved: only those ever reach these states.
 PROVINCE_STATUSES = (PlanStatus.PROVINCIAL_REVIEW, PlanStatus.RETURNED_BY_PROVINCE, PlanStatus.PUBLISHED)
 

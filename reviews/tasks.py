@@ -12,6 +12,7 @@ from django.utils import timezone
 from core.dates import SHANGHAI, local_today
 from reviews.checks import refresh_checks
 from reviews.models import ReminderRun
+from reviews.queues import check_is_current
 from reviews.reminders import send_due_reminders
 
 RUN_AT = time(8, 0)  # Asia/Shanghai: reminders arrive at the start of the working day.
@@ -51,3 +52,14 @@ def send_reminders() -> int:
 def refresh_plan_checks(plan_ids: list[int]) -> int:
     """Store the rule checks of these plans for the queues (those still stale when the job runs)."""
     return refresh_checks(plan_ids, at=timezone.now())
+
+
+def requeue_stale(plans) -> list[int]:
+    """The ids of the queue rows `plans` whose stored rule check is not current (see `check_is_current`).
+
+    Side effects: one `refresh_plan_checks` job for them, when there are any (a row shown before its check ran).
+    """
+    stale = [plan.pk for plan in plans if not check_is_current(plan)]
+    if stale:
+        refresh_plan_checks.enqueue(stale)
+    return stale

@@ -28,12 +28,10 @@ from reviews import queues, services
 from reviews.checks import NOT_IN_REVIEW, refresh_check
 from reviews.forms import ApproveForm, DecisionForm, QueueFilterForm, ReturnForm, plan_ids
 from reviews.models import LineDecision
-from reviews.tasks import refresh_plan_checks
+from reviews.tasks import requeue_stale
 from reviews.timeline import plan_timeline, sees_addresses
 from reviews.timeline_rows import timeline_rows
 from rounds.models import Extension
-
-QUEUE_ROLES = (Role.BUREAU_REVIEWER, Role.PROVINCIAL_REVIEWER, Role.PROVINCIAL_ADMIN, Role.OBSERVER)
 
 
 def _plan_for_reviewer(request, pk: int) -> Plan:
@@ -52,7 +50,7 @@ def _require_reviewer(user, plan: Plan, level: str) -> None:
 # --- queue --------------------------------------------------------------------------------------------------------
 
 
-@role_required(*QUEUE_ROLES)
+@role_required(*queues.QUEUE_ROLES)
 def queue(request):
     user = request.user
     form = QueueFilterForm(request.GET, user=user, today=local_today(timezone.now()))
@@ -63,9 +61,7 @@ def queue(request):
     page = queues.Page(queues.rows(base, filters), 50, count=total).get_page(request.GET.get("page"))
     # Rule checks run in the background when a plan moves (reviews.signals); a plan of this page whose check
     # has not been stored yet (or was missed) is queued again, and the page says so.
-    stale = [plan.pk for plan in page.object_list if not queues.check_is_current(plan)]
-    if stale:
-        refresh_plan_checks.enqueue(stale)
+    stale = requeue_stale(page.object_list)
     level = workflow.level_of(user)
     actionable = workflow.STATUS_OF.get(level)
     query = request.GET.copy()

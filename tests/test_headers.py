@@ -135,6 +135,8 @@ PARAMETERS: dict[str, Callable[[World], object]] = {
     "notice_id": lambda w: MISSING,
     "user_id": lambda w: w.cast.staff.pk,
     "level": lambda w: Level.JUNIOR,
+    "candidate_id": lambda w: MISSING,
+    "bundle_id": lambda w: w.bundle.pk,
 }
 
 # `pk` by the route it appears in (the longest matching start wins).

@@ -95,10 +95,6 @@ def _query(bureau: int | None) -> str:
     return f"bureau={bureau}" if bureau else ""
 
 
-def _filename(checkpoint: Checkpoint, ext: str) -> str:
-    return f"{checkpoint.year}年{checkpoint.month}月1+X证书考核进度监测通报.{ext}"
-
-
 @login_required
 @require_GET
 @export_limit
@@ -107,7 +103,7 @@ def report_xlsx(request, pk: int):
         return redirect("monitoring:mine")
     checkpoint = get_checkpoint_for_user(request.user, pk)
     built = report.build(checkpoint, request.user, bureau=_bureau(request))
-    return download(exports.report_xlsx(built), _filename(checkpoint, "xlsx"))
+    return download(exports.report_xlsx(built), exports.report_filename(checkpoint, "xlsx"))
 
 
 @login_required
@@ -118,4 +114,4 @@ def report_pdf(request, pk: int):
         return redirect("monitoring:mine")
     checkpoint = get_checkpoint_for_user(request.user, pk)
     pdf = exports.report_pdf(report.build(checkpoint, request.user, bureau=_bureau(request)))
-    return download(pdf, _filename(checkpoint, "pdf"), "application/pdf")
+    return download(pdf, exports.report_filename(checkpoint, "pdf"), "application/pdf")

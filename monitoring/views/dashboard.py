@@ -14,7 +14,7 @@ from institutions.enums import InstitutionKind
 from monitoring import exports, figures
 from monitoring.checkpoints import live_target
 from monitoring.enums import Standing
-from monitoring.models import Checkpoint, InstitutionProgress
+from monitoring.models import Checkpoint
 from monitoring.views.common import download, year_from
 
 DRILL_FILTERS = ("bureau", "kind", "certificate", "checkpoint")
@@ -45,9 +45,6 @@ def dashboard(request):
     year = year_from(request)
     user = request.user
     target, month = live_target(year, today=timezone.localdate())
-    last = (
-        InstitutionProgress.objects.filter(year=year).order_by("-refreshed_at").values_list("refreshed_at", flat=True)
-    )
     return render(
         request,
         "monitoring/dashboard.html",
@@ -57,7 +54,7 @@ def dashboard(request):
             "flagged": figures.flagged_lines(user, year),
             "target": target,
             "target_month": month,
-            "refreshed_at": last.first(),
+            "refreshed_at": figures.refreshed_at(year),
             "charts": list(figures.TITLES.items()),
             "chart_labels": CHART_LABELS,
             "checkpoints": Checkpoint.objects.filter(year=year).order_by("month"),

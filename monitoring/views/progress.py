@@ -15,13 +15,17 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.ratelimit import rate_limit
 from monitoring import crypto, idnumbers, outlook, services
-from monitoring.access import TYPE_ROLES, get_candidate_for_user, get_institution_for_user, get_line_for_user
+from monitoring.access import (
+    CANDIDATES_PER_PAGE,
+    TYPE_ROLES,
+    candidates_of,
+    get_candidate_for_user,
+    get_institution_for_user,
+    get_line_for_user,
+)
 from monitoring.forms import IdSearchForm, LineProgressForm, ReasonForm
-from monitoring.models import Candidate
 from monitoring.report import institution_standing
 from monitoring.views.common import year_from
-
-CANDIDATES_PER_PAGE = 50
 
 
 @login_required
@@ -74,7 +78,7 @@ def line_progress(request, pk: int):
 def line_candidates(request, pk: int):
     """A line's candidates, masked, 50 a page; each page shown is audited (who, which line, which page, when)."""
     line = get_line_for_user(request.user, pk)
-    candidates = Candidate.objects.filter(line=line).order_by("pk")
+    candidates = candidates_of(line)
     search = IdSearchForm(request.POST or None)
     searched = False
     if request.method == "POST" and search.is_valid():

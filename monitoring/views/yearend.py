@@ -4,7 +4,6 @@ version of the year's rates), reopen with a reason, and lift one cap with a reas
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +16,6 @@ from monitoring import services, yearend
 from monitoring.access import OFFICE_ROLES, get_institution_for_user
 from monitoring.forms import CloseForm, ReasonForm
 from monitoring.models import YearEndClose
-from monitoring.rollups import refresh_year, year_lock
 
 
 @role_required(*OFFICE_ROLES, Role.OBSERVER)
@@ -32,12 +30,7 @@ def year_end_default(request):
 def year_end(request, year: int):
     versions = list(YearEndClose.objects.filter(year=year).select_related("confirmed_by", "reopened_by"))
     closed = next((v for v in versions if v.reopened_at is None), None)
-    if closed is None:
-        # The rollups are a cache: bring them up to date so the list reviewed is the list closed.
-        with transaction.atomic():
-            year_lock(year)
-            refresh_year(year)
-    rows = yearend.review(year)
+    rows = services.prepare_review(year=year)
     capped = [r for r in rows if r.capped]
     return render(
         request,
@@ -67,14 +60,12 @@ def year_end_close(request, year: int):
     if form.is_valid():
         chosen = {int(pk) for pk in request.POST.getlist("use_computed") if pk.isdigit()}
         try:
-            closed = services.close_year(
+            # Closed already by this user (a second click): the same result as the first.
+            closed, _now = services.close_year_once(
                 actor=request.user, year=year, reviewed=form.cleaned_data["reviewed"], use_computed=chosen
             )
         except services.Refused as exc:
-            # Closed already by this user (a second click): the same result as the first.
-            closed = YearEndClose.objects.filter(year=year, reopened_at__isnull=True, confirmed_by=request.user).first()
-            if closed is None:
-                messages.error(request, exc.message)
+            messages.error(request, exc.message)
         if closed is not None:
             messages.success(
                 request,

@@ -12,7 +12,9 @@ from datetime import datetime
 
 import pytest
 import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import User
 from audit.models import AuditEvent
@@ -436,3 +438,140 @@ def test_matrix_notice_receipts_are_for_the_province(client, world, verb):
     }
 
     assert seen == {u: 200 if u in PROVINCE else 403 if u in INSTITUTIONS else 404 for u in EVERYONE}
+
+
+# --- the office's operations (issue 18) --------------------------------------------------------------------------
+
+INSTITUTION_PEOPLE = {"staff", "office_head", "leader", "college_staff", "college_office_head", "college_leader"}
+INSTITUTION_PEOPLE |= {"other_staff"}
+SEES_SCHOOL1 = SCHOOL1 | REVIEWERS_OF_SCHOOL1 | PROVINCE
+
+
+def answers_by(allowed: set[str], ok: int, *, refused: int = 403, seen: set[str] | None = None) -> dict[str, int]:
+    """`ok` for `allowed`, `refused` for the others who see the object (everyone by default), 404 for the rest."""
+    seen = EVERYONE if seen is None else seen
+    return {u: ok if u in allowed else refused if u in seen else 404 for u in EVERYONE}
+
+
+@dataclass(frozen=True)
+class Operation:
+    name: str
+    request: Callable  # (objects) -> (method, path, body); "upload" posts the body as multipart
+    expected: dict[str, int]
+    at: datetime | None = None
+
+
+def template_file(plan) -> dict:
+    from plans.excel import template_response
+
+    return {"file": SimpleUploadedFile("申报条目.xlsx", template_response(plan).content)}
+
+
+OPERATIONS = [
+    Operation(
+        "candidates_list",
+        lambda o: ("get", f"/monitoring/lines/{o['line'].pk}/candidates", None),
+        answers_by(SEES_SCHOOL1, 200, seen=set()),
+    ),
+    Operation(
+        "candidates_reveal",
+        lambda o: ("post", f"/monitoring/candidates/{o['candidate'].pk}/reveal", {"reason": "核对"}),
+        answers_by({"provincial_admin"}, 200),
+    ),
+    Operation("dashboard_get", lambda o: ("get", "/monitoring/dashboard", None), answers_by(EVERYONE, 200)),
+    Operation(
+        "checkpoint_report_download",
+        lambda o: ("get", f"/monitoring/checkpoints/{o['checkpoint'].pk}/report.xlsx", None),
+        answers_by(EVERYONE - INSTITUTION_PEOPLE, 200),
+    ),
+    Operation("year_end_get", lambda o: ("get", "/monitoring/year-end/2027", None), answers_by(PROVINCE, 200)),
+    Operation(
+        "year_end_close",
+        lambda o: ("post", "/monitoring/year-end/2027/close", {"reviewed": o["reviewed"]}),
+        answers_by({"provincial_reviewer", "provincial_admin"}, 201),
+    ),
+    Operation(
+        "caps_lift",
+        lambda o: ("post", f"/monitoring/year-end/2027/caps/{o['line'].plan.institution_id}/lift", {"reason": "扩招"}),
+        answers_by({"provincial_admin"}, 200),
+    ),
+    Operation(
+        "bundles_create",
+        lambda o: ("post", f"/rounds/{o['line'].plan.round_id}/bundles", None),
+        answers_by(PROVINCE, 202, seen=set()),
+    ),
+    Operation(
+        "bundles_get", lambda o: ("get", f"/bundles/{o['bundle'].pk}", None), answers_by(PROVINCE, 200, seen=set())
+    ),
+    Operation(
+        "bundles_download",
+        lambda o: ("get", f"/bundles/{o['bundle'].pk}/download", None),
+        answers_by(PROVINCE, 200, seen=set()),
+    ),
+    Operation(
+        "plan_lines_template_download",
+        lambda o: ("get", f"/plans/{o['draft'].pk}/lines/template.xlsx", None),
+        answers_by(SCHOOL1 | PROVINCE, 200, seen=set()),
+    ),
+    Operation(
+        "plan_lines_import_preview",
+        lambda o: ("upload", f"/plans/{o['draft'].pk}/lines/import/preview", template_file(o["draft"])),
+        answers_by({"staff"}, 200, seen=SCHOOL1 | PROVINCE),
+        at=FILING_DAY,
+    ),
+    Operation("audit_events_list", lambda o: ("get", "/audit/events", None), answers_by({"provincial_admin"}, 200)),
+    Operation(
+        "audit_events_download",
+        lambda o: ("get", "/audit/events/export.xlsx", None),
+        answers_by({"provincial_admin"}, 200),
+    ),
+    Operation(
+        "review_queue_list",
+        lambda o: ("get", "/reviews/queue", None),
+        answers_by({"bureau_reviewer", "other_bureau_reviewer"} | PROVINCE, 200),
+    ),
+]
+
+
+@pytest.fixture
+def office_objects(cast, spring, autumn, private_storage, monkeypatch) -> dict:
+    """A published line of school1 with one candidate, a checkpoint, the year's review, a built bundle, and a
+    draft of school1."""
+    from documents.services import request_bundle
+    from monitoring import services as monitoring_services
+    from monitoring.closing import prepare_review
+    from monitoring.yearend import fingerprint
+    from tests.adjustments.factories import published
+    from tests.api.test_monitoring_office import TEST_KEY, candidate
+
+    monkeypatch.setenv("ONEX_ID_KEY", TEST_KEY)
+    certificate = make_certificate("物流管理职业技能等级证书", levels=[J])
+    line = published(cast.school1, spring, [(certificate, J, "物流管理", 40)]).lines.get()
+    checkpoint, _taken = monitoring_services.take_checkpoint(year=2027, month=6, actor=cast.provincial_reviewer)
+    return {
+        "line": line,
+        "candidate": candidate(line),
+        "checkpoint": checkpoint,
+        "reviewed": fingerprint(prepare_review(year=2027)),
+        "bundle": request_bundle(user=cast.provincial_reviewer, round_=spring),
+        "draft": plan_in(cast.school1, autumn, PlanStatus.DRAFT, [(certificate, J, "物流管理", 30)]),
+    }
+
+
+@pytest.mark.parametrize("operation", OPERATIONS, ids=lambda operation: operation.name)
+def test_matrix_monitoring_audit_queue_operation_answers_by_role_and_scope(client, cast, office_objects, operation):
+    seen = {}
+    for user in User.objects.filter(username__in=EVERYONE):
+        with transaction.atomic(), time_machine.travel(operation.at or timezone.now(), tick=False):
+            method, path, body = operation.request(office_objects)
+            caller = ApiClient(client, user)
+            if method == "upload":
+                answer = client.post(f"/api/v1{path}", body, headers=caller.headers)
+            else:
+                answer = caller.get(path) if method == "get" else caller.post(path, body)
+            if answer.streaming:
+                b"".join(answer.streaming_content)  # read to the end: the test client then closes the file
+            seen[user.username] = answer.status_code
+            transaction.set_rollback(True)
+
+    assert seen == operation.expected

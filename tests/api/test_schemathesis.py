@@ -39,9 +39,9 @@ from adjustments.models import AdjustmentRequest
 from api.services import create_token
 from catalog.models import Certificate
 from core.dates import SHANGHAI
-from documents.models import Scan
+from documents.models import Bundle, Scan
 from institutions.models import Bureau, Institution
-from monitoring.models import Checkpoint, ProgressImport
+from monitoring.models import Candidate, Checkpoint, ProgressImport
 from notices.models import Notice
 from notifications.models import Notification
 from onex.wsgi import application
@@ -132,6 +132,8 @@ def _real_ids(user) -> dict[str, list[int]]:
         "scan_id": list(Scan.objects.for_user(user).order_by("pk").values_list("pk", flat=True)),
         "import_id": list(ProgressImport.objects.for_user(user).order_by("pk").values_list("pk", flat=True)),
         "checkpoint_id": list(Checkpoint.objects.order_by("pk").values_list("pk", flat=True)),
+        "candidate_id": list(Candidate.objects.for_user(user).order_by("pk").values_list("pk", flat=True)[:50]),
+        "bundle_id": list(Bundle.objects.for_user(user).order_by("pk").values_list("pk", flat=True)),
         "institution_id": list(Institution.objects.for_user(user).order_by("pk").values_list("pk", flat=True)[:50]),
         "bureau_id": list(Bureau.objects.for_user(user).order_by("pk").values_list("pk", flat=True)),
         "extension_id": list(Extension.objects.for_user(user).order_by("pk").values_list("pk", flat=True)),
