@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from importlib import import_module
+
 from django.shortcuts import render
 from ninja import NinjaAPI, Router
 from ninja.openapi.docs import Swagger
@@ -75,52 +77,22 @@ class OneXAPI(NinjaAPI):
         )
 
 
-def routers() -> list[tuple[str, Router]]:
-    """Every route module's router and where it is mounted, in order: the first path that matches wins."""
-    from api.routes import (
-        actions,
-        adjustments,
-        audit,
-        bundles,
-        candidates,
-        catalogue,
-        checkpoint_reports,
-        checkpoints,
-        dashboard,
-        documents,
-        forecasts,
-        inbox,
-        institutions,
-        monitoring,
-        notices,
-        plan_lines_excel,
-        plans,
-        reference,
-        reviews,
-        rounds,
-        users,
-        year_end,
-    )
+# Every route module (api/routes/<name>.py) and where its router is mounted, in order: the first path that matches
+# wins.
+ROUTES = [
+    *[("", name) for name in ("reference", "rounds", "inbox", "notices", "users", "institutions", "catalogue")],
+    # Before the plans' routes: /plans/{id}/lines/{line_id} would take /lines/template.xlsx and /lines/import.
+    ("/plans", "plan_lines_excel"),
+    ("/plans", "plans"),
+    *[("", name) for name in ("actions", "documents", "adjustments", "bundles", "audit", "reviews")],
+    *[("/monitoring", name) for name in ("monitoring", "checkpoints", "forecasts", "candidates", "dashboard")],
+    ("/monitoring", "checkpoint_reports"),
+    ("/monitoring", "year_end"),
+]
 
-    return [
-        *[("", module.router) for module in (reference, rounds, inbox, notices, users, institutions, catalogue)],
-        # Before the plans' routes: /plans/{id}/lines/{line_id} would take /lines/template.xlsx and /lines/import.
-        ("/plans", plan_lines_excel.router),
-        ("/plans", plans.router),
-        ("", actions.router),
-        ("", documents.router),
-        ("", adjustments.router),
-        ("", bundles.router),
-        ("", audit.router),
-        ("", reviews.router),
-        ("/monitoring", monitoring.router),
-        ("/monitoring", checkpoints.router),
-        ("/monitoring", forecasts.router),
-        ("/monitoring", candidates.router),
-        ("/monitoring", dashboard.router),
-        ("/monitoring", checkpoint_reports.router),
-        ("/monitoring", year_end.router),
-    ]
+
+def routers() -> list[tuple[str, Router]]:
+    return [(prefix, import_module(f"api.routes.{name}").router) for prefix, name in ROUTES]
 
 
 def build() -> OneXAPI:
