@@ -50,8 +50,13 @@ def env_names_read(path: Path) -> set[str]:
 
 
 def code_files() -> list[Path]:
-    skip = {".venv", "tests", "bench", "migrations", "node_modules", "var"}
-    return [path for path in ROOT.rglob("*.py") if not skip & set(path.relative_to(ROOT).parts)]
+    """The project's own code: not its tests, nor a virtualenv or tool folder (`.venv`, `.tools`: hidden ones)."""
+    skip = {"tests", "bench", "migrations", "node_modules", "var"}
+    return [
+        path
+        for path in ROOT.rglob("*.py")
+        if not skip & set(parts := path.relative_to(ROOT).parts) and not any(part.startswith(".") for part in parts)
+    ]
 
 
 def env_example_names() -> set[str]:
