@@ -84,45 +84,47 @@ def plan(plan: Plan, *, user, at: datetime) -> dict:
     decisions: dict[int, list[dict]] = {}
     for d in LineDecision.objects.for_user(user).current().filter(plan=plan).order_by("line_id", "level"):
         decisions.setdefault(d.line_id, []).append(decision(d))
-    lines = [
-        {
-            "id": row.line.pk,
-            "certificate": ref(row.line.certificate, row.line.certificate.name),
-            "level": row.line.level,
-            "major_name": row.line.major_name,
-            "major_code": row.line.major_code,
-            "headcount": row.line.headcount,
-            "remark": row.line.remark,
-            "justification": row.line.justification,
-            "approved_headcount": row.line.approved_headcount,
-            "continuity": row.continuity,
-            "last_year_headcount": row.last_year_headcount,
-            "decisions": decisions.get(row.line.pk, []),
-        }
-        for row in page.rows
-    ]
-    forms = []
-    for cert, form in page.new_certificates:
-        missing = form.missing_fields() if form else []
-        forms.append(
-            {
-                "certificate": ref(cert, cert.name),
-                "exists": form is not None,
-                "complete": form is not None and not missing,
-                "missing": missing,
-            }
-        )
     return plan_summary(plan) | {
         "returned_reason": plan.returned_reason,
         "returned_from": plan.returned_from,
         "editable": plan.is_editable,
         "headcount": page.facts.this_plan_headcount,
         "cap": page.facts.cap,
-        "lines": lines,
+        "lines": [plan_line(row, decisions.get(row.line.pk, [])) for row in page.rows],
         "violations": [violation_out(v) for v in page.violations],
         "blockers": [violation_out(v) for v in page.blockers],
-        "forms": forms,
+        "forms": [form_state(cert, form) for cert, form in page.new_certificates],
         "history": [event(e, with_ip=sees_addresses(user)) for e in plan_timeline(plan, user=user)],
+    }
+
+
+def plan_line(row, decisions: list[dict]) -> dict:
+    """One row of the plan page: the line, new/continuing, last year's headcount and the decisions on it."""
+    line = row.line
+    return {
+        "id": line.pk,
+        "certificate": ref(line.certificate, line.certificate.name),
+        "level": line.level,
+        "major_name": line.major_name,
+        "major_code": line.major_code,
+        "headcount": line.headcount,
+        "remark": line.remark,
+        "justification": line.justification,
+        "approved_headcount": line.approved_headcount,
+        "continuity": row.continuity,
+        "last_year_headcount": row.last_year_headcount,
+        "decisions": decisions,
+    }
+
+
+def form_state(cert, form) -> dict:
+    """Whether a new certificate's application form (附件1) exists and what it still lacks."""
+    missing = form.missing_fields() if form else []
+    return {
+        "certificate": ref(cert, cert.name),
+        "exists": form is not None,
+        "complete": form is not None and not missing,
+        "missing": missing,
     }
 
 

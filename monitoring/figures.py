@@ -237,42 +237,7 @@ def institutions(user, year: int, *, target: Decimal, filters: dict, window: sli
         _("institution"),
         extra_columns=[("bureau", _("bureau")), ("kind", _("institution kind")), ("standing", _("standing"))],
     )
-    checkpoint = filters.get("checkpoint")
-    if checkpoint:
-        rows = InstitutionSnapshot.objects.for_user(user).filter(checkpoint_id=checkpoint)
-        rows = _filtered(rows, filters, bureau="bureau_id", kind="kind").values(
-            "institution_id", "kind", "standing", name=F("institution__name"), bureau_name=F("bureau__name"), **FROZEN
-        )
-    elif filters.get("certificate"):
-        rows = _scoped_lines(user, year).filter(certificate_id=filters["certificate"])
-        rows = _filtered(rows, filters, bureau="plan__institution__bureau_id", kind="plan__institution__kind")
-        rows = rows.values(
-            institution=F("plan__institution_id"),
-            name=F("plan__institution__name"),
-            bureau_name=F("plan__institution__bureau__name"),
-            kind=F("plan__institution__kind"),
-        ).annotate(**LINE_SUMS)
-    else:
-        rows = _filtered(
-            scoped_progress(user, year), filters, bureau="institution__bureau_id", kind="institution__kind"
-        )
-        rows = rows.values(
-            "institution_id",
-            name=F("institution__name"),
-            kind=F("institution__kind"),
-            bureau_name=F("institution__bureau__name"),
-            **FROZEN,
-        )
-    wanted = filters.get("standing")
-    found = []
-    for row in rows.order_by():
-        figures = summed(row)
-        standing = row.get("standing") or figures.standing(target) or Standing.ON_TRACK
-        if wanted and not (standing == wanted or (wanted == "behind" and standing in Standing.behind())):
-            continue
-        found.append((row, figures, standing))
-    # Worst first; a float ratio sorts as the cut percentages do, without a Decimal per row.
-    found.sort(key=lambda item: (_ratio(item[1]), item[0]["name"]))
+    found = _standing_rows(_institution_rows(user, year, filters), target=target, wanted=filters.get("standing"))
     figure.total = len(found)
     kinds = {key: str(label) for key, label in InstitutionKind.choices}
     labels = {key: str(label) for key, label in Standing.choices}
@@ -291,6 +256,47 @@ def institutions(user, year: int, *, target: Decimal, filters: dict, window: sli
             standing_code=str(standing),
         )
     return figure
+
+
+def _institution_rows(user, year: int, filters: dict):
+    """One row of figures per institution: a checkpoint's frozen ones, one certificate's lines, or the live rollups."""
+    checkpoint = filters.get("checkpoint")
+    if checkpoint:
+        rows = InstitutionSnapshot.objects.for_user(user).filter(checkpoint_id=checkpoint)
+        return _filtered(rows, filters, bureau="bureau_id", kind="kind").values(
+            "institution_id", "kind", "standing", name=F("institution__name"), bureau_name=F("bureau__name"), **FROZEN
+        )
+    if filters.get("certificate"):
+        rows = _scoped_lines(user, year).filter(certificate_id=filters["certificate"])
+        rows = _filtered(rows, filters, bureau="plan__institution__bureau_id", kind="plan__institution__kind")
+        return rows.values(
+            institution=F("plan__institution_id"),
+            name=F("plan__institution__name"),
+            bureau_name=F("plan__institution__bureau__name"),
+            kind=F("plan__institution__kind"),
+        ).annotate(**LINE_SUMS)
+    rows = _filtered(scoped_progress(user, year), filters, bureau="institution__bureau_id", kind="institution__kind")
+    return rows.values(
+        "institution_id",
+        name=F("institution__name"),
+        kind=F("institution__kind"),
+        bureau_name=F("institution__bureau__name"),
+        **FROZEN,
+    )
+
+
+def _standing_rows(rows, *, target: Decimal, wanted: str | None) -> list[tuple]:
+    """(row, figures, standing) of the rows in the `wanted` standing (all without one), worst first."""
+    found = []
+    for row in rows.order_by():
+        figures = summed(row)
+        standing = row.get("standing") or figures.standing(target) or Standing.ON_TRACK
+        if wanted and not (standing == wanted or (wanted == "behind" and standing in Standing.behind())):
+            continue
+        found.append((row, figures, standing))
+    # Worst first; a float ratio sorts as the cut percentages do, without a Decimal per row.
+    found.sort(key=lambda item: (_ratio(item[1]), item[0]["name"]))
+    return found
 
 
 def _ratio(figures: Figures) -> float:

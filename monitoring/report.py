@@ -78,8 +78,24 @@ def build(checkpoint: Checkpoint, user, *, bureau: int | None = None, window: sl
     rows = InstitutionSnapshot.objects.for_user(user).filter(checkpoint=checkpoint)
     if bureau is not None:
         rows = rows.filter(bureau_id=bureau)
-    province = summed(rows.aggregate(**SUMS))
-    bureaus = [
+    behind_rows = rows.filter(standing__in=Standing.behind()).order_by("bureau_id", "institution__name")
+    if window is not None:
+        behind_rows = behind_rows[window]
+    behind = _behind_lines(behind_rows)
+    earlier = list(Checkpoint.objects.filter(year=checkpoint.year, month__lt=checkpoint.month).order_by("month"))
+    _with_trends(behind, checkpoint, earlier, behind_rows)
+    return Report(
+        checkpoint=checkpoint,
+        province=summed(rows.aggregate(**SUMS)),
+        bureaus=_bureau_lines(rows),
+        behind=behind,
+        earlier=earlier,
+    )
+
+
+def _bureau_lines(rows) -> list[BureauLine]:
+    """One line per bureau: its summed figures and how many of its institutions are behind (one query)."""
+    return [
         BureauLine(
             bureau_id=row["bureau_id"],
             name=row["bureau__name"],
@@ -97,10 +113,10 @@ def build(checkpoint: Checkpoint, user, *, bureau: int | None = None, window: sl
         )
         .order_by("bureau_id")
     ]
-    behind_rows = rows.filter(standing__in=Standing.behind()).order_by("bureau_id", "institution__name")
-    if window is not None:
-        behind_rows = behind_rows[window]
-    behind = [
+
+
+def _behind_lines(behind_rows) -> list[BehindLine]:
+    return [
         BehindLine(
             institution_id=s.institution_id,
             name=s.institution.name,
@@ -111,9 +127,12 @@ def build(checkpoint: Checkpoint, user, *, bureau: int | None = None, window: sl
         )
         for s in behind_rows.select_related("institution", "bureau")
     ]
-    earlier = list(Checkpoint.objects.filter(year=checkpoint.year, month__lt=checkpoint.month).order_by("month"))
-    # One query whether or not anyone is behind (a subquery, not a list of ids).
-    past = defaultdict(dict)
+
+
+def _with_trends(behind: list[BehindLine], checkpoint: Checkpoint, earlier: list[Checkpoint], behind_rows) -> None:
+    """Each institution behind gets its completion at the `earlier` checkpoints of the year (None where it had no
+    snapshot). One query whether or not anyone is behind (a subquery, not a list of ids)."""
+    past: defaultdict[int, dict] = defaultdict(dict)
     for row in InstitutionSnapshot.objects.filter(
         checkpoint__year=checkpoint.year,
         checkpoint__month__lt=checkpoint.month,
@@ -124,7 +143,6 @@ def build(checkpoint: Checkpoint, user, *, bureau: int | None = None, window: sl
         ).completion
     for line in behind:
         line.trend = [past[line.institution_id].get(c.pk) for c in earlier]
-    return Report(checkpoint=checkpoint, province=province, bureaus=bureaus, behind=behind, earlier=earlier)
 
 
 @dataclass
@@ -179,13 +197,6 @@ def institution_standing(institution, year: int, *, today: date) -> InstitutionS
         next_year, next_month = year, 12
     next_target = target_for(next_month)
     expected = expected_examined(approved=figures.approved, target=next_target)
-    lines = list(
-        approved_lines(year)
-        .filter(plan__institution=institution)
-        .select_related("certificate", "plan__round")
-        .order_by("certificate__name", "level", "major_name", "pk")
-    )
-    _with_figures(lines)
     return InstitutionStanding(
         year=year,
         figures=figures,
@@ -203,5 +214,17 @@ def institution_standing(institution, year: int, *, today: date) -> InstitutionS
             .select_related("checkpoint")
             .order_by("checkpoint__month")
         ),
-        lines=lines,
+        lines=_lines_with_figures(institution, year),
     )
+
+
+def _lines_with_figures(institution, year: int) -> list:
+    """The institution's approved lines of `year`, each with its figures (`_with_figures`)."""
+    lines = list(
+        approved_lines(year)
+        .filter(plan__institution=institution)
+        .select_related("certificate", "plan__round")
+        .order_by("certificate__name", "level", "major_name", "pk")
+    )
+    _with_figures(lines)
+    return lines

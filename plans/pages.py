@@ -59,12 +59,6 @@ def plan_page(plan: Plan, *, at: datetime, lines: list[PlanLine] | None = None) 
         )
         for line in sorted(facts.lines, key=lambda ln: (ln.certificate.name, Level.values.index(ln.level), ln.pk or 0))
     ]
-    new_certificates = []
-    seen = set()
-    for row in rows:
-        if row.is_new and row.line.certificate_id not in seen:
-            seen.add(row.line.certificate_id)
-            new_certificates.append((row.line.certificate, facts.forms.get(row.line.certificate_id)))
     return PlanPage(
         plan=plan,
         facts=facts,
@@ -72,7 +66,7 @@ def plan_page(plan: Plan, *, at: datetime, lines: list[PlanLine] | None = None) 
         plan_violations=placed.loose,
         violations=violations,
         blockers=blocking(violations, facts.lines),
-        new_certificates=new_certificates,
+        new_certificates=new_certificates(rows, facts),
         window=filing_window(plan),
         extensions=[
             e
@@ -80,3 +74,12 @@ def plan_page(plan: Plan, *, at: datetime, lines: list[PlanLine] | None = None) 
             if e.institution_id == plan.institution_id or e.bureau_id == plan.institution.bureau_id
         ],
     )
+
+
+def new_certificates(rows: list[LineRow], facts: PlanFacts) -> list[tuple]:
+    """Each certificate new to the institution, once, with its application form (None before one is started)."""
+    found: dict[int, tuple] = {}
+    for row in rows:
+        if row.is_new and row.line.certificate_id not in found:
+            found[row.line.certificate_id] = (row.line.certificate, facts.forms.get(row.line.certificate_id))
+    return list(found.values())
