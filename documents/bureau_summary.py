@@ -105,7 +105,7 @@ class BureauSummary:
         by_plan = defaultdict(list)
         for line in lines:
             by_plan[line.plan_id].append(line)
-        last_totals = defaultdict(int)
+        last_totals: defaultdict[int, int] = defaultdict(int)
         for (institution_id, _certificate_id), total in headcounts.items():
             last_totals[institution_id] += total
         sums = [0, 0, 0, 0, 0]

@@ -75,7 +75,13 @@ def checkpoint_report(request, pk: int):
     window = slice((number - 1) * BEHIND_PER_PAGE, number * BEHIND_PER_PAGE)
     built = report.build(checkpoint, request.user, bureau=bureau, window=window)
     pages = max((built.behind_count - 1) // BEHIND_PER_PAGE + 1, 1)
-    context = {"report": built, "bureau": bureau, "page": number, "pages": pages, "query": _query(bureau)}
+    context: dict[str, object] = {
+        "report": built,
+        "bureau": bureau,
+        "page": number,
+        "pages": pages,
+        "query": _query(bureau),
+    }
     if request.user.sees_everything:
         context["warned"] = warned(checkpoint)
     context["can_draft"] = request.user.role in OFFICE_ROLES
