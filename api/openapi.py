@@ -81,6 +81,7 @@ class OneXAPI(NinjaAPI):
 # wins.
 ROUTES = [
     *[("", name) for name in ("reference", "rounds", "inbox", "notices", "users", "institutions", "catalogue")],
+    ("", "reference_imports"),
     # Before the plans' routes: /plans/{id}/lines/{line_id} would take /lines/template.xlsx and /lines/import.
     ("/plans", "plan_lines_excel"),
     ("/plans", "plans"),

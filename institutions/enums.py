@@ -21,3 +21,18 @@ class InstitutionKind(models.TextChoices):
     @classmethod
     def higher(cls) -> frozenset[str]:
         return frozenset({cls.APPLIED_UNDERGRAD, cls.HIGHER_VOCATIONAL})
+
+
+class ReferenceKind(models.TextChoices):
+    """What a reference import reads (institutions.reference_imports.FORMATS lists the file formats of each)."""
+
+    INSTITUTIONS = "institutions", _("institutions")
+    CERTIFICATES = "certificates", _("certificates")
+    BUREAUS = "bureaus", _("city bureaus")
+
+
+class ImportState(models.TextChoices):
+    QUEUED = "queued", _("queued")
+    RUNNING = "running", _("running")
+    DONE = "done", _("done")
+    REFUSED = "refused", _("refused")

@@ -1,11 +1,9 @@
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from core.tabular import claimed_format
+from institutions.reference_imports import upload_refusal
 
 BUREAUS, INSTITUTIONS, CERTIFICATES = "bureaus", "institutions", "certificates"
-FORMATS = {BUREAUS: ("csv", "xlsx"), INSTITUTIONS: ("csv", "xlsx"), CERTIFICATES: ("csv", "xlsx", "json")}
 
 
 class ImportForm(forms.Form):
@@ -24,16 +22,8 @@ class ImportForm(forms.Form):
     def clean(self):
         data = super().clean()
         upload, kind = data.get("file"), data.get("kind")
-        if upload is None or kind is None:
-            return data
-        if upload.size > settings.IMPORT_MAX_BYTES:
-            self.add_error(
-                "file",
-                _("The file is larger than %(size)s MB.") % {"size": round(settings.IMPORT_MAX_BYTES / 1024 / 1024, 1)},
-            )
-        elif claimed_format(upload.name) not in FORMATS[kind]:
-            allowed = "、".join(f.upper() for f in FORMATS[kind])
-            self.add_error("file", _("Only %(formats)s files can be imported here.") % {"formats": allowed})
+        if upload is not None and kind is not None and (refusal := upload_refusal(kind, upload)):
+            self.add_error("file", refusal)
         return data
 
 

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from institutions.enums import BureauKind, InstitutionKind
+from institutions.enums import BureauKind, ImportState, InstitutionKind, ReferenceKind
 from institutions.scope import scoped
 
 
@@ -103,3 +104,30 @@ class Institution(models.Model):
     @property
     def is_registered_on_platform(self) -> bool:
         return bool(self.platform_account.strip())
+
+
+class ReferenceImport(models.Model):
+    """One reference import run as a job (institutions.reference_imports): the file, where it stands, its report."""
+
+    kind = models.CharField(_("kind"), max_length=20, choices=ReferenceKind.choices)
+    state = models.CharField(_("state"), max_length=20, choices=ImportState.choices, default=ImportState.QUEUED)
+    file = models.FileField(_("file"), upload_to="reference_imports/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=255)
+    report = models.JSONField(_("report"), default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
+    )
+    created_at = models.DateTimeField(_("uploaded at"))
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("reference import")
+        verbose_name_plural = _("reference imports")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(kind__in=ReferenceKind.values), name="reference_import_kind"),
+            models.CheckConstraint(condition=models.Q(state__in=ImportState.values), name="reference_import_state"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.original_name}"

@@ -8,13 +8,10 @@ from django.views.decorators.http import require_POST
 from accounts.access import role_required
 from accounts.enums import Role
 from audit.models import AuditEvent
-from catalog.importers import import_certificates
 from institutions.access import get_institution_for_user
-from institutions.forms import BUREAUS, CERTIFICATES, INSTITUTIONS, ContactsForm, ImportForm, RegistrationForm
-from institutions.importers import import_bureaus, import_institutions
+from institutions.forms import ContactsForm, ImportForm, RegistrationForm
+from institutions.reference_imports import IMPORTERS
 from institutions.services import can_keep_contacts, can_record_registration, record_contacts, record_registration
-
-IMPORTERS = {BUREAUS: import_bureaus, INSTITUTIONS: import_institutions, CERTIFICATES: import_certificates}
 
 
 @role_required(Role.PROVINCIAL_ADMIN)
