@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -87,8 +88,9 @@ def certificate_levels(request, certificate_id: int):
     if not form.is_valid():
         return _page(request, certificate, levels_form=form)
     try:
-        for level, minimum in form.changes():
-            services.set_min_headcount(actor=request.user, level=level, min_headcount=minimum)
+        with transaction.atomic():  # the form's levels are saved together or not at all
+            for level, minimum in form.changes():
+                services.set_min_headcount(actor=request.user, level=level, min_headcount=minimum)
         messages.success(request, _("Minimum headcounts of %(certificate)s saved.") % {"certificate": certificate})
     except services.CatalogError as error:
         tell(request, error)

@@ -1,21 +1,26 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from institutions.enums import ReferenceKind
 from institutions.reference_imports import upload_refusal
-
-BUREAUS, INSTITUTIONS, CERTIFICATES = "bureaus", "institutions", "certificates"
 
 
 class ImportForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("What to import"),
         choices=[
-            (INSTITUTIONS, _("Institutions (CSV or XLSX: name, city, level, moe_code, authority, remarks)")),
-            (CERTIFICATES, _("Certificates (CSV or XLSX: batch, name, organization, levels_seen; or platform JSON)")),
-            (BUREAUS, _("City bureaus (CSV or XLSX: city)")),
+            (
+                ReferenceKind.INSTITUTIONS,
+                _("Institutions (CSV or XLSX: name, city, level, moe_code, authority, remarks)"),
+            ),
+            (
+                ReferenceKind.CERTIFICATES,
+                _("Certificates (CSV or XLSX: batch, name, organization, levels_seen; or platform JSON)"),
+            ),
+            (ReferenceKind.BUREAUS, _("City bureaus (CSV or XLSX: city)")),
         ],
         widget=forms.RadioSelect,
-        initial=INSTITUTIONS,
+        initial=ReferenceKind.INSTITUTIONS,
     )
     file = forms.FileField(label=_("File"), widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,.json"}))
 
