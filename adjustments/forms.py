@@ -64,7 +64,7 @@ class RequestForm(forms.Form):
         )
         row = {
             "certificate": forms.TypedChoiceField(
-                label=_("certificate"), choices=[("", "—"), *certificates], coerce=int, required=False
+                label=_("certificate"), choices=[("", "—"), *certificates], coerce=int, required=False, empty_value=None
             ),
             "level": forms.ChoiceField(label=_("level"), choices=[("", "—"), *Level.choices], required=False),
             "major_name": IdentifierField(label=_("major"), max_length=100, required=False),

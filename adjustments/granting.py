@@ -39,6 +39,32 @@ def granted_figures(items: list[AdjustmentItem], outcome: str, approved: dict[in
     return figures
 
 
+def _raised(item: AdjustmentItem) -> tuple[PlanLine, dict]:
+    """The approved line `item` raises, at its granted figure (saved), and its figure before."""
+    assert item.line_id is not None, "an increase raises a line (adjustment_item_kind_matches)"
+    line = PlanLine.objects.get(pk=item.line_id)
+    before = {"approved_headcount": line.approved_headcount}
+    line.approved_headcount = item.approved
+    line.save(update_fields=["approved_headcount"])
+    return line, before
+
+
+def _added(request: AdjustmentRequest, item: AdjustmentItem) -> PlanLine:
+    """The new line of a new major or level, planned at the figure asked and approved at the figure granted."""
+    line = PlanLine.objects.create(
+        plan=request.plan,
+        certificate=item.certificate,
+        level=item.level,
+        major_name=item.major_name,
+        major_code=item.major_code,
+        headcount=item.after,
+        approved_headcount=item.approved,
+        remark=f"调增申请 #{request.pk}",
+    )
+    item.line = line
+    return line
+
+
 def write_plan_of_record(*, actor, request: AdjustmentRequest, items: list[AdjustmentItem]) -> list[PlanLine]:
     """Write the granted figures into the plan of record. Call under the institution-year lock.
 
@@ -51,23 +77,9 @@ def write_plan_of_record(*, actor, request: AdjustmentRequest, items: list[Adjus
         if item.approved == item.before:
             continue
         if item.kind == ItemKind.INCREASE:
-            line = PlanLine.objects.get(pk=item.line_id)
-            before = {"approved_headcount": line.approved_headcount}
-            line.approved_headcount = item.approved
-            line.save(update_fields=["approved_headcount"])
+            line, before = _raised(item)
         else:
-            line = PlanLine.objects.create(
-                plan=request.plan,
-                certificate=item.certificate,
-                level=item.level,
-                major_name=item.major_name,
-                major_code=item.major_code,
-                headcount=item.after,
-                approved_headcount=item.approved,
-                remark=f"调增申请 #{request.pk}",
-            )
-            item.line = line
-            before = {"approved_headcount": None}
+            line, before = _added(request, item), {"approved_headcount": None}
         record(
             actor=actor,
             action="line.adjust",
@@ -83,16 +95,14 @@ def write_plan_of_record(*, actor, request: AdjustmentRequest, items: list[Adjus
 
 def pending_blockers(plan: Plan, *, exclude: int | None = None) -> dict[int, list[Violation]]:
     """The other pending requests of the institution's year that the plan of record now blocks, with why."""
-    pending = (
-        AdjustmentRequest.objects.filter(
-            plan__institution_id=plan.institution_id,
-            plan__round__year=plan.round.year,
-            status__in=AdjustmentStatus.pending(),
-        )
-        .exclude(pk=exclude)
-        .select_related("plan__institution__bureau", "plan__round")
-        .prefetch_related("items__certificate")
+    pending = AdjustmentRequest.objects.filter(
+        plan__institution_id=plan.institution_id,
+        plan__round__year=plan.round.year,
+        status__in=AdjustmentStatus.pending(),
     )
+    if exclude is not None:
+        pending = pending.exclude(pk=exclude)
+    pending = pending.select_related("plan__institution__bureau", "plan__round").prefetch_related("items__certificate")
     checkers: dict[int, Checker] = {}
     blocked = {}
     for other in pending:

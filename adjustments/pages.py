@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from adjustments.enums import AdjustmentStatus
 from adjustments.models import AdjustmentItem, AdjustmentRequest
-from adjustments.rules import Checker, Record
+from adjustments.rules import Checker, Record, approved_headcount
 from catalog.enums import Level
 from plans.models import Plan
 from plans.rules import Violation
@@ -55,7 +55,7 @@ class Comparison:
 
 
 def _level(level: str) -> str:
-    return Level(level).label if level in Level.values else level
+    return str(Level(level).label) if level in Level.values else level
 
 
 def compare(record: Record, items: list[AdjustmentItem], violations: list[Violation], *, figure: str = "after"):
@@ -65,13 +65,14 @@ def compare(record: Record, items: list[AdjustmentItem], violations: list[Violat
     rows = []
     for pk, line in record.lines.items():
         item = raised.get(pk)
-        figure_now = (getattr(item, figure) or item.after) if item else line.approved_headcount
+        before = approved_headcount(line)
+        figure_now = (getattr(item, figure) or item.after) if item else before
         rows.append(
             Row(
                 line.certificate.short_name,
                 _level(line.level),
                 line.major_name,
-                line.approved_headcount,
+                before,
                 figure_now,
                 placed.on(pk),
             )
@@ -129,7 +130,7 @@ def plan_requests(plan: Plan, requests) -> list[ListedRequest]:
     listed = []
     for request in requests:
         items = list(request.items.all())
-        errors = [v for v in checker.violations(items) if v.is_error] if request.is_pending else []
+        errors = [v for v in checker.violations(items) if v.is_error] if checker and request.is_pending else []
         listed.append(ListedRequest(request, items, errors))
     return listed
 

@@ -75,6 +75,12 @@ class Record:
         return None
 
 
+def approved_headcount(line: PlanLine) -> int:
+    """The approved figure of a line of the plan of record."""
+    assert line.approved_headcount is not None, "the plan of record holds approved lines only (read_record)"
+    return line.approved_headcount
+
+
 def read_record(plan: Plan) -> Record:
     """The approved lines of `plan` (two queries)."""
     lines = {
@@ -108,7 +114,7 @@ def r7_no_reduction(record: Record, changes: list[Change]) -> list[Violation]:
     violations = []
     for change in changes:
         line = record.lines.get(change.line_id) if change.line_id else None
-        if line is not None and 0 < change.headcount < line.approved_headcount:
+        if line is not None and 0 < change.headcount < approved_headcount(line):
             what = _("%(line)s would go down from %(before)d to %(after)d") % {
                 "line": _name(line),
                 "before": line.approved_headcount,
@@ -163,25 +169,32 @@ def r7_approved_only(record: Record, changes: list[Change]) -> list[Violation]:
 
 
 def r7_certificate_approved(record: Record, changes: list[Change]) -> list[Violation]:
-    """A new line for a certificate the approved plan does not hold: new certificates wait for the next round."""
+    """A new line for a certificate the approved plan does not hold: new certificates wait for the next round.
+    A new line without a certificate is r7_new_line_problems' to refuse."""
     violations = []
-    unknown = [c for c in changes if c.is_new and c.certificate_id not in record.certificate_ids]
-    names = dict(Certificate.objects.filter(pk__in={c.certificate_id for c in unknown}).values_list("pk", "name"))
-    for change in unknown:
+    unknown = [
+        c.certificate_id
+        for c in changes
+        if c.is_new and c.certificate_id is not None and c.certificate_id not in record.certificate_ids
+    ]
+    names = dict(Certificate.objects.filter(pk__in=set(unknown)).values_list("pk", "name"))
+    for certificate_id in unknown:
         what = _("%(certificate)s is not approved in this plan; a new certificate waits for the next round") % {
-            "certificate": names.get(change.certificate_id, change.certificate_id)
+            "certificate": names.get(certificate_id, certificate_id)
         }
         violations.append(_r7(what))
     return violations
 
 
 def r7_new_line_problems(record: Record, changes: list[Change]) -> list[Violation]:
-    """A new line's own problems (plans.rules.line_problems): a level its certificate does not offer, no major,
-    no headcount above zero. The level is judged only for a certificate of the approved plan (else
-    r7_certificate_approved speaks)."""
+    """A new line's own problems: no certificate, and those of plans.rules.line_problems (a level its certificate
+    does not offer, no major, no headcount above zero). The level is judged only for a certificate of the approved
+    plan (else r7_certificate_approved speaks)."""
     certificates = {line.certificate_id: line.certificate for line in record.lines.values()}
     violations = []
     for change in (c for c in changes if c.is_new):
+        if change.certificate_id is None:
+            violations.append(Violation("R7", Severity.ERROR, _("the certificate is missing")))
         certificate = certificates.get(change.certificate_id) if change.certificate_id else None
         problems = line_problems(
             certificate=certificate,
@@ -262,7 +275,7 @@ def after_lines(record: Record, items, *, figure: str = "after") -> list[PlanLin
     lines = {}
     for pk, line in record.lines.items():
         copied = copy.copy(line)
-        copied.headcount = line.approved_headcount
+        copied.headcount = approved_headcount(line)
         lines[pk] = copied
     extra = []
     for item in items:

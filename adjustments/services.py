@@ -26,7 +26,7 @@ from adjustments.guards import (
     require_window,
 )
 from adjustments.models import AdjustmentItem, AdjustmentRequest, AdjustmentScan
-from adjustments.rules import Change, Checker, Record, r7_violations, read_record
+from adjustments.rules import Change, Checker, Record, approved_headcount, r7_violations, read_record
 from adjustments.workflow import Step
 from audit.services import record, snapshot
 from plans.models import Plan
@@ -47,7 +47,8 @@ def build_items(record_: Record, changes: list[Change]) -> list[AdjustmentItem]:
     for change in changes:
         if change.line_id:
             line = record_.lines[change.line_id]
-            if change.headcount == line.approved_headcount:
+            before = approved_headcount(line)
+            if change.headcount == before:
                 continue
             items.append(
                 AdjustmentItem(
@@ -57,11 +58,12 @@ def build_items(record_: Record, changes: list[Change]) -> list[AdjustmentItem]:
                     level=line.level,
                     major_name=line.major_name,
                     major_code=line.major_code,
-                    before=line.approved_headcount,
+                    before=before,
                     after=change.headcount,
                 )
             )
         else:
+            assert change.certificate_id is not None, "R7 refuses a new line without a certificate"
             items.append(
                 AdjustmentItem(
                     kind=ItemKind.NEW_LINE,
@@ -213,7 +215,7 @@ def sign_as_leader(*, actor, request: AdjustmentRequest, at: datetime) -> Adjust
 SIGNATURES = ["office_head_signed_by", "office_head_signed_at", "leader_signed_by", "leader_signed_at"]
 
 
-def _back_to_draft(step: str, *, actor, request: AdjustmentRequest, reason: str, at: datetime | None, message: str):
+def _back_to_draft(step: str, *, actor, request: AdjustmentRequest, reason: str, at: datetime, message: str):
     """Back to staff with a reason: the sign-offs are cleared (the audit event keeps them), both sign again."""
 
     def prepare(request: AdjustmentRequest) -> Work:
@@ -235,12 +237,12 @@ def send_back(*, actor, request: AdjustmentRequest, reason: str, at: datetime) -
     a message to staff.
     """
     message = _("Give a reason for sending the request back.")
-    return _back_to_draft(Step.SEND_BACK, actor=actor, request=request, reason=reason.strip(), at=None, message=message)
+    return _back_to_draft(Step.SEND_BACK, actor=actor, request=request, reason=reason.strip(), at=at, message=message)
 
 
 def withdraw(*, actor, request: AdjustmentRequest, at: datetime, reason: str = "") -> AdjustmentRequest:
     """Staff withdraw a request that is not decided yet. Side effects: status withdrawn (audited)."""
-    return workflow.move(request, Step.WITHDRAW, actor=actor, at=None, reason=reason)
+    return workflow.move(request, Step.WITHDRAW, actor=actor, at=at, reason=reason)
 
 
 # --- the bureau ----------------------------------------------------------------------------------------------------
@@ -347,7 +349,7 @@ def decide(
     """
     require_role(actor, Role.PROVINCIAL_REVIEWER)
     reason = _decision_reason(outcome, reason)
-    to = DECIDED[outcome]
+    to = DECIDED[Outcome(outcome)]
     prepare = _deciding(actor=actor, outcome=outcome, approved=approved, to=to, reason=reason)
     with transaction.atomic():
         plan = request.plan

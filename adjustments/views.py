@@ -25,6 +25,7 @@ from adjustments.rules import Checker, r7_violations, read_record
 from adjustments.workflow import Step
 from audit.services import latest_event
 from core.downloads import download
+from core.forms import error_messages
 from core.ratelimit import export_limit
 from core.refusals import tell
 from documents import adjustment_request as attachment3
@@ -288,9 +289,8 @@ def request_decide(request, pk: int):
     adjustment = get_request_for_user(request.user, pk)
     form = DecisionForm(request.POST, items=list(adjustment.items.all()))
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        for message in error_messages(form):
+            messages.error(request, message)
         return redirect("adjustment_detail", adjustment.pk)
     data = form.cleaned_data
     return _step(

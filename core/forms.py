@@ -26,6 +26,11 @@ class BootstrapMixin:
             widget.attrs.setdefault("class", css)
 
 
+def error_messages(form: forms.BaseForm) -> list[str]:
+    """The messages of a bound form's errors, field by field, as text (what iterating `form.errors` gives)."""
+    return [message for errors in form.errors.as_data().values() for error in errors for message in error.messages]
+
+
 class LongSelect(forms.Select):
     """A <select> for long lists (every bureau, every certificate) rendered in Python.
 

@@ -155,6 +155,14 @@ def test_r7_new_line_problems_needs_a_major_and_a_headcount(college_plan, logist
     assert codes(violations) == ["R7", "R7"]
 
 
+def test_a_new_line_without_a_certificate_is_refused_as_missing_its_certificate(college_plan):
+    record = read_record(college_plan)
+
+    violations = r7_violations(record, [Change(headcount=30, level=M, major_name="物流管理")])
+
+    assert [(v.code, v.message) for v in violations] == [("R7", "the certificate is missing")]
+
+
 def test_r4_once_each_refuses_a_new_line_that_is_already_approved(college_plan, logistics):
     record = read_record(college_plan)
 

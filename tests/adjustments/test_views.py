@@ -154,6 +154,15 @@ def test_create_refuses_a_removed_line_and_a_certificate_not_approved(client, ca
     assert AdjustmentRequest.objects.count() == 0
 
 
+def test_preview_refuses_a_new_line_without_a_certificate_as_missing_it(client, cast, college_plan):
+    client.force_login(cast.college_staff)
+    data = form_data(college_plan) | {"new0_level": M, "new0_major_name": "物流管理", "new0_headcount": "30"}
+
+    response = client.post(reverse("adjustment_preview", args=[college_plan.pk]), data)
+
+    assert [v.message for v in response.context["refusals"]] == ["the certificate is missing"]
+
+
 def test_preview_shows_the_plan_before_and_after_and_r3(client, cast, college_plan, logistics):
     published_plan(cast.college1, 2026, [(logistics, J, "物流管理", 150)])
     capped(cast.college1, 2026)

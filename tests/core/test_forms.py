@@ -1,11 +1,12 @@
-"""core.forms.LongSelect: the options Django's own Select would render, built without a template per option."""
+"""core.forms.LongSelect: the options Django's own Select would render, built without a template per option; the
+messages of a form's errors as text."""
 
 import re
 
 import pytest
 from django import forms
 
-from core.forms import CachedOptionsSelect, LongSelect
+from core.forms import CachedOptionsSelect, LongSelect, error_messages
 from core.fragments import forget_fragments
 
 CHOICES = [("", "—"), ("1", "合肥市教育局"), ("2", '<script>alert("x")</script> & co')]
@@ -78,3 +79,21 @@ def test_cached_options_select_reuses_its_options_until_the_key_is_forgotten():
 
     assert [value for value, _selected, _label in options(kept)] == ["", "1", "2"]
     assert [value for value, _selected, _label in options(fresh)] == ["", "3"]
+
+
+class _Figures(forms.Form):
+    low = forms.IntegerField(min_value=5)
+    high = forms.IntegerField()
+
+    def clean(self):
+        self.add_error(None, "the figures do not add up")
+        self.add_error(None, forms.ValidationError("%(n)d is too many", params={"n": 7}))
+
+
+def test_error_messages_are_the_texts_form_errors_lists_in_its_order():
+    form = _Figures({"low": "3"})
+
+    assert not form.is_valid()
+    assert error_messages(form) == [message for errors in form.errors.values() for message in errors]
+    assert len(error_messages(form)) == 4  # low, high, then the form's two
+    assert error_messages(form)[2:] == ["the figures do not add up", "7 is too many"]
