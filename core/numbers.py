@@ -8,10 +8,15 @@ person reads is rounded, here and nowhere else.
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
+from typing import overload
 
 TENTH = Decimal("0.1")
 
 
+@overload
+def round_half_up(value: Decimal | float, places: Decimal = TENTH) -> Decimal: ...
+@overload
+def round_half_up(value: object, places: Decimal = TENTH) -> Decimal | None: ...
 def round_half_up(value, places: Decimal = TENTH) -> Decimal | None:
     """40/45 = 88.888… → 88.9; 88.85 → 88.9 (half up, never to even); None stays None."""
     if value is None or value == "":

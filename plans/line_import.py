@@ -11,7 +11,7 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass, field
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from catalog.enums import Level
@@ -134,6 +134,7 @@ def read_lines(upload) -> FileRead:
                 _("Row %(number)s: %(problems)s") % {"number": row.number, "problems": "；".join(problems)}
             )
             continue
+        assert cert is not None and level is not None  # a row without either has problems
         result.lines.append(
             FileLine(
                 row=row.number,
@@ -149,9 +150,16 @@ def read_lines(upload) -> FileRead:
     return result
 
 
+def _label(name: str) -> str:
+    """The verbose name of one of the line's own fields (never a relation from another model)."""
+    own = PlanLine._meta.get_field(name)
+    assert isinstance(own, models.Field), name
+    return str(own.verbose_name)
+
+
 def _changes(line: PlanLine, new: FileLine) -> list[tuple[str, str, str]]:
     return [
-        (str(PlanLine._meta.get_field(name).verbose_name), str(getattr(line, name)), str(getattr(new, name)))
+        (_label(name), str(getattr(line, name)), str(getattr(new, name)))
         for name in EDITABLE
         if getattr(line, name) != getattr(new, name)
     ]

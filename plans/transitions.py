@@ -152,8 +152,11 @@ class Table:
         row = next((row for row in mine if self.status_of(obj) in row.source), None)
         if row is None:
             raise mine[0].wrong_state(obj)
-        if row.when is not None and (problem := row.when.problem(obj, at)) is not None:
-            raise problem
+        if row.when is not None:
+            if at is None:
+                raise ValueError(f"{step} is taken within {row.when.label}: give the time it is taken at")
+            if (problem := row.when.problem(obj, at)) is not None:
+                raise problem
         return row
 
     def move(
@@ -162,7 +165,7 @@ class Table:
         step: str,
         *,
         actor,
-        at: datetime,
+        at: datetime | None,
         reason: str = "",
         prepare: Callable[[Any], Work | None] | None = None,
         to: str | None = None,
@@ -171,7 +174,8 @@ class Table:
         """Take `step` on `obj`: lock it, check the table, run `prepare(locked)` (the step's own conditions
         and work), set the new status and `fields`, save, record one audit event (`row.action`, the status
         before and after, the fields or the work's `audit`, `reason`) and send the row's notification. `to`
-        picks the status for a row that leaves the choice to the caller.
+        picks the status for a row that leaves the choice to the caller; `at` may be None for a step without a
+        window.
         Returns the locked, moved object; `obj` gets the new values too. Nothing is saved when refused."""
         with transaction.atomic():
             locked = self.lock(obj)
@@ -211,7 +215,7 @@ class Table:
                 if row.to_label
                 else " / ".join(str(labels[t]) for t in sorted({t for _, t in row.pairs()}, key=order.index))
             )
-            lines.append((source, row.step, row.who.label, to, row.when.label if row.when else "—"))
+            lines.append((source, row.step, str(row.who.label), to, str(row.when.label) if row.when else "—"))
         return lines
 
 

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from django.db import models
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -40,10 +41,14 @@ class Step(models.TextChoices):
     PUBLISH = "publish", gettext_lazy("publish")
 
 
-STAGE_OF = {ReviewLevel.BUREAU: Stage.BUREAU_REVIEW, ReviewLevel.PROVINCE: Stage.PROVINCIAL_REVIEW}
-STATUS_OF = {ReviewLevel.BUREAU: S.BUREAU_REVIEW, ReviewLevel.PROVINCE: S.PROVINCIAL_REVIEW}
-LEVEL_HOLDING = {S.BUREAU_REVIEW: ReviewLevel.BUREAU, S.PROVINCIAL_REVIEW: ReviewLevel.PROVINCE}
-RETURNED_TO = {ReviewLevel.BUREAU: S.RETURNED_BY_BUREAU, ReviewLevel.PROVINCE: S.RETURNED_BY_PROVINCE}
+# Keyed by the text a plan stores (its returned_from level, its status), so any str finds its entry.
+STAGE_OF: dict[str, Stage] = {ReviewLevel.BUREAU: Stage.BUREAU_REVIEW, ReviewLevel.PROVINCE: Stage.PROVINCIAL_REVIEW}
+STATUS_OF: dict[str, PlanStatus] = {ReviewLevel.BUREAU: S.BUREAU_REVIEW, ReviewLevel.PROVINCE: S.PROVINCIAL_REVIEW}
+LEVEL_HOLDING: dict[str, ReviewLevel] = {S.BUREAU_REVIEW: ReviewLevel.BUREAU, S.PROVINCIAL_REVIEW: ReviewLevel.PROVINCE}
+RETURNED_TO: dict[str, PlanStatus] = {
+    ReviewLevel.BUREAU: S.RETURNED_BY_BUREAU,
+    ReviewLevel.PROVINCE: S.RETURNED_BY_PROVINCE,
+}
 
 
 # --- who ----------------------------------------------------------------------------------------------------------
@@ -111,7 +116,7 @@ def _filing_problem(plan: Plan, at: datetime) -> RuleError | None:
     return RuleError([r1_violation(window)])
 
 
-WINDOW_LABELS = {
+WINDOW_LABELS: dict[str, Promise] = {
     ReviewLevel.BUREAU: gettext_lazy("bureau window"),
     ReviewLevel.PROVINCE: gettext_lazy("provincial window"),
 }
@@ -353,7 +358,7 @@ def allowed_steps(user, plan: Plan, at: datetime | None = None) -> list[str]:
     return TABLE.allowed_steps(user, plan, at)
 
 
-def move(plan: Plan, step: str, *, actor, at: datetime, reason: str = "", prepare=None, **fields) -> Plan:
+def move(plan: Plan, step: str, *, actor, at: datetime | None, reason: str = "", prepare=None, **fields) -> Plan:
     """Take `step` on `plan` (see `Table.move`): lock, check the table, save, audit, notify."""
     return TABLE.move(plan, step, actor=actor, at=at, reason=reason, prepare=prepare, **fields)
 

@@ -11,7 +11,8 @@ from plans.rules.facts import PlanFacts, Violation
 
 def r3_cap(facts: PlanFacts) -> list[Violation]:
     cap = facts.cap
-    if cap is None or facts.year_headcount <= cap:
+    rate = facts.last_year.completion_rate  # known whenever there is a cap (`PlanFacts.cap`)
+    if cap is None or rate is None or facts.year_headcount <= cap:
         return []
     message = _(
         "The plans for %(year)d ask for %(planned)d people (this round %(this)d, other rounds %(other)d), but the "
@@ -23,7 +24,7 @@ def r3_cap(facts: PlanFacts) -> list[Violation]:
         "this": facts.this_plan_headcount,
         "other": facts.other_rounds_headcount,
         "prior": facts.last_year.year,
-        "rate": float(round_half_up(facts.last_year.completion_rate)),
+        "rate": float(round_half_up(rate)),
         "threshold": f"{facts.settings.cap_completion_threshold.normalize():f}",
         "cap": cap,
     }

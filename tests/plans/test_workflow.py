@@ -122,3 +122,10 @@ def test_workflow_table_prints_as_domain_section_7():
     assert text.splitlines()[:2] == ["| from | step | who | to | when |", "|---|---|---|---|---|"]
     assert "| awaiting sign-off | send back (reason) | institution leader | draft | — |" in text
     assert len(text.splitlines()) == 2 + len(TABLE.rows)
+
+
+def test_workflow_step_with_a_window_needs_the_time_it_is_taken_at(cast, plan_at):
+    plan = plan_at(S.DRAFT)
+
+    with pytest.raises(ValueError, match="give the time"):
+        TABLE.check(plan, Step.SEND_FOR_SIGNOFF, actor=cast.staff, at=None)
