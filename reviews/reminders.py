@@ -43,7 +43,10 @@ WAITING = (
     PlanStatus.BUREAU_REVIEW,
     PlanStatus.PROVINCIAL_REVIEW,
 )
-INSTITUTION_STAGE = {ReviewLevel.BUREAU: Stage.BUREAU_REVIEW, ReviewLevel.PROVINCE: Stage.PROVINCIAL_REVIEW}
+INSTITUTION_STAGE: dict[str, Stage] = {
+    ReviewLevel.BUREAU: Stage.BUREAU_REVIEW,
+    ReviewLevel.PROVINCE: Stage.PROVINCIAL_REVIEW,
+}
 
 
 @dataclass
@@ -68,6 +71,15 @@ def _whose_turn(plan: Plan) -> tuple[str, str]:
     stage = INSTITUTION_STAGE.get(plan.returned_from, Stage.FILING)
     role = Role.INSTITUTION_LEADER if plan.status == PlanStatus.AWAITING_SIGNOFF else Role.INSTITUTION_STAFF
     return stage, role
+
+
+def _scope(plan: Plan, role: str) -> int | None:
+    """Whose people `role` acts for on `plan`: the province (None), the school's bureau, or the school."""
+    if role == Role.PROVINCIAL_REVIEWER:
+        return None
+    if role == Role.BUREAU_REVIEWER:
+        return plan.institution.bureau_id
+    return plan.institution_id
 
 
 def _window(plan: Plan, stage: str) -> Window:
@@ -122,10 +134,7 @@ def due_reminders(*, at: datetime) -> list[Due]:
         days_before = _days_before(days_left, days)
         if days_before is None:
             continue
-        scope = {Role.PROVINCIAL_REVIEWER: None, Role.BUREAU_REVIEWER: plan.institution.bureau_id}.get(
-            role, plan.institution_id
-        )
-        for user in people.get((role, scope), []):
+        for user in people.get((role, _scope(plan, role)), []):
             key = (user.pk, plan.round_id, stage, days_before)
             entry = due.setdefault(key, Due(user, plan.round, stage, days_before, window, days_left))
             entry.items.append(str(plan))

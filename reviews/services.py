@@ -245,7 +245,7 @@ def _publish_lines(plan: Plan, at: datetime) -> Work:
         line.approved_headcount = decisions[line.pk].headcount
     PlanLine.objects.bulk_update(lines, ["approved_headcount"])
     LineDecision.objects.filter(pk__in=[d.pk for d in decisions.values()]).update(published_at=at)
-    approved = {line.pk: line.approved_headcount for line in lines}
+    approved = {line.pk: decisions[line.pk].headcount for line in lines}
     planned_total = sum(line.headcount for line in lines)
     approved_total = sum(approved.values())
     rows = [

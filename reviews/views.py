@@ -205,7 +205,7 @@ def _decide_line(request, line_id: int, level: str):
     form = DecisionForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
+            messages.error(request, " ".join(str(error) for error in errors))
         return redirect("review_plan", pk=line.plan_id)
     step = services.recommend_line if level == ReviewLevel.BUREAU else services.decide_line
     try:
