@@ -2,22 +2,36 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+
+from django.db.models import prefetch_related_objects
+from django.urls import reverse
 
 from catalog.enums import Level
 from plans.enums import Continuity
 from plans.models import Plan, PlanLine
 from plans.rules import PlanFacts, Violation, blocking, check_facts, filing_window, gather_facts
-from plans.rules.placing import place
+from plans.rules.placing import Placed, place
+
+ID_MARK = 9_876_543_210  # stands for the id in a URL reversed once for many rows
 
 
 @dataclass
 class LineRow:
+    """A line as its row shows it; the names, labels and URLs made in Python once per page, not per row in the
+    template."""
+
     line: PlanLine
     continuity: str
     last_year_headcount: int
     violations: list[Violation] = field(default_factory=list)
+    certificate_name: str = ""
+    awarding_body: str = ""
+    level_label: str = ""
+    edit_url: str = ""
+    delete_url: str = ""
 
     @property
     def is_new(self) -> bool:
@@ -47,18 +61,12 @@ class PlanPage:
 
 
 def plan_page(plan: Plan, *, at: datetime, lines: list[PlanLine] | None = None) -> PlanPage:
+    if not hasattr(plan.round, "_prefetched_objects_cache"):  # read once: the window, the steps and the banners
+        prefetch_related_objects([plan.round], "extensions")
     facts = gather_facts(plan, lines=lines)
     violations = check_facts(facts, at=at)
     placed = place(violations)
-    rows = [
-        LineRow(
-            line=line,
-            continuity=facts.continuity(line.certificate_id),
-            last_year_headcount=facts.last_year.headcount_for(line.certificate_id),
-            violations=placed.on(line.pk),
-        )
-        for line in sorted(facts.lines, key=lambda ln: (ln.certificate.name, Level.values.index(ln.level), ln.pk or 0))
-    ]
+    rows = line_rows(facts, placed)
     return PlanPage(
         plan=plan,
         facts=facts,
@@ -74,6 +82,32 @@ def plan_page(plan: Plan, *, at: datetime, lines: list[PlanLine] | None = None) 
             if e.institution_id == plan.institution_id or e.bureau_id == plan.institution.bureau_id
         ],
     )
+
+
+def line_rows(facts: PlanFacts, placed: Placed) -> list[LineRow]:
+    """The rows of the lines, by certificate, level and id."""
+    levels = {value: str(label) for value, label in Level.choices}
+    edit_url, delete_url = id_url("line_edit"), id_url("line_delete")
+    return [
+        LineRow(
+            line=line,
+            continuity=facts.continuity(line.certificate_id),
+            last_year_headcount=facts.last_year.headcount_for(line.certificate_id),
+            violations=placed.on(line.pk),
+            certificate_name=line.certificate.short_name,
+            awarding_body=str(line.certificate.awarding_body or ""),
+            level_label=levels.get(line.level, line.level),
+            edit_url=edit_url(line.pk),
+            delete_url=delete_url(line.pk),
+        )
+        for line in sorted(facts.lines, key=lambda ln: (ln.certificate.name, Level.values.index(ln.level), ln.pk or 0))
+    ]
+
+
+def id_url(name: str) -> Callable[[int | None], str]:
+    """reverse(name, args=[pk]) for many ids: reversed once, each id put in the place of ID_MARK."""
+    head, tail = reverse(name, args=[ID_MARK]).split(str(ID_MARK))
+    return lambda pk: f"{head}{pk}{tail}"
 
 
 def new_certificates(rows: list[LineRow], facts: PlanFacts) -> list[tuple]:

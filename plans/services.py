@@ -209,7 +209,7 @@ def send_for_signoff(*, actor, plan: Plan, at: datetime) -> Plan:
     """
 
     def prepare(plan: Plan) -> None:
-        lines = list(plan.lines.select_related("certificate").prefetch_related("certificate__majors"))
+        lines = list(plan.lines.select_related("certificate"))
         if not lines:
             raise PlanError(_("The plan has no lines yet."))
         blockers = blocking(check_plan(plan, at=at, lines=lines), lines)
@@ -246,7 +246,7 @@ def sign_off(*, actor, plan: Plan, at: datetime) -> Plan:
     """
 
     def prepare(plan: Plan) -> None:
-        lines = list(plan.lines.select_related("certificate").prefetch_related("certificate__majors"))
+        lines = list(plan.lines.select_related("certificate"))
         blockers = blocking(check_plan(plan, at=at, lines=lines), lines)
         if blockers:
             raise RuleError(blockers)

@@ -36,10 +36,11 @@ def _is_htmx(request) -> bool:
 
 def _workspace(request, plan: Plan, *, form=None, error: services.PlanError | None = None, status: int = 200):
     """The part of the plan page that htmx swaps after every change: lines, violations, cap, forms."""
+    page = plan_page(plan, at=timezone.now())  # first: it reads the round's extensions once for the steps too
     context = {
         "plan": plan,
         "steps": steps_of(request, plan),
-        "page": plan_page(plan, at=timezone.now()),
+        "page": page,
         "line_form": form or LineForm(),
         "error": error,
     }
@@ -88,8 +89,6 @@ def plan_detail(request, pk: int):
         "steps": steps_of(request, plan),
         "page": page,
         "line_form": LineForm(),
-        "reason_form": ReasonForm(),
-        "upload_form": UploadForm(),
         # Why the plan is back in the institution's hands: the last return or send-back, by whom and when.
         "returned": latest_event(plan, RETURN_ACTIONS) if plan.is_editable else None,
     }
@@ -100,7 +99,8 @@ def plan_detail(request, pk: int):
 @login_required
 def plan_workspace(request, pk: int):
     plan = get_plan_for_user(request.user, pk)
-    context = {"plan": plan, "steps": steps_of(request, plan), "page": plan_page(plan, at=timezone.now())}
+    page = plan_page(plan, at=timezone.now())  # first: it reads the round's extensions once for the steps too
+    context = {"plan": plan, "steps": steps_of(request, plan), "page": page}
     return render(request, "plans/_workspace.html", context)
 
 
@@ -141,7 +141,7 @@ def line_preview(request, pk: int):
     if form.is_valid():
         values = _line_values(form)
         candidate = PlanLine(plan=plan, **values)
-    lines = list(plan.lines.select_related("certificate").prefetch_related("certificate__majors"))
+    lines = list(plan.lines.select_related("certificate"))
     page = plan_page(plan, at=timezone.now(), lines=[*lines, candidate] if candidate else lines)
     # The candidate's own violations, and the cap: R3 concerns the plan as a whole but this line may be what tips it.
     preview = [v for v in page.violations if None in v.line_ids or v.code == "R3"] if candidate else []

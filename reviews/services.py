@@ -29,7 +29,7 @@ from reviews.models import LineDecision
 
 
 def _lines(plan: Plan) -> list[PlanLine]:
-    return list(plan.lines.select_related("certificate__awarding_body").prefetch_related("certificate__majors"))
+    return list(plan.lines.select_related("certificate__awarding_body"))
 
 
 def held_decisions(plan: Plan, level: str = ReviewLevel.PROVINCE) -> dict[int, LineDecision]:

@@ -14,7 +14,7 @@ from core.models import ProvinceSettings
 from plans.continuity import LastYear
 from plans.enums import PlanStatus
 from plans.models import ApplicationForm, InstitutionYear, Plan, PlanLine
-from plans.rules.facts import PlanFacts, submitted_figure
+from plans.rules.facts import PlanFacts, majors_of, submitted_figure
 
 
 def gather_facts_for(plans: list[Plan]) -> dict[int, PlanFacts]:
@@ -38,6 +38,7 @@ def gather_facts_for(plans: list[Plan]) -> dict[int, PlanFacts]:
         (cl.certificate_id, cl.level): cl.min_headcount
         for cl in CertificateLevel.objects.filter(certificate_id__in=certificate_ids)
     }
+    majors = majors_of(certificate_ids)
     settings = ProvinceSettings.current()
     facts = {}
     for plan in plans:
@@ -51,18 +52,15 @@ def gather_facts_for(plans: list[Plan]) -> dict[int, PlanFacts]:
             cap_lifted=(plan.institution_id, prior) in lifted,
             forms=forms[plan.pk],
             min_headcounts=min_headcounts,
+            majors=majors,
         )
     return facts
 
 
 def _lines(plan_ids: list[int]) -> dict[int, list[PlanLine]]:
-    """The lines of each plan, with what the rules read of their certificates."""
+    """The lines of each plan, with their certificates and awarding bodies."""
     lines: dict[int, list[PlanLine]] = defaultdict(list)
-    for line in (
-        PlanLine.objects.filter(plan_id__in=plan_ids)
-        .select_related("certificate__awarding_body")
-        .prefetch_related("certificate__majors")
-    ):
+    for line in PlanLine.objects.filter(plan_id__in=plan_ids).select_related("certificate__awarding_body"):
         lines[line.plan_id].append(line)
     return lines
 

@@ -13,9 +13,9 @@ from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
 from catalog.enums import Level
-from catalog.models import CertificateLevel
+from catalog.models import Certificate, CertificateLevel, Major
 from core.models import ProvinceSettings
-from plans.continuity import LastYear, last_year_for
+from plans.continuity import LastYear, approved_by_certificate
 from plans.enums import PlanStatus, Severity
 from plans.models import ApplicationForm, InstitutionYear, Plan, PlanLine
 
@@ -84,6 +84,7 @@ class PlanFacts:
     cap_lifted: bool
     forms: dict[int, ApplicationForm] = field(default_factory=dict)
     min_headcounts: dict[tuple[int, str], int | None] = field(default_factory=dict)
+    majors: dict[int, list[Major]] = field(default_factory=dict)  # the catalogue's, by certificate (R6)
 
     def continuity(self, certificate_id: int) -> str:
         return self.last_year.continuity(certificate_id)
@@ -114,24 +115,38 @@ class PlanFacts:
 def gather_facts(plan: Plan, *, lines: list[PlanLine] | None = None) -> PlanFacts:
     """Read the facts for `plan`; `lines` replaces its saved lines (to preview a change before saving it)."""
     if lines is None:
-        lines = list(plan.lines.select_related("certificate__awarding_body").prefetch_related("certificate__majors"))
+        lines = list(plan.lines.select_related("certificate__awarding_body"))
     institution_id, year = plan.institution_id, plan.round.year
     certificate_ids = {line.certificate_id for line in lines}
-    other = year_headcount(institution_id, year, exclude_plan_id=plan.pk)
-    lifted = InstitutionYear.objects.filter(institution_id=institution_id, year=year - 1, cap_lifted=True).exists()
+    # Y−1's completion rate and whether its cap was lifted are one row: read together.
+    rate, lifted = InstitutionYear.objects.filter(institution_id=institution_id, year=year - 1).values_list(
+        "completion_rate", "cap_lifted"
+    ).first() or (None, False)
     return PlanFacts(
         plan=plan,
         lines=lines,
-        last_year=last_year_for(institution_id, year),
+        last_year=LastYear.of(year - 1, approved_by_certificate(institution_id, year - 1), rate),
         settings=ProvinceSettings.current(),
-        other_rounds_headcount=other,
+        other_rounds_headcount=year_headcount(institution_id, year, exclude_plan_id=plan.pk),
         cap_lifted=lifted,
         forms={form.certificate_id: form for form in plan.forms.all()} if plan.pk else {},
         min_headcounts={
-            (cl.certificate_id, cl.level): cl.min_headcount
-            for cl in CertificateLevel.objects.filter(certificate_id__in=certificate_ids)
+            (certificate_id, level): minimum
+            for certificate_id, level, minimum in CertificateLevel.objects.filter(
+                certificate_id__in=certificate_ids
+            ).values_list("certificate_id", "level", "min_headcount")
         },
+        majors=majors_of(certificate_ids),
     )
+
+
+def majors_of(certificate_ids) -> dict[int, list[Major]]:
+    """The catalogue's majors of each of `certificate_ids`, by name (one query)."""
+    majors: dict[int, list[Major]] = defaultdict(list)
+    links = Certificate.majors.through.objects.filter(certificate_id__in=certificate_ids).select_related("major")
+    for link in links.order_by("major__name"):
+        majors[link.certificate_id].append(link.major)
+    return majors
 
 
 def year_headcount(institution_id: int, year: int, *, exclude_plan_id: int | None = None) -> int:

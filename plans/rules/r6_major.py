@@ -11,7 +11,7 @@ from plans.rules.facts import PlanFacts, Violation
 def r6_major(facts: PlanFacts) -> list[Violation]:
     violations = []
     for line in facts.lines:
-        majors = list(line.certificate.majors.all())
+        majors = facts.majors.get(line.certificate_id, [])
         if not majors:
             continue
         names = {m.name for m in majors} | {m.code for m in majors if m.code}
