@@ -55,21 +55,16 @@ def approved_lines(institution_id: int, year: int):
 def last_year_for(institution_id: int, year: int) -> LastYear:
     """Year `year`−1 for one institution, in two queries."""
     prior = year - 1
+    by_certificate: dict[int, int] = defaultdict(int)
+    for row in (
+        approved_lines(institution_id, prior)
+        .values("certificate_id")
+        .annotate(total=Coalesce(Sum("approved_headcount"), 0))
+    ):
+        by_certificate[row["certificate_id"]] = row["total"]
     rate = (
         InstitutionYear.objects.filter(institution_id=institution_id, year=prior)
         .values_list("completion_rate", flat=True)
         .first()
     )
-    return LastYear.of(prior, approved_by_certificate(institution_id, prior), rate)
-
-
-def approved_by_certificate(institution_id: int, year: int) -> dict[int, int]:
-    """{certificate: approved headcount} of the institution's plan of record of `year` (one query)."""
-    by_certificate: dict[int, int] = defaultdict(int)
-    for row in (
-        approved_lines(institution_id, year)
-        .values("certificate_id")
-        .annotate(total=Coalesce(Sum("approved_headcount"), 0))
-    ):
-        by_certificate[row["certificate_id"]] = row["total"]
-    return by_certificate
+    return LastYear.of(prior, by_certificate, rate)

@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Case, F, Sum, Value, When
+from django.db.models import Case, F, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from catalog.enums import Level
 from catalog.models import Certificate, CertificateLevel, Major
 from core.models import ProvinceSettings
-from plans.continuity import LastYear, approved_by_certificate
+from plans.continuity import LastYear, approved_lines
 from plans.enums import PlanStatus, Severity
 from plans.models import ApplicationForm, InstitutionYear, Plan, PlanLine
 
@@ -122,12 +122,13 @@ def gather_facts(plan: Plan, *, lines: list[PlanLine] | None = None) -> PlanFact
     rate, lifted = InstitutionYear.objects.filter(institution_id=institution_id, year=year - 1).values_list(
         "completion_rate", "cap_lifted"
     ).first() or (None, False)
+    prior, other = prior_and_other_headcounts(institution_id, year, plan_id=plan.pk)
     return PlanFacts(
         plan=plan,
         lines=lines,
-        last_year=LastYear.of(year - 1, approved_by_certificate(institution_id, year - 1), rate),
+        last_year=LastYear.of(year - 1, prior, rate),
         settings=ProvinceSettings.current(),
-        other_rounds_headcount=year_headcount(institution_id, year, exclude_plan_id=plan.pk),
+        other_rounds_headcount=other,
         cap_lifted=lifted,
         forms={form.certificate_id: form for form in plan.forms.all()} if plan.pk else {},
         min_headcounts={
@@ -152,12 +153,31 @@ def majors_of(certificate_ids) -> dict[int, list[Major]]:
 def year_headcount(institution_id: int, year: int, *, exclude_plan_id: int | None = None) -> int:
     """The institution's planned headcount for `year` in plans that left it: the plan of record (approved
     headcount, raised by approved adjustments) for published plans, the asked headcount for plans in review."""
+    lines = submitted_lines(institution_id, year, exclude_plan_id=exclude_plan_id)
+    return lines.aggregate(total=Sum(submitted_figure()))["total"] or 0
+
+
+def submitted_lines(institution_id: int, year: int, *, exclude_plan_id: int | None = None) -> QuerySet[PlanLine]:
+    """The institution's lines of `year` in plans that left it (those year_headcount counts)."""
     lines = PlanLine.objects.filter(
         plan__institution_id=institution_id, plan__round__year=year, plan__status__in=PlanStatus.submitted()
     )
-    if exclude_plan_id is not None:
-        lines = lines.exclude(plan_id=exclude_plan_id)
-    return lines.aggregate(total=Sum(submitted_figure()))["total"] or 0
+    return lines if exclude_plan_id is None else lines.exclude(plan_id=exclude_plan_id)
+
+
+def prior_and_other_headcounts(institution_id: int, year: int, *, plan_id: int | None) -> tuple[dict[int, int], int]:
+    """Y−1's approved headcount by certificate (continuity.approved_by_certificate) and year_headcount of Y without
+    plan `plan_id`, in one query grouped by year and certificate: the plan page reads both on every request."""
+    lines = approved_lines(institution_id, year - 1) | submitted_lines(institution_id, year, exclude_plan_id=plan_id)
+    figure = Case(When(plan__round__year=year, then=submitted_figure()), default=F("approved_headcount"))
+    prior: dict[int, int] = {}
+    other = 0
+    for row in lines.values("plan__round__year", "certificate_id").annotate(total=Sum(figure)).order_by():
+        if row["plan__round__year"] == year:
+            other += row["total"] or 0
+        else:
+            prior[row["certificate_id"]] = row["total"]
+    return prior, other
 
 
 def submitted_figure() -> Case:
