@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import gc
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import batched, compress, filterfalse, repeat
 from operator import attrgetter, concat, is_, itemgetter, ne
+from typing import cast
 
 from django.utils.translation import gettext as _
 
@@ -34,6 +36,9 @@ MAX_CERTIFICATE_NUMBER = 64
 CHUNK_ROWS = 5_000
 NO_DATE = bulk.ExamDate.of(None)
 FIRST16 = itemgetter(slice(0, 16))
+# A de-duplication key: the first 16 bytes of the ID number's hash + the certificate and level, joined in C.
+# (operator.concat of two bytes is bytes; typeshed only says Sequence.)
+JOIN_KEY = cast(Callable[[bytes, bytes], bytes], concat)
 ROW = attrgetter("row")
 
 
@@ -120,22 +125,6 @@ class RowChecker:
             problems.append(_("the level %(level)s is not 初级, 中级 or 高级") % {"level": text_of(level_value)[:20]})
         return certificate, level
 
-    def run(self, rows, add, note, *, every: int = 0, progress=None) -> int:
-        """Each row through `check`: good records to `add`, issues to `note`; returns the rows read."""
-        read = 0
-        for number, cells in rows:
-            found, issue = self.check(number, cells)
-            if found is None and issue is None:
-                continue
-            read += 1
-            if every and read % every == 0:
-                progress(read)
-            if issue is not None:
-                note(issue)
-            else:
-                add(found)
-        return read
-
     def not_in_plan(self, institution: int) -> str:
         return _("this certificate and level are not in the approved plan of %(institution)s for %(year)s") % {
             "institution": self.lookups.institution_names.get(institution, "?"),
@@ -143,7 +132,7 @@ class RowChecker:
         }
 
 
-def plain_text(values: list, longest: int, *, required: bool) -> tuple[list[str], set[int]]:
+def plain_text(values: Sequence, longest: int, *, required: bool) -> tuple[list[str], set[int]]:
     """A column of text cells stripped, and the positions the fast path leaves to `explain`: not
     text, empty (when `required`), longer than `longest`, or holding UNSAFE_TEXT."""
     try:
@@ -245,6 +234,7 @@ class CandidateChecker(RowChecker):
     def _columns(self, chunk: tuple) -> tuple[tuple, list[tuple]]:
         """The chunk's row numbers, and its cells by column in FIELDS order (blank for a column the file lacks)."""
         count = len(chunk)
+        rows: Sequence[Sequence]
         numbers, rows = zip(*chunk, strict=True)
         width = self.width
         if min(map(len, rows)) != width or max(map(len, rows)) != width:
@@ -287,6 +277,7 @@ class CandidateChecker(RowChecker):
                 issues.append(issue)
                 dropped.add(i)
             else:
+                assert accepted is not None  # `explain` gives the row or its issue
                 cells.places[i], cells.dates[i], cells.ids[i], cells.names[i], cells.codes[i] = accepted
         return empty
 
@@ -294,7 +285,7 @@ class CandidateChecker(RowChecker):
         """The kept rows' digests, without the rows that repeat one seen before (in this chunk or an earlier one):
         (digests, kept positions, repeated); each repeat's issue goes to `issues`, in row order."""
         digests = self.sealer.hash_many(list(map(cells.ids.__getitem__, kept)) if dropped else cells.ids)
-        keys = map(concat, map(FIRST16, digests), map(bulk.DEDUPE, map(cells.places.__getitem__, kept)))
+        keys = map(JOIN_KEY, map(FIRST16, digests), map(bulk.DEDUPE, map(cells.places.__getitem__, kept)))
         firsts = list(map(self.seen.setdefault, keys, map(numbers.__getitem__, kept)))
         repeated = list(compress(range(len(kept)), map(ne, firsts, map(numbers.__getitem__, kept))))
         if repeated:
@@ -312,8 +303,8 @@ class CandidateChecker(RowChecker):
         institution = self.institution(institution_value, problems)
         certificate, level = self.certificate_and_level(certificate_value, level_value, problems)
         result = result_of(result_value)
-        if problems or result is None:
-            return None
+        if problems or institution is None or certificate is None or level is None or result is None:
+            return None  # a part that is missing was a problem too
         line = self.lookups.line(institution, certificate, level, major)
         return None if line is None else bulk.Place.of(line, self.lookups.year, certificate, level, result)
 
@@ -351,13 +342,7 @@ class CandidateChecker(RowChecker):
             id_number = idnumbers.clean(id_value, today=self.today)
         except idnumbers.IdNumberError as exc:
             problems.append(exc.message)
-        name = name.strip() if type(name) is str else text_of(name)
-        if not name:
-            problems.append(_("the name is missing"))
-        elif len(name) > MAX_NAME:
-            problems.append(_("the name is longer than %(max)s characters") % {"max": MAX_NAME})
-        elif UNSAFE_TEXT.search(name):
-            problems.append(_("the name holds control characters or a backslash"))
+        name = self._name(name, problems)
         result = result_of(result_value)
         if result is None:
             problems.append(_("the result %(value)s is not understood") % {"value": text_of(result_value)[:20]})
@@ -369,8 +354,20 @@ class CandidateChecker(RowChecker):
             problems.append(_("the certificate number holds control characters or a backslash"))
         if problems:
             return None, Issue(number, "；".join(problems))
+        # No problems: every part was found (each missing one is a problem above).
+        assert line is not None and certificate is not None and level is not None and result is not None
         place = bulk.Place.of(line, self.lookups.year, certificate, level, result)
         return (place, bulk.ExamDate.of(exam_date), id_number, name, code), None
+
+    def _name(self, value, problems: list[str]) -> str:
+        name = value.strip() if type(value) is str else text_of(value)
+        if not name:
+            problems.append(_("the name is missing"))
+        elif len(name) > MAX_NAME:
+            problems.append(_("the name is longer than %(max)s characters") % {"max": MAX_NAME})
+        elif UNSAFE_TEXT.search(name):
+            problems.append(_("the name holds control characters or a backslash"))
+        return name
 
     def _exam_date(self, value, result: str | None, problems: list[str]) -> date | None:
         if value == "" or value is None:

@@ -6,14 +6,16 @@ download all draw the same rows. Every row links to the institutions behind it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 from urllib.parse import urlencode
 
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from core.numbers import round_half_up
@@ -42,7 +44,7 @@ LINE_SUMS = {
     "passed_sum": Coalesce(Sum("progress__passed"), 0),
     "counted_sum": Coalesce(Sum(COUNTED), 0),
 }
-COUNT_COLUMNS = [
+COUNT_COLUMNS: list[tuple[str, str | Promise]] = [
     ("approved", _("approved headcount")),
     ("registered", _("registered")),
     ("examined", _("examined")),
@@ -62,7 +64,8 @@ TITLES = {
 }
 
 
-def summed(row: dict) -> Figures:
+def summed(row: Mapping[str, Any]) -> Figures:
+    """The figures of a values() row holding the SUMS keys (beside its own: a name, an id, a count…)."""
     return Figures(
         row["approved_sum"], row["registered_sum"], row["examined_sum"], row["passed_sum"], row["counted_sum"]
     )
@@ -77,15 +80,15 @@ def drill_url(year: int, *, base: str = "", **filters) -> str:
 @dataclass
 class Figure:
     name: str
-    title: str
-    label: str  # the first column's heading
+    title: str | Promise  # text in the reader's language, translated when shown
+    label: str | Promise  # the first column's heading
     rows: list[dict] = field(default_factory=list)
     total: int = 0
     chart: str = "bar"
-    extra_columns: list[tuple[str, str]] = field(default_factory=list)
+    extra_columns: list[tuple[str, str | Promise]] = field(default_factory=list)
 
     @property
-    def columns(self) -> list[tuple[str, str]]:
+    def columns(self) -> list[tuple[str, str | Promise]]:
         return [("label", self.label), *self.extra_columns, *COUNT_COLUMNS]
 
     def add(self, label: str, figures: Figures, drill: str, **extra) -> None:

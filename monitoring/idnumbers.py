@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from datetime import date
 from functools import lru_cache
 from itertools import compress, repeat
@@ -118,7 +119,7 @@ class Births(dict):
         return fine
 
 
-def failing(values: list, births: Births) -> set[int]:
+def failing(values: Sequence, births: Births) -> set[int]:
     """Positions in `values` (one column of cells) that are not plain valid ID numbers as exported:
     18 ASCII characters, the right check character, a date of birth. `clean` then says why, or
     accepts the number after all (a full-width digit, a lower-case x). A column at a time: a million

@@ -43,7 +43,7 @@ def candidates_after(deltas: dict[tuple[int, str], int]) -> dict[int, tuple[int,
     for ids in chunks(moved):
         for line, *now in LineProgress.objects.filter(line_id__in=ids).values_list("line_id", *CANDIDATE_FIELDS):
             moved[line] = [a + b for a, b in zip(moved[line], now, strict=True)]
-    return {line: tuple(counts) for line, counts in moved.items()}
+    return {line: (registered, examined, passed) for line, (registered, examined, passed) in moved.items()}
 
 
 def check(after: dict[int, tuple[int, int, int]], *, confirmed: bool) -> None:
@@ -55,30 +55,20 @@ def check(after: dict[int, tuple[int, int, int]], *, confirmed: bool) -> None:
     for ids in chunks(after):
         for line in PlanLine.objects.filter(pk__in=ids).select_related("plan__institution", "certificate"):
             registered, examined, passed = after[line.pk]
-            if is_implausible(
-                approved=line.approved_headcount, registered=registered, examined=examined, passed=passed
-            ):
-                wrong.append(
-                    LineFigures(
-                        line=line.pk,
-                        label=f"{line.plan.institution.name} {line.certificate.short_name} "
-                        f"{line.get_level_display()} {line.major_name}",
-                        approved=line.approved_headcount,
-                        registered=registered,
-                        examined=examined,
-                        passed=passed,
-                    )
-                )
+            approved = line.approved_headcount
+            assert approved is not None, "an import counts on approved lines only (monitoring.lookups)"
+            if is_implausible(approved=approved, registered=registered, examined=examined, passed=passed):
+                wrong.append(_figures(line, approved, registered, examined, passed))
     if wrong:
         raise Held(sorted(wrong, key=lambda found: found.label))
 
 
-def _figures(line: PlanLine, registered: int, examined: int, passed: int) -> LineFigures:
+def _figures(line: PlanLine, approved: int, registered: int, examined: int, passed: int) -> LineFigures:
     label = f"{line.plan.institution.name} {line.certificate.short_name} {line.get_level_display()} {line.major_name}"
     return LineFigures(
         line=line.pk,
         label=label,
-        approved=line.approved_headcount,
+        approved=approved,
         registered=registered,
         examined=examined,
         passed=passed,

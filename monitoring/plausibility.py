@@ -16,7 +16,7 @@ class LineFigures:
 
     line: int
     label: str
-    approved: int
+    approved: int | None
     registered: int
     examined: int
     passed: int
@@ -37,8 +37,9 @@ class LineFigures:
         }
 
 
-def problems(*, approved: int, registered: int, examined: int, passed: int) -> list[str]:
-    """What is implausible about one line's figures, each in words with its numbers ([]: nothing)."""
+def problems(*, approved: int | None, registered: int, examined: int, passed: int) -> list[str]:
+    """What is implausible about one line's figures, each in words with its numbers ([]: nothing). A line without
+    an approved headcount has none to exceed, as in FLAGGED (SQL's comparison with NULL is not true)."""
     found = []
     if examined > registered:
         found.append(
@@ -47,7 +48,7 @@ def problems(*, approved: int, registered: int, examined: int, passed: int) -> l
         )
     if passed > examined:
         found.append(_("passed %(passed)s exceeds examined %(examined)s") % {"passed": passed, "examined": examined})
-    if examined > approved:
+    if approved is not None and examined > approved:
         found.append(
             _("examined %(examined)s exceeds the approved headcount %(approved)s")
             % {"examined": examined, "approved": approved}
@@ -55,8 +56,8 @@ def problems(*, approved: int, registered: int, examined: int, passed: int) -> l
     return found
 
 
-def is_implausible(*, approved: int, registered: int, examined: int, passed: int) -> bool:
-    return examined > registered or passed > examined or examined > approved
+def is_implausible(*, approved: int | None, registered: int, examined: int, passed: int) -> bool:
+    return examined > registered or passed > examined or (approved is not None and examined > approved)
 
 
 # The same test in SQL over approved lines joined to their progress: 1 for a flagged line, else 0.

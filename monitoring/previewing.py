@@ -90,6 +90,7 @@ def preview(job: ProgressImport, mapping: dict[str, str]) -> tuple[list[columns.
     lacking = unmapped(job, mapping)
     positions = columns.positions(job.kind, mapping, headers)
     lookups = Lookups.load(year=job.year, institution_id=job.institution_id)
+    checker: CandidateChecker | TotalsChecker
     if job.kind == ImportKind.CANDIDATES:
         checker = CandidateChecker(lookups, positions, width=len(headers), today=timezone.localdate())
     else:
@@ -114,10 +115,10 @@ def preview(job: ProgressImport, mapping: dict[str, str]) -> tuple[list[columns.
 
 def _implausible_totals(records: list[tuple | None]) -> dict[int, str]:
     """Line → what is implausible about the totals a row gives it (with the numbers), to confirm later."""
-    records = [r for r in records if r]
-    approved = dict(PlanLine.objects.filter(pk__in=[r[0] for r in records]).values_list("pk", "approved_headcount"))
+    given = [r for r in records if r]
+    approved = dict(PlanLine.objects.filter(pk__in=[r[0] for r in given]).values_list("pk", "approved_headcount"))
     found = {}
-    for line, registered, examined, passed in records:
+    for line, registered, examined, passed in given:
         wrong = problems(approved=approved[line], registered=registered, examined=examined, passed=passed)
         if wrong:
             found[line] = _("%(problems)s: to be confirmed with a reason") % {"problems": "；".join(wrong)}

@@ -18,6 +18,22 @@ class TotalsChecker(RowChecker):
         super().__init__(lookups, positions, width=width)
         self.seen: dict[int, int] = {}
 
+    def run(self, rows, add, note, *, every: int = 0, progress=None) -> int:
+        """Each row through `check`: good records to `add`, issues to `note`; returns the rows read."""
+        read = 0
+        for number, cells in rows:
+            found, issue = self.check(number, cells)
+            if found is None and issue is None:
+                continue
+            read += 1
+            if every and read % every == 0:
+                progress(read)
+            if issue is not None:
+                note(issue)
+            else:
+                add(found)
+        return read
+
     def check(self, number: int, cells: list) -> tuple[tuple | None, Issue | None]:
         values = self.values(cells)
         if values is None:

@@ -37,7 +37,8 @@ COLS = ", ".join(COLUMNS)
 
 
 def next_checkpoint_day(job: ProgressImport) -> date:
-    """The day of the first checkpoint on or after the day the import was written."""
+    """The day of the first checkpoint on or after the day the import was written (a finished import)."""
+    assert job.finished_at is not None, "only a finished import was written"  # monitoring.jobs._finish sets it
     return checkpoint_date(*next_checkpoint(local_today(job.finished_at)))
 
 

@@ -47,7 +47,7 @@ class UnreadableFile(Exception):
         self.message = message
 
 
-def check(path: Path) -> FormulaTexts | None:
+def check(path: str | Path) -> FormulaTexts | None:
     """Refuse anything but a sane .xlsx workbook. Cheap checks first: a bomb is refused in milliseconds.
     Returns the first sheet's formulas without a cached value (None: it has none)."""
     if not zipfile.is_zipfile(path):
@@ -156,7 +156,7 @@ def preview(path: Path, *, limit: int) -> list[tuple[int, list]]:
     return out
 
 
-def declared_last_row(path: Path) -> int | None:
+def declared_last_row(path: str | Path) -> int | None:
     """The last row number the first sheet declares (its <dimension>), read without reading its rows;
     None when it declares none. A lying declaration is caught by the job, which counts the rows."""
     try:

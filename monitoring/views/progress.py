@@ -59,7 +59,7 @@ def line_progress(request, pk: int):
     target = reverse("monitoring:institution", args=[line.plan.institution_id]) + f"?year={line.plan.round.year}"
     if not form.is_valid():
         for error in form.errors.get("__all__", []) or [_("Enter whole numbers of 0 or more.")]:
-            messages.error(request, error)
+            messages.error(request, str(error))
         return redirect(target)
     counts = services.Counts(**{k: form.cleaned_data[k] for k in ("registered", "examined", "passed")})
     try:

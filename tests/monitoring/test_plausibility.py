@@ -14,6 +14,7 @@ from core.numbers import percent
 from monitoring import services
 from monitoring.enums import ImportStatus
 from monitoring.models import Candidate, InstitutionProgress, LineProgress, ProgressImport
+from monitoring.plausibility import is_implausible, problems
 from tests.factories import published_plan
 from tests.monitoring.conftest import CARE, LOGISTICS
 from tests.monitoring.factories import CANDIDATE_HEADERS, TOTALS_HEADERS, J, id_number, line_of
@@ -144,3 +145,9 @@ def test_a_held_import_can_be_discarded_and_its_file_goes(client, cast, frozen, 
     assert (job.status, job.file.name, Candidate.objects.count()) == (ImportStatus.REFUSED, "", 0)
     assert not Path(stored).exists()
     assert AuditEvent.objects.filter(action="monitoring.import.discard", object_id=str(job.pk)).count() == 1
+
+
+def test_a_line_without_an_approved_headcount_has_none_to_exceed_as_in_the_flagged_count():
+    assert problems(approved=None, registered=5, examined=5, passed=4) == []
+    assert not is_implausible(approved=None, registered=5, examined=5, passed=4)
+    assert is_implausible(approved=None, registered=5, examined=6, passed=4)
