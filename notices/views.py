@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from core.downloads import attach, content_disposition
+from core.forms import error_messages
 from core.ratelimit import export_limit
 from institutions.models import Bureau
 from notices import receipts, services
@@ -169,7 +170,7 @@ def attachment_add(request, year: int, pk: int):
         except (AttachmentRefused, services.NoticeError) as refused:
             messages.error(request, refused.message)
     else:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, " ".join(error_messages(form)))
     return redirect("notice_edit", year=notice.year, pk=notice.pk)
 
 

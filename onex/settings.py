@@ -184,7 +184,10 @@ TASKS = {
     }
 }
 
-MAILERS = {"default": {"BACKEND": envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")}}
+# Each mailer: its BACKEND, and the OPTIONS a backend takes (SMTP in production: onex.settings_production).
+MAILERS: dict[str, dict[str, object]] = {
+    "default": {"BACKEND": envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")}
+}
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "onex@localhost")
 
 # The reference data shipped beside the project (read-only).
