@@ -7,14 +7,10 @@ from dataclasses import dataclass
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
-from django.urls import reverse
-from django.utils.translation import ngettext
 
 from accounts.enums import Role
-from institutions.enums import InstitutionKind
 from plans.enums import PlanStatus
 from plans.models import Plan, PlanLine
-from plans.rules.facts import rule_label, rule_names
 from reviews.models import PlanCheck
 
 # Who has a review queue: the bureaus' reviewers and the province.
@@ -139,50 +135,6 @@ def check_is_current(plan: Plan) -> bool:
         return False
     check = plan.review_check
     return check.status == plan.status and check.submitted_at == plan.submitted_at
-
-
-@dataclass(frozen=True)
-class Row:
-    """A queue row's texts, made once per page: the labels of a page of 50 plans read from one dict each rather
-    than through get_FOO_display(), str(round) and a {% url %} per row (a quarter of the page's time)."""
-
-    plan: Plan
-    url: str
-    kind: str
-    round: str
-    status: str
-    badges: list[tuple[str, str]]  # (Bootstrap colour, text): errors, warnings
-    tags: list[str]  # the rules broken
-
-
-def page_rows(plans) -> list[Row]:
-    kinds, statuses, names = dict(InstitutionKind.choices), dict(PlanStatus.choices), rule_names()
-    rounds: dict[int, str] = {}
-    url = reverse("review_plan", args=[0]).removesuffix("0/")
-    rows = []
-    for plan in plans:
-        check = plan.review_check if check_exists(plan) else None
-        rows.append(
-            Row(
-                plan=plan,
-                url=f"{url}{plan.pk}/",
-                kind=kinds.get(plan.institution.kind, plan.institution.kind),
-                round=rounds.setdefault(plan.round_id, str(plan.round)),
-                status=statuses.get(plan.status, plan.status),
-                badges=_badges(check),
-                tags=[rule_label(code, names) for code in check.codes.split(",") if code] if check else [],
-            )
-        )
-    return rows
-
-
-def _badges(check: PlanCheck | None) -> list[tuple[str, str]]:
-    badges = []
-    if check and check.errors:
-        badges.append(("danger", ngettext("%(n)s error", "%(n)s errors", check.errors) % {"n": check.errors}))
-    if check and check.warnings:
-        badges.append(("warning", ngettext("%(n)s warning", "%(n)s warnings", check.warnings) % {"n": check.warnings}))
-    return badges
 
 
 def check_exists(plan: Plan) -> bool:

@@ -24,7 +24,7 @@ from plans.rules import rule_label
 from plans.rules.r2_min_headcount import rest_of_level
 from plans.services import PlanError
 from plans.workflow import Step
-from reviews import queues, services
+from reviews import queue_rows, queues, services
 from reviews.checks import NOT_IN_REVIEW, refresh_check
 from reviews.forms import ApproveForm, DecisionForm, QueueFilterForm, ReturnForm, plan_ids
 from reviews.models import LineDecision
@@ -58,7 +58,8 @@ def queue(request):
     base = queues.queue_for(user)
     counts = queues.status_counts(queues.filtered(base, filters, with_status=False))
     total = counts.get(filters.status, 0) if filters.status else sum(counts.values())
-    page = queues.Page(queues.rows(base, filters), 50, count=total).get_page(request.GET.get("page"))
+    plans = queues.rows(base, filters).only(*queue_rows.COLUMNS)
+    page = queues.Page(plans, 50, count=total).get_page(request.GET.get("page"))
     # Rule checks run in the background when a plan moves (reviews.signals); a plan of this page whose check
     # has not been stored yet (or was missed) is queued again, and the page says so.
     stale = requeue_stale(page.object_list)
@@ -69,13 +70,15 @@ def queue(request):
     query.setdefault("round", form.data["round"])  # the status links keep the round shown, the current one too
     others = query.copy()
     others.pop("status", None)
+    rows = queue_rows.page_rows(page.object_list)
     return render(
         request,
         "reviews/queue.html",
         {
             "form": form,
             "page": page,
-            "rows": queues.page_rows(page.object_list),
+            "rows": rows,
+            "rows_html": queue_rows.rows_html(rows, actionable),
             "counts": [(status, label, counts.get(status, 0)) for status, label in PlanStatus.choices],
             "total": sum(counts.values()),
             "actionable": actionable,

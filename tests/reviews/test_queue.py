@@ -219,3 +219,33 @@ def test_queue_rows_show_labels_badges_and_rule_tags(
         plan.get_status_display(),
     )
     assert (row.badges, row.tags) == ([("warning", "2 warnings")], ["R6 corresponding major"])  # tests run in English
+
+
+def test_queue_row_markup_escapes_names_and_ticks_plans_the_reviewer_may_approve(
+    client, cast, spring, logistics, django_capture_on_commit_callbacks
+):
+    Institution.objects.filter(pk=cast.college1.pk).update(name='"A&B" <学院>')
+    with django_capture_on_commit_callbacks(execute=True):
+        plan = in_provincial_review(cast, spring, logistics)
+    published = plan_in(cast.college2, spring, PlanStatus.PUBLISHED, [(logistics, J, "物流管理", 40)])
+    client.force_login(cast.provincial_reviewer)
+
+    html = client.get(reverse("review_queue")).text
+
+    name = "&quot;A&amp;B&quot; &lt;学院&gt;"
+    assert (
+        f'<tr data-plan="{plan.pk}">\n'
+        f'    <td><input type="checkbox" class="form-check-input" name="plans" value="{plan.pk}" '
+        f'aria-label="{name} {spring}"></td>\n'
+        f'    <td><a href="{reverse("review_plan", args=[plan.pk])}">{name}</a></td>\n'
+        f"    <td>{cast.bureau1.name}</td>\n"
+        f"    <td>{cast.college1.get_kind_display()}</td>\n"
+        f"    <td>{spring}</td>\n"
+        f"    <td>{plan.get_status_display()}</td>\n"
+        "    <td>2027-04-06 16:00</td>\n"
+        '    <td class="text-end">2</td>\n'
+        '    <td class="text-end">75</td>\n'
+        "    <td>\n      </td>\n"
+        "  </tr>"
+    ) in html
+    assert f'<tr data-plan="{published.pk}">\n    <td></td>' in html
