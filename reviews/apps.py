@@ -12,9 +12,11 @@ class ReviewsConfig(AppConfig):
         from institutions.models import Bureau
         from plans.models import Plan
         from reviews import signals
+        from rounds.models import Round
 
         for signal in (post_save, post_delete):
             name = "saved" if signal is post_save else "deleted"
             signal.connect(signals.certificate_changed, sender=Certificate, dispatch_uid=f"reviews.certificate_{name}")
             signal.connect(signals.bureau_changed, sender=Bureau, dispatch_uid=f"reviews.bureau_{name}")
+            signal.connect(signals.round_changed, sender=Round, dispatch_uid=f"reviews.round_{name}")
         post_save.connect(signals.plan_saved, sender=Plan, dispatch_uid="reviews.plan_saved")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Certificate
@@ -16,19 +17,25 @@ from rounds.enums import Stage
 from rounds.models import Round
 from rounds.services import extension_refusal
 
-# The queue's long option lists, the same for every reviewer who gets them; dropped when a certificate or a bureau
-# changes (reviews.apps).
+# The queue's option lists read from the database, the same for every reviewer who gets them; dropped when a
+# certificate, a bureau or a round changes (reviews.apps). The rounds' labels are translated: one list a language.
 CERTIFICATE_OPTIONS = "queue-options:certificates:v1"
 BUREAU_OPTIONS = "queue-options:bureaus:v1"
+ROUND_OPTIONS = "queue-options:rounds:v1"
+
+
+def round_options_key(language: str | None) -> str:
+    return f"{ROUND_OPTIONS}:{language}"
+
 
 SORTS = [("oldest", _("submitted first")), ("newest", _("submitted last"))]
 
 
 class QueueFilterForm(forms.Form):
     # Every drop-down is rendered in Python (core.forms.LongSelect): Django's template per <option> was a tenth of
-    # the queue's time; the two long ones are cached too.
+    # the queue's time; those read from the database are cached too.
     round = forms.ModelChoiceField(
-        Round.objects.all(), required=False, label=_("round"), empty_label=_("all rounds"), widget=LongSelect
+        Round.objects.all(), required=False, label=_("round"), empty_label=_("all rounds"), widget=CachedOptionsSelect
     )
     bureau = forms.ModelChoiceField(
         Bureau.objects.none(), required=False, label=_("bureau"), widget=CachedOptionsSelect
@@ -58,6 +65,7 @@ class QueueFilterForm(forms.Form):
         super().__init__(data)
         self.fields["bureau"].queryset = Bureau.objects.for_user(user)
         self.fields["certificate"].widget.cache_key = CERTIFICATE_OPTIONS
+        self.fields["round"].widget.cache_key = round_options_key(get_language())
         if user.sees_everything:  # every bureau; others see their own (one option), not cached
             self.fields["bureau"].widget.cache_key = BUREAU_OPTIONS
         if user.is_bureau_reviewer:

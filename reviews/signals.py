@@ -3,11 +3,12 @@ stored rule checks of plans that moved (checked in the background, so that the q
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import transaction
 
 from core.fragments import forget_fragments
 from plans.enums import PlanStatus
-from reviews.forms import BUREAU_OPTIONS, CERTIFICATE_OPTIONS
+from reviews.forms import BUREAU_OPTIONS, CERTIFICATE_OPTIONS, round_options_key
 from reviews.tasks import refresh_plan_checks
 
 # A plan in these statuses is in no queue: its stored check is not read.
@@ -20,6 +21,10 @@ def certificate_changed(sender, **kwargs) -> None:
 
 def bureau_changed(sender, **kwargs) -> None:
     forget_fragments(BUREAU_OPTIONS)
+
+
+def round_changed(sender, **kwargs) -> None:
+    forget_fragments(*(round_options_key(language) for language, _name in settings.LANGUAGES))
 
 
 def plan_saved(sender, instance, update_fields=None, **kwargs) -> None:

@@ -1,14 +1,16 @@
-"""The review queue's certificate and bureau lists are rendered once and cached (core.fragments); adding, renaming
-or deleting a certificate or a bureau drops them (reviews.signals)."""
+"""The review queue's certificate, bureau and round lists are rendered once and cached (core.fragments); adding,
+renaming or deleting a certificate, a bureau or a round drops them (reviews.signals)."""
 
 import re
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from catalog.models import Certificate
 from institutions.models import Bureau
-from tests.conftest import make_certificate
+from rounds.models import Round
+from tests.conftest import make_certificate, make_round
 from tests.reviews.factories import J
 
 
@@ -59,6 +61,37 @@ def test_queue_bureau_list_follows_a_changed_bureau(reviewer, cast, change):
         cast.bureau2.save()
 
     assert _options(reviewer, "bureau")[1:] == list(Bureau.objects.values_list("name", flat=True))
+
+
+def test_queue_round_list_is_read_once_and_cached(reviewer, spring):
+    first = _options(reviewer, "round")
+    Round.objects.filter(pk=spring.pk).update(year=2030)  # no signal
+
+    assert _options(reviewer, "round") == first
+
+
+@pytest.mark.parametrize("change", ["add", "change", "delete"])
+def test_queue_round_list_follows_a_changed_round(reviewer, spring, change):
+    spare = make_round(2026, "autumn")
+    _options(reviewer, "round")
+
+    if change == "add":
+        make_round(2028)
+    elif change == "change":
+        spare.year = 2025
+        spare.save()
+    else:
+        spare.delete()
+
+    expected = [str(r) for r in Round.objects.order_by("-year", "-season")]
+    assert _options(reviewer, "round")[1:] == expected
+
+
+def test_queue_round_list_is_cached_in_each_language(reviewer, spring):
+    english = _options(reviewer, "round")
+    reviewer.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+
+    assert (english[0], _options(reviewer, "round")[0]) == ("all rounds", "全部轮次")
 
 
 def test_queue_marks_the_chosen_certificate_on_the_cached_list(reviewer, logistics):
