@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from html import escape
+from typing import Any
 
 from django.urls import reverse
 from django.utils.formats import date_format, localize
 from django.utils.safestring import SafeString
-from django.utils.timezone import template_localtime
+from django.utils.timezone import localtime
 from django.utils.translation import ngettext
 
 from institutions.enums import InstitutionKind
@@ -77,7 +78,7 @@ class Row:
 
         Every text is escaped with html.escape, which is what Django's escape does (conditional_escape and
         format_html spent three quarters of the time of this function on their lazy-string checks)."""
-        plan = self.plan
+        plan: Any = self.plan  # with line_count and planned (queues.rows)
         name, label = escape(plan.institution.name), escape(self.round)
         return ROW.format(
             plan.pk,
@@ -88,7 +89,7 @@ class Row:
             escape(self.kind),
             label,
             escape(self.status),
-            date_format(template_localtime(plan.submitted_at), "Y-m-d H:i") if plan.submitted_at else "",
+            date_format(localtime(plan.submitted_at), "Y-m-d H:i") if plan.submitted_at else "",
             localize(plan.line_count),
             localize(plan.planned or 0),
             "".join(BADGE.format(colour, escape(text)) for colour, text in self.badges),
