@@ -44,7 +44,7 @@ def navigation(context, *, items: bool = True) -> SafeString:
     user = context.get("user")
     reader = user if user is not None and user.is_authenticated else None
     values = own_values(context, reader, items=items)
-    key = (get_language(), get_urlconf(), get_script_prefix(), items, reader and reader.role)
+    key: tuple = (get_language(), get_urlconf(), get_script_prefix(), items, reader and reader.role)
     key += (reader and bool(reader.institution_id), *(bool(values[flag]) for flag in FLAGS))
     parts = _rendered.get(key)
     if parts is None:
