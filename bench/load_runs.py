@@ -14,7 +14,7 @@ from pathlib import Path
 import cpu
 
 BENCH = Path(__file__).resolve().parent
-WRK = shutil.which("wrk") or "/usr/bin/wrk"
+WRK = shutil.which("wrk")
 LUA = BENCH / "load_mix.lua"
 BARE = "/bench/bare"
 BASE = "/bench/base"  # signed in: the site's base template (navigation, inbox count), no query of its own
@@ -95,6 +95,15 @@ def check_sessions(server, plan) -> None:
 # ------------------------------------------------------------------------------------------------- wrk
 
 
+def require_wrk() -> None:
+    """Stops with what to install when wrk (Debian's HTTP benchmarking tool) is not on the PATH."""
+    if WRK is None:
+        sys.exit(
+            "load test: wrk is missing (it sends the requests). Install it: `scripts/setup.sh --dev` as root, "
+            "or `apt-get install wrk`."
+        )
+
+
 def run_wrk(url: str, plan, duration: int, think_ms: str = "") -> dict:
     """wrk with one thread per connection, each with its line of `plan`; returns the Lua summary. `think_ms`
     ("5000-10000") makes each user pause before each request."""
@@ -102,7 +111,7 @@ def run_wrk(url: str, plan, duration: int, think_ms: str = "") -> dict:
         for kind, cookie, paths in plan:
             handle.write(" ".join([kind, cookie or "-", *paths]) + "\n")
     try:
-        command = [WRK, "-t", str(len(plan)), "-c", str(len(plan)), "-d", f"{duration}s", "--timeout", "30s"]
+        command = [str(WRK), "-t", str(len(plan)), "-c", str(len(plan)), "-d", f"{duration}s", "--timeout", "30s"]
         command += ["-s", str(LUA), url]
         result = subprocess.run(
             command,

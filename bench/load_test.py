@@ -430,6 +430,7 @@ def measure_conn_age(static_root: str, args: argparse.Namespace) -> bool:
 def main() -> int:
     sys.stdout.reconfigure(line_buffering=True)
     args = parse_args()
+    runs.require_wrk()
     static_root = prepare(args)
     from django.conf import settings
 

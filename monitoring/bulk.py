@@ -142,15 +142,17 @@ class Batch:
         return len(self.digests)
 
     def columns(self) -> tuple:
-        """What monitoring.sealing makes COPY text of: plain lists, one per field."""
-        return (
-            list(map(HEAD, self.places)),
-            list(map(DATE_TEXT, self.dates)),
-            self.digests,
-            self.names,
-            self.numbers,
-            self.codes,
+        """What monitoring.sealing makes COPY text of: plain lists, one per field, the rows in the order of the
+        candidates' unique index (certificate, then level) and each line's rows in file order (a stable sort; a
+        line has one certificate and level, and candidates are numbered in COPY order, so a line still lists
+        them as the file did). PostgreSQL then inserts each index entry near the one before: a quarter less of
+        its CPU for the rows (bench/bench_progress_import.py)."""
+        order = sorted(range(len(self.places)), key=list(map(DEDUPE, self.places)).__getitem__)
+        places, dates, digests, names, numbers, codes = (
+            list(map(column.__getitem__, order))
+            for column in (self.places, self.dates, self.digests, self.names, self.numbers, self.codes)
         )
+        return list(map(HEAD, places)), list(map(DATE_TEXT, dates)), digests, names, numbers, codes
 
     def records(self, sealer: crypto.Sealer) -> list[tuple]:
         """(line, year, certificate, level, hash, sealed, masked ID, masked name, date, result, number)."""

@@ -48,19 +48,28 @@ def candidates_after(deltas: dict[tuple[int, str], int]) -> dict[int, tuple[int,
 
 def check(after: dict[int, tuple[int, int, int]], *, confirmed: bool) -> None:
     """Raise Held with the implausible lines among `after` (line → registered, examined, passed), unless
-    they were `confirmed`."""
+    they were `confirmed`. Every line's approved headcount is read; the names for a label only for the
+    implausible ones (an import touches thousands of lines)."""
     if confirmed:
         return
-    wrong = []
+    wrong: dict[int, int] = {}
     for ids in chunks(after):
-        for line in PlanLine.objects.filter(pk__in=ids).select_related("plan__institution", "certificate"):
-            registered, examined, passed = after[line.pk]
-            approved = line.approved_headcount
+        for pk, approved in PlanLine.objects.filter(pk__in=ids).values_list("pk", "approved_headcount"):
             assert approved is not None, "an import counts on approved lines only (monitoring.lookups)"
+            registered, examined, passed = after[pk]
             if is_implausible(approved=approved, registered=registered, examined=examined, passed=passed):
-                wrong.append(_figures(line, approved, registered, examined, passed))
+                wrong[pk] = approved
     if wrong:
-        raise Held(sorted(wrong, key=lambda found: found.label))
+        raise Held(sorted(_labelled(wrong, after), key=lambda found: found.label))
+
+
+def _labelled(wrong: dict[int, int], after: dict[int, tuple[int, int, int]]) -> list[LineFigures]:
+    """The implausible lines (line → approved headcount) with their labels."""
+    found = []
+    for ids in chunks(wrong):
+        for line in PlanLine.objects.filter(pk__in=ids).select_related("plan__institution", "certificate"):
+            found.append(_figures(line, wrong[line.pk], *after[line.pk]))
+    return found
 
 
 def _figures(line: PlanLine, approved: int, registered: int, examined: int, passed: int) -> LineFigures:

@@ -3,8 +3,8 @@
 # compiled translations, the database schema and the collected static files.
 #
 #   scripts/setup.sh          runtime dependencies only
-#   scripts/setup.sh --dev    plus the test and lint tools (requirements-dev.lock) and, in .tools/, the API client
-#                             generator (requirements-tools.lock)
+#   scripts/setup.sh --dev    plus the test and lint tools (requirements-dev.lock), in .tools/ the API client
+#                             generator (requirements-tools.lock), and wrk for the load test (apt-get, as root)
 #
 # Idempotent and quiet: a second run only re-checks. The interpreter can be forced with ONEX_PYTHON.
 set -euo pipefail
@@ -101,6 +101,18 @@ fi
 # The API client generator the tests run, in .tools/ (its own virtualenv: it pins its own ruff and typer).
 if [[ $dev == 1 ]]; then
     scripts/client-generator.sh >/dev/null
+fi
+
+# The load test (bench/load_test.py) drives the server with wrk, Debian's HTTP benchmarking tool.
+if [[ $dev == 1 ]] && ! command -v wrk >/dev/null 2>&1; then
+    if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null 2>&1; then
+        say "installing Debian's wrk for the load test"
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -qq
+        apt-get install -y -qq --no-install-recommends wrk >/dev/null
+    else
+        say "NOTE: wrk is missing; bench/load_test.py needs it. Install it as root: apt-get install wrk"
+    fi
 fi
 
 # Translations: compile the .po files when gettext's msgfmt is there (the .mo files may be committed).

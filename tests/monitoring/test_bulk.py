@@ -3,10 +3,10 @@ from datetime import date
 import pytest
 from django.db import connection, transaction
 
-from monitoring import bulk, services
+from monitoring import access, bulk, services
 from monitoring.models import Candidate, LineProgress, ProgressImport
-from tests.monitoring.conftest import LOGISTICS
-from tests.monitoring.factories import CANDIDATE_HEADERS, M, id_number, line_of, write_xlsx
+from tests.monitoring.conftest import CARE, LOGISTICS
+from tests.monitoring.factories import CANDIDATE_HEADERS, J, M, id_number, line_of, write_xlsx
 from tests.monitoring.helpers import run_import
 
 
@@ -82,3 +82,21 @@ def test_rows_the_fast_path_does_not_know_are_explained_and_kept(client, cast, p
     assert sorted(Candidate.objects.values_list("id_masked", flat=True)) == sorted(
         [lower[:3] + "*" * 11 + lower[-4:], wide[:3] + "*" * 11 + wide[-4:]]
     )
+
+
+def test_a_lines_candidates_keep_the_files_order_when_the_rows_are_grouped_for_the_index(
+    client, cast, plans, tmp_path, frozen
+):
+    # Rows of two lines, alternating: the COPY groups them by certificate and level, each line's in file order.
+    rows = [
+        [f"考生{n}", id_number(), (CARE, LOGISTICS)[n % 2], ("初级", "中级")[n % 2], date(2027, 5, 1), "通过", f"Z{n}"]
+        for n in range(12)
+    ]
+
+    job = _one_candidate(client, cast, tmp_path, rows)
+
+    care = access.candidates_of(line_of(plans["school"], plans["care"], J))
+    logistics = access.candidates_of(line_of(plans["school"], plans["logistics"], M))
+    assert job.rows_written == 12
+    assert [c.certificate_number for c in care] == [f"Z{n}" for n in range(0, 12, 2)]
+    assert [c.certificate_number for c in logistics] == [f"Z{n}" for n in range(1, 12, 2)]
