@@ -5,7 +5,6 @@
 -- to the login page included, which wrk's own count would not report).
 
 local lines = {}
-local think = os.getenv("ONEX_THINK_MS")
 local threads = {}
 
 function setup(thread)
@@ -16,7 +15,6 @@ function setup(thread)
    end
    table.insert(threads, thread)
    thread:set("line", lines[(#threads - 1) % #lines + 1])
-   thread:set("id", #threads)
 end
 
 function init(args)
@@ -26,11 +24,6 @@ function init(args)
    end
    kind = words[1]
    headers = {}
-   if think then
-      -- A user who paused longer than the server's keep-alive (gunicorn: 2 s) opens a new connection, as a
-      -- browser does; without this wrk counts the server's closing of the idle connection as a read error.
-      headers["Connection"] = "close"
-   end
    if words[2] ~= "-" then
       headers["Cookie"] = words[2]
    end
@@ -38,20 +31,9 @@ function init(args)
    for i = 3, #words do
       table.insert(paths, words[i])
    end
-   math.randomseed(os.time() * 1000 + id)
    turn = 0
    answered = 0
    non_2xx = 0
-end
-
--- ONEX_THINK_MS="5000-10000": each user pauses that long (uniformly at random) before each request, the first
--- one included (so users do not all start at once). wrk's latency does not count the pause.
-if think then
-   local low, high = think:match("(%d+)-(%d+)")
-   low, high = tonumber(low), tonumber(high)
-   function delay()
-      return math.random(low, high)
-   end
 end
 
 function request()

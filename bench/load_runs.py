@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import cpu
+import load_think
 
 BENCH = Path(__file__).resolve().parent
 WRK = shutil.which("wrk")
@@ -104,9 +105,8 @@ def require_wrk() -> None:
         )
 
 
-def run_wrk(url: str, plan, duration: int, think_ms: str = "") -> dict:
-    """wrk with one thread per connection, each with its line of `plan`; returns the Lua summary. `think_ms`
-    ("5000-10000") makes each user pause before each request."""
+def run_wrk(url: str, plan, duration: int) -> dict:
+    """wrk with one thread per connection, each with its line of `plan`; returns the Lua summary."""
     with tempfile.NamedTemporaryFile("w", prefix="onex_load_plan_", suffix=".txt", delete=False) as handle:
         for kind, cookie, paths in plan:
             handle.write(" ".join([kind, cookie or "-", *paths]) + "\n")
@@ -115,7 +115,7 @@ def run_wrk(url: str, plan, duration: int, think_ms: str = "") -> dict:
         command += ["-s", str(LUA), url]
         result = subprocess.run(
             command,
-            env={**os.environ, "ONEX_LOAD_PLAN": handle.name, **({"ONEX_THINK_MS": think_ms} if think_ms else {})},
+            env={**os.environ, "ONEX_LOAD_PLAN": handle.name},
             capture_output=True,
             text=True,
             check=False,
@@ -153,10 +153,11 @@ class Run:
         return app + db, app, db
 
 
-def measure(server, conn, database: str, label: str, plan, duration: int, think_ms: str = "") -> Run:
-    """One wrk run of `plan` with the server's CPU time (gunicorn + its PostgreSQL backends) around it."""
+def measure(server, conn, database: str, label: str, plan, duration: int, think_ms: tuple | None = None) -> Run:
+    """One run of `plan` with the server's CPU time (gunicorn + its PostgreSQL backends) around it: wrk, or with
+    `think_ms` (5000, 10000) users who pause that long before each click (bench/load_think.py)."""
     before = cpu.sample(server.process.pid, conn, database)
-    summary = run_wrk(server.url, plan, duration, think_ms)
+    summary = load_think.run(server.url, plan, duration, think_ms) if think_ms else run_wrk(server.url, plan, duration)
     gunicorn_s, postgres_s = cpu.spent(before, cpu.sample(server.process.pid, conn, database))
     run = Run(label, summary, gunicorn_s, postgres_s)
     report(run)
@@ -189,3 +190,26 @@ def ratios(runs: list[Run]) -> None:
     print(f"{'ratios to ' + bare.label:<34} {'CPU ×':>8} {'req/s ×':>8}")
     for run in runs[1:]:
         print(f"{run.label:<34} {run.cpu_ms()[0] / bare.cpu_ms()[0]:8.2f} {run.rate / bare.rate:8.3f}")
+
+
+def targets(runs: list[Run]) -> None:
+    """Issue 21's targets that one run of the load test measures, each with its figure and whether it is met:
+    the signed-in bare view's CPU per request ≤ 1.5× the anonymous one's; the mix ≥ 0.25× the anonymous bare
+    view's throughput, with no error and using ≥ 0.8 of what its CPU cost per request allows."""
+    by_label = {run.label.split(":")[0]: run for run in runs}
+    anonymous, signed_in, mix = (by_label.get(k) for k in ("bare view, anonymous", "bare view, signed in", "mix"))
+    checks = []
+    if anonymous and signed_in:
+        ratio = signed_in.cpu_ms()[0] / anonymous.cpu_ms()[0]
+        checks.append(("signed-in bare view, CPU × anonymous", f"{ratio:.2f}", "≤ 1.5", ratio <= 1.5))
+    if mix:
+        if anonymous:
+            ratio = mix.rate / anonymous.rate
+            checks.append(("mix, req/s × anonymous bare view", f"{ratio:.3f}", "≥ 0.25", ratio >= 0.25))
+        checks.append(("mix, errors", str(mix.errors), "0", mix.errors == 0))
+        use = mix.rate * mix.cpu_ms()[0] / (os.cpu_count() * 1000)
+        checks.append(("mix, req/s ÷ (cores ÷ CPU per request)", f"{use:.2f}", "≥ 0.8", use >= 0.8))
+    if checks:
+        print(f"{'targets (issue 21)':<44} {'measured':>9} {'target':>8}")
+    for label, measured, target, met in checks:
+        print(f"{label:<44} {measured:>9} {target:>8}  {'met' if met else 'NOT MET'}")

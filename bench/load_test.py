@@ -28,8 +28,9 @@ with Django's own login() on the server's session engine, second factor marked v
     .venv/bin/python bench/load_test.py [--scale small] [--connections 200] [--duration 60] [--rebuild]
         [--conn-age] [--only WORDS] [--think 50,100,200,400|no]
 
---think runs the mix again with users who pause 5-10 s between clicks (wrk's delay), 40 s per number of
-users, and reports the largest number served with p95 < 1 s and no error.
+--think runs the mix again with users who pause 5-10 s between clicks, each click on a connection of its own as
+through nginx (bench/load_think.py: wrk's own pause holds the server's threads), 40 s per number of users, and
+reports the largest number served with p95 < 1 s and no error.
 --conn-age adds the persistent-connection measurement: wrk on /healthz (one query) with DB_CONN_MAX_AGE=0
 (a new PostgreSQL connection per request) and with 600.
 """
@@ -386,10 +387,11 @@ def measure_all(server: Server, args: argparse.Namespace) -> list[runs.Run]:
             measured.append(runs.measure(server, conn, DB_NAME, label, connections, args.duration))
     if measured:
         runs.ratios(measured)
+        runs.targets(measured)
     return measured
 
 
-THINK_MS = "5000-10000"
+THINK_MS = (5000, 10000)
 THINK_SECONDS = 40  # several pauses per user: a user makes ~5 requests a run
 
 
@@ -398,7 +400,10 @@ def measure_think_time(server: Server, args: argparse.Namespace) -> bool:
     served with p95 under a second. Returns whether any run had errors."""
     import psycopg
 
-    print(f"think time: each user pauses {THINK_MS} ms before each click (the mix), {THINK_SECONDS} s per run")
+    print(
+        f"think time: each user pauses {THINK_MS[0]}-{THINK_MS[1]} ms before each click (the mix), one connection a "
+        f"click as through nginx (bench/load_think.py), {THINK_SECONDS} s per run"
+    )
     print(runs.HEADER)
     served, failed = 0, False
     with psycopg.connect(f"{national.SERVER}/{DB_NAME}", autocommit=True) as conn:
