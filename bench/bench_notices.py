@@ -24,6 +24,7 @@ DB_NAME = os.environ.get("BENCH_DB_NAME", "onex_bench_notices")
 SERVER = os.environ.get("BENCH_PG_SERVER", "postgres://postgres@localhost")
 os.environ["DATABASE_URL"] = f"{SERVER}/{DB_NAME}"
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "onex.settings")
+os.environ.setdefault("ACCESS_LOG_LEVEL", "WARNING")  # no line per request on the console
 BUREAUS = 340
 INSTITUTIONS = 11_000
 KINDS = ("applied_undergrad", "higher_vocational", "provincial_secondary", "secondary_vocational")
@@ -105,6 +106,7 @@ def main() -> None:
         django.setup()
         from django.core.management import call_command
         from django.test import Client
+        from load_runs import verify_second_factor
 
         from accounts.models import User
         from notices import services
@@ -114,7 +116,9 @@ def main() -> None:
         admin, school_staff, notice = seed()
         print(f"seeded {INSTITUTIONS} institutions, {BUREAUS} bureaus in {time.perf_counter() - start:.1f} s")
         office, school = Client(), Client()
-        office.force_login(User.objects.get(username="observer"))
+        observer = User.objects.get(username="observer")
+        office.force_login(observer)
+        verify_second_factor(office, observer)  # else the office's pages answer with the second-factor redirect
         school.force_login(school_staff)
         receipts = f"/notices/2027/{notice.pk}/receipts/"
         print(f"receipts page, summary by bureau: {timed(office, receipts, args.requests)}")

@@ -179,6 +179,9 @@ def report(run: Run) -> None:
         f"{run.label:<34} {run.rate:8.1f} {s['p50_us'] / 1000:8.1f} {s['p95_us'] / 1000:8.1f} {s['p99_us'] / 1000:8.1f}"
         f" {run.errors:7d}  {total:10.2f} {app:9.2f} {db:9.2f} {run.rate / allowed if allowed else 0:5.2f}"
     )
+    if run.errors:
+        socket = ", ".join(f"{kind} {n}" for kind, n in s["socket"].items() if n)
+        print(" " * 35 + f"errors: outside 2xx {s['non_2xx']}" + (f"; socket: {socket}" if socket else ""))
     kinds = s.get("kinds", {})
     if len(kinds) > 1:
         print(" " * 35 + "requests by page: " + ", ".join(f"{k} {v:,}" for k, v in sorted(kinds.items())))

@@ -19,6 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", "sqlite:////tmp/onex_bench_reviews.sqlite3")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "onex.settings")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+os.environ.setdefault("ACCESS_LOG_LEVEL", "WARNING")  # no line per request on the console
 
 import django  # noqa: E402
 
@@ -30,6 +31,7 @@ from django.db import connection, reset_queries  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
+from load_runs import verify_second_factor  # noqa: E402
 
 from accounts.enums import Role  # noqa: E402
 from accounts.models import User  # noqa: E402
@@ -56,6 +58,14 @@ def timed(label: str, func):
         elapsed = time.perf_counter() - start
     print(f"{label:<58} {elapsed * 1000:9.1f} ms  {len(queries):6d} queries")
     return result
+
+
+def page(client: Client, url: str, params: dict | None = None):
+    """GET `url`; stops when it does not answer 200 (a redirect would be measured instead of the page)."""
+    response = client.get(url, params or {})
+    if response.status_code != 200:
+        sys.exit(f"GET {url} answered {response.status_code} {response.get('Location', '')}; not measuring")
+    return response
 
 
 def build(n: int) -> tuple[User, list[Plan]]:
@@ -116,13 +126,14 @@ def main() -> None:
     client = Client()
     with time_machine.travel(AT, tick=True):
         client.force_login(reviewer)
+        verify_second_factor(client, reviewer)  # else every page answers with the second-factor redirect
         queue = reverse("review_queue")
-        timed("queue, first visit (queues the rule checks)", lambda: client.get(queue))
+        timed("queue, first visit (queues the rule checks)", lambda: page(client, queue))
         timed(f"worker: rule checks of {n} plans", lambda: refresh_checks([p.pk for p in plans], at=AT))
-        timed("queue, next visit", lambda: client.get(queue))
-        timed("queue, filtered: has warnings", lambda: client.get(queue, {"has_warnings": "on"}))
-        timed("queue, filtered: one bureau, newest first", lambda: client.get(queue, {"bureau": 1, "sort": "newest"}))
-        timed("review page of one plan", lambda: client.get(reverse("review_plan", args=[plans[0].pk])))
+        timed("queue, next visit", lambda: page(client, queue))
+        timed("queue, filtered: has warnings", lambda: page(client, queue, {"has_warnings": "on"}))
+        timed("queue, filtered: one bureau, newest first", lambda: page(client, queue, {"bureau": 1, "sort": "newest"}))
+        timed("review page of one plan", lambda: page(client, reverse("review_plan", args=[plans[0].pk])))
         ids = [plan.pk for plan in plans[:50]]
         preview = timed(
             "bulk preview of 50 plans",
