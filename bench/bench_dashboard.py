@@ -274,6 +274,7 @@ def measure(requests: int) -> list[tuple[str, list[float], int]]:
     checkpoint = Checkpoint.objects.get(year=YEAR, month=12)
     year = f"?year={YEAR}"
     targets = [("dashboard page", reverse("monitoring:dashboard") + year)]
+    targets += [("every chart's data (one JSON)", reverse("monitoring:dashboard_data") + year)]
     targets += [(f"chart data: {name}", reverse("monitoring:figure_data", args=[name]) + year) for name in FIGURES]
     targets += [
         ("drill-down: one bureau", reverse("monitoring:institutions") + f"{year}&bureau=1"),

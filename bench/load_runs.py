@@ -49,11 +49,10 @@ def verify_second_factor(client, user) -> None:
 
 def plan_connections(connections: int, year: int) -> list[tuple[str, str, list[str]]]:
     """(kind, cookie, paths) per connection: a third staff on their plan page, a third reviewers on the queue,
-    a third reviewers on the dashboard and its charts."""
+    a third reviewers on the dashboard and its figures (the page, then the one JSON its script asks for)."""
     from django.urls import reverse
 
     from accounts.models import User
-    from monitoring.figures import FIGURES
     from plans.models import Plan
 
     staff = list(User.objects.filter(username__startswith="load_staff_").order_by("username"))
@@ -65,7 +64,7 @@ def plan_connections(connections: int, year: int) -> list[tuple[str, str, list[s
     )
     queue = reverse("review_queue")
     dashboard = [reverse("monitoring:dashboard") + f"?year={year}"]
-    dashboard += [reverse("monitoring:figure_data", args=[name]) + f"?year={year}" for name in FIGURES]
+    dashboard += [reverse("monitoring:dashboard_data") + f"?year={year}"]
     plan = []
     for n in range(connections):
         if n % 3 == 0:

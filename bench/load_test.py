@@ -3,7 +3,7 @@
 One kind of request at a time, in one run: the bare Django view anonymous (no query, no session; the baseline)
 and signed in, the site's base template signed in (bench/load_urls.py), then each of the three busiest pages
 alone (institution staff on their plan page; provincial reviewers on the review queue; provincial reviewers on
-the dashboard: the page, then its five charts' data, like a browser), then their mix. Each line gives requests
+the dashboard: the page, then its figures' JSON, like a browser), then their mix. Each line gives requests
 per second, p50 / p95 / p99, errors (non-2xx responses, redirects to the login page included, plus socket
 errors and timeouts), and the server's CPU time per request: gunicorn's processes plus their PostgreSQL
 backends, read from /proc (bench/cpu.py). CPU time is the figure to compare on a shared machine: throughput
@@ -380,7 +380,7 @@ def measure_all(server: Server, args: argparse.Namespace) -> list[runs.Run]:
             ("base template, signed in", base),
             ("plan page", [line for line in plan if line[0] == "plan"]),
             ("review queue", [line for line in plan if line[0] == "queue"]),
-            ("dashboard + 5 charts", [line for line in plan if line[0] == "dashboard"]),
+            ("dashboard + its JSON", [line for line in plan if line[0] == "dashboard"]),
             ("mix: plan page, queue, dashboard", plan),
         ):
             if args.only and not any(word in label for word in args.only.split(",")):

@@ -7,16 +7,19 @@ from dataclasses import asdict
 from datetime import date
 from decimal import Decimal
 
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from audit.services import record
 from core.models import ProvinceSettings
 from monitoring.asof import figures_at
+from monitoring.checkpoint_totals import CheckpointTotal
 from monitoring.enums import Standing
 from monitoring.models import CertificateSnapshot, Checkpoint, InstitutionSnapshot
 from monitoring.rates import CHECKPOINT_MONTHS, checkpoint_date, last_checkpoint, parse_targets, standing
 
 BATCH = 2000
+SUMMED = ("approved", "registered", "examined", "passed", "counted", "implausible")
 
 
 def target_for(month: int) -> Decimal:
@@ -74,6 +77,7 @@ def take_snapshot(*, year: int, month: int, actor) -> Checkpoint:
         ],
         batch_size=BATCH,
     )
+    store_totals(checkpoint)
     record(
         actor=actor,
         action="monitoring.checkpoint.take",
@@ -81,6 +85,26 @@ def take_snapshot(*, year: int, month: int, actor) -> Checkpoint:
         after={"target": target, "as_of": checkpoint_date(year, month), "institutions": len(rows), **counts},
     )
     return checkpoint
+
+
+def store_totals(checkpoint: Checkpoint) -> None:
+    """Sum `checkpoint`'s snapshot rows by bureau and kind, and over all of them.
+
+    Side effect: writes the checkpoint's CheckpointTotal rows (call once, when the snapshot has been written)."""
+    groups = (
+        InstitutionSnapshot.objects.filter(checkpoint=checkpoint)
+        .values("bureau_id", "kind")
+        .annotate(
+            **{name: Sum(name) for name in SUMMED},
+            slow=Count("pk", filter=Q(standing=Standing.SLOW)),
+            serious=Count("pk", filter=Q(standing=Standing.SERIOUS)),
+        )
+        .order_by("bureau_id", "kind")
+    )
+    rows = [CheckpointTotal(checkpoint=checkpoint, year=checkpoint.year, **group) for group in groups]
+    whole = {name: sum(getattr(row, name) for row in rows) for name in (*SUMMED, "slow", "serious")}
+    rows.append(CheckpointTotal(checkpoint=checkpoint, year=checkpoint.year, bureau=None, kind="", **whole))
+    CheckpointTotal.objects.bulk_create(rows, batch_size=BATCH)
 
 
 def due(*, today: date) -> list[tuple[int, int]]:

@@ -10,7 +10,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
-from urllib.parse import urlencode
 
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce
@@ -21,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from core.numbers import round_half_up
 from institutions.enums import InstitutionKind
 from institutions.scope import scoped
+from monitoring.checkpoint_totals import CheckpointTotal
 from monitoring.enums import Standing
 from monitoring.models import CertificateProgress, InstitutionProgress, InstitutionSnapshot
 from monitoring.rates import Figures
@@ -44,6 +44,7 @@ LINE_SUMS = {
     "passed_sum": Coalesce(Sum("progress__passed"), 0),
     "counted_sum": Coalesce(Sum(COUNTED), 0),
 }
+RATES = ("completion", "participation", "pass_rate", "target")
 COUNT_COLUMNS: list[tuple[str, str | Promise]] = [
     ("approved", _("approved headcount")),
     ("registered", _("registered")),
@@ -71,10 +72,10 @@ def summed(row: Mapping[str, Any]) -> Figures:
     )
 
 
-def drill_url(year: int, *, base: str = "", **filters) -> str:
-    """The drill-down's address for `filters`; a figure of many rows passes `base`, reversed once for all."""
-    query = {"year": year, **{k: v for k, v in filters.items() if v not in (None, "")}}
-    return (base or reverse("monitoring:institutions")) + "?" + urlencode(query)
+def drill_link(year: int, *keys: str) -> str:
+    """The drill-down's address with a `{}` for the value of each of `keys`, reversed once for all of a figure's
+    rows: `.format()` it with ids and kind values (nothing in them needs quoting)."""
+    return reverse("monitoring:institutions") + f"?year={year}" + "".join(f"&{key}={{}}" for key in keys)
 
 
 @dataclass
@@ -108,15 +109,14 @@ class Figure:
         )
 
     def as_json(self) -> dict:
-        def plain(value):
-            return float(round_half_up(value)) if isinstance(value, Decimal) else value
-
-        return {
-            "name": self.name,
-            "title": str(self.title),
-            "chart": self.chart,
-            "rows": [{k: plain(v) for k, v in row.items()} for row in self.rows],
-        }
+        rows = []
+        for row in self.rows:
+            plain = dict(row)
+            for key in RATES:  # the only Decimals in a row
+                if isinstance(plain.get(key), Decimal):
+                    plain[key] = float(round_half_up(plain[key]))
+            rows.append(plain)
+        return {"name": self.name, "title": str(self.title), "chart": self.chart, "rows": rows}
 
 
 def scoped_progress(user, year: int):
@@ -131,9 +131,10 @@ def by_bureau(user, year: int) -> Figure:
         .annotate(**SUMS)
         .order_by("institution__bureau_id")
     )
+    link = drill_link(year, "bureau")
     for row in rows:
         bureau = row["institution__bureau_id"]
-        figure.add(row["institution__bureau__name"], summed(row), drill_url(year, bureau=bureau), key=bureau)
+        figure.add(row["institution__bureau__name"], summed(row), link.format(bureau), key=bureau)
     return figure
 
 
@@ -143,9 +144,10 @@ def by_kind(user, year: int) -> Figure:
         row["institution__kind"]: row
         for row in scoped_progress(user, year).values("institution__kind").annotate(**SUMS).order_by()
     }
+    link = drill_link(year, "kind")
     for kind in InstitutionKind:
         if kind.value in found:
-            figure.add(str(kind.label), summed(found[kind.value]), drill_url(year, kind=kind.value), key=kind.value)
+            figure.add(str(kind.label), summed(found[kind.value]), link.format(kind.value), key=kind.value)
     return figure
 
 
@@ -164,11 +166,10 @@ def by_certificate(user, year: int) -> Figure:
         ((row, summed(row)) for row in rows.order_by()),
         key=lambda pair: (-(pair[1].completion or 0), pair[0]["certificate__name"]),
     )
-    base = reverse("monitoring:institutions")  # once: nationally several hundred certificates
+    link = drill_link(year, "certificate")  # nationally several hundred certificates
     for row, figures in ranked:
         certificate = row["certificate_id"]
-        link = drill_url(year, base=base, certificate=certificate)
-        figure.add(row["certificate__name"], figures, link, key=certificate)
+        figure.add(row["certificate__name"], figures, link.format(certificate), key=certificate)
     return figure
 
 
@@ -184,22 +185,13 @@ def trend(user, year: int) -> Figure:
         chart="line",
         extra_columns=[("target", _("target (%)")), ("slow", _("slow")), ("serious", _("serious"))],
     )
-    rows = (
-        InstitutionSnapshot.objects.for_user(user)
-        .filter(checkpoint__year=year)
-        .values("checkpoint_id", "checkpoint__month", "checkpoint__target")
-        .annotate(
-            **SUMS,
-            slow=Count("standing", filter=Q(standing=Standing.SLOW)),
-            serious=Count("standing", filter=Q(standing=Standing.SERIOUS)),
-        )
-        .order_by("checkpoint__month")
-    )
+    rows = frozen_totals(user, year, SUMS)  # stored when each checkpoint was taken
+    link = drill_link(year, "checkpoint", "standing")
     for row in rows:
         figure.add(
             f"{year}年{row['checkpoint__month']}月",
             summed(row),
-            drill_url(year, checkpoint=row["checkpoint_id"], standing="behind"),
+            link.format(row["checkpoint_id"], "behind"),
             key=row["checkpoint_id"],
             target=row["checkpoint__target"],
             slow=row["slow"],
@@ -208,11 +200,36 @@ def trend(user, year: int) -> Figure:
     return figure
 
 
+def frozen_totals(user, year: int, sums: dict):
+    """Each of `year`'s checkpoints as `user` sees it (DOMAIN.md §3), by month: checkpoint_id, checkpoint__month,
+    checkpoint__target, `sums` of the counts, slow and serious. The province reads each checkpoint's stored
+    total, a bureau the stored totals of its kinds, an institution's people their own snapshot rows."""
+    if user.sees_everything:
+        rows = CheckpointTotal.objects.filter(bureau=None)
+    elif user.institution_id:
+        rows = InstitutionSnapshot.objects.for_user(user)
+    else:
+        rows = scoped(CheckpointTotal.objects.exclude(bureau=None), user, field="")
+    if rows.model is CheckpointTotal:
+        behind = {"slow": Sum("slow"), "serious": Sum("serious")}
+    else:
+        behind = {
+            "slow": Count("pk", filter=Q(standing=Standing.SLOW)),
+            "serious": Count("pk", filter=Q(standing=Standing.SERIOUS)),
+        }
+    return (
+        rows.filter(checkpoint__year=year)
+        .values("checkpoint_id", "checkpoint__month", "checkpoint__target")
+        .annotate(**sums, **behind)
+        .order_by("checkpoint__month")
+    )
+
+
 def funnel(user, year: int) -> Figure:
     """Planned (approved) → registered → examined → passed over everything the user sees."""
     figure = Figure("funnel", TITLES["funnel"], _("scope"), chart="funnel")
     total = scoped_progress(user, year).aggregate(**SUMS)
-    figure.add(str(_("everything you see")), summed(total), drill_url(year))
+    figure.add(str(_("everything you see")), summed(total), drill_link(year))
     return figure
 
 

@@ -16,7 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from catalog.enums import Level
 from institutions.scope import scoped
 from monitoring.enums import ImportKind, ImportMode, ImportStatus, ProgressSource, Result, Standing
-from monitoring.rates import CHECKPOINT_MONTHS, Figures
+from monitoring.rates import CHECKPOINT_MONTHS
+from monitoring.rollup_fields import Counts, Rollup
 
 
 class ScopedQuerySet(models.QuerySet):
@@ -24,17 +25,6 @@ class ScopedQuerySet(models.QuerySet):
 
     def for_user(self, user):
         return scoped(self, user, self.institution_field)
-
-
-class Counts(models.Model):
-    """The three progress counts (examined > registered or passed > examined only when confirmed)."""
-
-    registered = models.PositiveIntegerField(_("registered"), default=0)
-    examined = models.PositiveIntegerField(_("examined"), default=0)
-    passed = models.PositiveIntegerField(_("passed"), default=0)
-
-    class Meta:
-        abstract = True
 
 
 class LineProgress(Counts):
@@ -265,21 +255,6 @@ class Candidate(models.Model):
         return f"{self.name_masked} {self.id_masked}"
 
 
-class Rollup(Counts):
-    approved = models.PositiveIntegerField(_("approved headcount"), default=0)
-    # Examined summed with each line capped at its approved headcount: what completion is computed from.
-    counted = models.PositiveIntegerField(_("examined counted toward completion"), default=0)
-    implausible = models.PositiveIntegerField(_("lines with implausible figures"), default=0)
-    year = models.PositiveSmallIntegerField(_("year"))
-
-    class Meta:
-        abstract = True
-
-    @property
-    def figures(self) -> Figures:
-        return Figures.of(self)
-
-
 class InstitutionProgress(Rollup):
     """One institution's year: approved headcount (published lines) and progress summed over its lines."""
 
@@ -386,6 +361,7 @@ class CertificateSnapshot(Rollup):
 
 
 # Models kept in their own modules, registered with the app here.
+from monitoring.checkpoint_totals import CheckpointTotal  # noqa: E402, F401
 from monitoring.forecast_rows import InstitutionForecast  # noqa: E402, F401
 from monitoring.records import Bulletin, CheckpointRun, ClosedRate, WarningSent, YearEndClose  # noqa: E402, F401
 from monitoring.versions import SupersededCandidate  # noqa: E402, F401

@@ -7,6 +7,7 @@ app_name = "monitoring"
 urlpatterns = [
     path("", dashboard.index, name="index"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("dashboard.json", dashboard.dashboard_data, name="dashboard_data"),
     path("figures/<slug:name>.json", dashboard.figure_data, name="figure_data"),
     path("figures/<slug:name>.xlsx", dashboard.figure_xlsx, name="figure_xlsx"),
     path("figures/<slug:name>/", dashboard.figure_table, name="figure_table"),

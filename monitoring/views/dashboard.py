@@ -80,6 +80,15 @@ def figure_data(request, name: str):
 
 @login_required
 @require_GET
+def dashboard_data(request):
+    """Every chart's figures in one answer, by name: the dashboard's script asks once (one session and sign-in
+    check instead of one per chart)."""
+    year = year_from(request)
+    return JsonResponse({name: build(request.user, year).as_json() for name, build in figures.FIGURES.items()})
+
+
+@login_required
+@require_GET
 def figure_table(request, name: str):
     year, figure = _figure(request, name)
     return render(request, "monitoring/figure_table.html", {"figure": figure, "year": year, "name": name})

@@ -149,7 +149,8 @@ def grow(bureaus: int, plans) -> None:
 
 def dashboard_urls(checkpoint) -> list[str]:
     year = "?year=2027"
-    urls = [reverse("monitoring:dashboard") + year, reverse("monitoring:institutions") + year]
+    urls = [reverse("monitoring:dashboard") + year, reverse("monitoring:dashboard_data") + year]
+    urls += [reverse("monitoring:institutions") + year]
     for name in FIGURES:
         urls += [reverse(f"monitoring:figure_{kind}", args=[name]) + year for kind in ("data", "table", "xlsx")]
     urls += [

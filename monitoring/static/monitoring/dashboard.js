@@ -90,30 +90,39 @@
     chart.on("click", () => { if (row.drill) window.location.href = row.drill; });
   }
 
-  root.querySelectorAll("[data-chart]").forEach((el) => {
+  function draw(el, figure) {
     const name = el.dataset.chart;
-    fetch(el.dataset.url, { credentials: "same-origin", headers: { Accept: "application/json" } })
-      .then((response) => { if (!response.ok) throw new Error(response.status); return response.json(); })
-      .then((figure) => {
-        const heading = root.querySelector(`[data-chart-title="${name}"]`);
-        if (heading) heading.textContent = figure.title;
-        if (!figure.rows.length) {
-          window.onex.message(el, labels.empty, "text-muted");
-        } else if (name === "certificates") {
-          certificates(el, figure.rows);
-        } else {
-          const chart = echarts.init(el);
-          window.onexCharts[name] = chart;
-          // Ready once drawn and done animating: a click then lands where the bar is.
-          chart.on("finished", () => { el.dataset.ready = "1"; });
-          if (figure.chart === "line") trend(chart, figure.rows);
-          else if (figure.chart === "funnel") funnel(chart, figure.rows);
-          else bars(chart, figure.rows, false);
-          return;
-        }
-        el.dataset.ready = "1";
-      })
-      .catch(() => { window.onex.message(el, "!", "text-danger"); el.dataset.ready = "error"; });
-  });
+    const heading = root.querySelector(`[data-chart-title="${name}"]`);
+    if (heading) heading.textContent = figure.title;
+    if (!figure.rows.length) {
+      window.onex.message(el, labels.empty, "text-muted");
+    } else if (name === "certificates") {
+      certificates(el, figure.rows);
+    } else {
+      const chart = echarts.init(el);
+      window.onexCharts[name] = chart;
+      // Ready once drawn and done animating: a click then lands where the bar is.
+      chart.on("finished", () => { el.dataset.ready = "1"; });
+      if (figure.chart === "line") trend(chart, figure.rows);
+      else if (figure.chart === "funnel") funnel(chart, figure.rows);
+      else bars(chart, figure.rows, false);
+      return;
+    }
+    el.dataset.ready = "1";
+  }
+
+  // Every chart's figures in one answer (monitoring:dashboard_data), keyed by the chart's name.
+  const charts = root.querySelectorAll("[data-chart]");
+  fetch(root.dataset.url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+    .then((response) => { if (!response.ok) throw new Error(response.status); return response.json(); })
+    .then((figures) => charts.forEach((el) => {
+      try {
+        draw(el, figures[el.dataset.chart]);
+      } catch (error) {
+        window.onex.message(el, "!", "text-danger");
+        el.dataset.ready = "error";
+      }
+    }))
+    .catch(() => charts.forEach((el) => { window.onex.message(el, "!", "text-danger"); el.dataset.ready = "error"; }));
   window.addEventListener("resize", () => Object.values(window.onexCharts).forEach((c) => c.resize()));
 })();
