@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, F, Q, Sum
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Collate
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -22,7 +23,7 @@ from institutions.enums import InstitutionKind
 from institutions.scope import scoped
 from monitoring.checkpoint_totals import CheckpointTotal
 from monitoring.enums import Standing
-from monitoring.models import CertificateProgress, InstitutionProgress, InstitutionSnapshot
+from monitoring.models import WORST_FIRST, CertificateProgress, InstitutionProgress, InstitutionSnapshot
 from monitoring.rates import Figures
 from monitoring.rollups import COUNTED, approved_lines
 
@@ -257,13 +258,17 @@ def institutions(user, year: int, *, target: Decimal, filters: dict, window: sli
         _("institution"),
         extra_columns=[("bureau", _("bureau")), ("kind", _("institution kind")), ("standing", _("standing"))],
     )
-    found = _standing_rows(_institution_rows(user, year, filters), target=target, wanted=filters.get("standing"))
-    figure.total = len(found)
+    if filters.get("checkpoint"):
+        figure.total, found = _frozen_page(user, filters, window)
+    else:
+        found = _standing_rows(_institution_rows(user, year, filters), target=target, wanted=filters.get("standing"))
+        figure.total = len(found)
+        found = found if window is None else found[window]
     kinds = {key: str(label) for key, label in InstitutionKind.choices}
     labels = {key: str(label) for key, label in Standing.choices}
     # One reverse() for all rows: nationally a drill-down can list thousands.
     link = reverse("monitoring:institution", args=[PLACEHOLDER]).replace(str(PLACEHOLDER), "{}") + f"?year={year}"
-    for row, figures, standing in found if window is None else found[window]:
+    for row, figures, standing in found:
         institution = row.get("institution_id") or row["institution"]
         figure.add(
             row["name"],
@@ -305,6 +310,24 @@ def _institution_rows(user, year: int, filters: dict):
     )
 
 
+def _frozen_page(user, filters: dict, window: slice | None) -> tuple[int, list[tuple]]:
+    """How many of a checkpoint's rows are in the wanted standing (all without one), and the `window` of them
+    worst first as _standing_rows sorts: counted, sorted and cut by the database (nationally thousands of
+    institutions are behind, and a page shows a hundred)."""
+    rows = _institution_rows(user, 0, filters)
+    wanted = filters.get("standing")
+    if wanted:
+        rows = rows.filter(standing__in=Standing.behind() if wanted == "behind" else [wanted])
+    rows = rows.order_by(WORST_FIRST, by_code_point("institution__name"), "institution_id")
+    page = rows if window is None else rows[window]
+    return rows.count(), [(row, summed(row), row["standing"]) for row in page]
+
+
+def by_code_point(field: str):
+    """`field` ordered as Python orders strings (by code point): PostgreSQL's "C" collation; SQLite's own."""
+    return Collate(F(field), "C") if connection.vendor == "postgresql" else F(field)
+
+
 def _standing_rows(rows, *, target: Decimal, wanted: str | None) -> list[tuple]:
     """(row, figures, standing) of the rows in the `wanted` standing (all without one), worst first."""
     found = []
@@ -319,7 +342,7 @@ def _standing_rows(rows, *, target: Decimal, wanted: str | None) -> list[tuple]:
     return found
 
 
-def _ratio(figures: Figures) -> float:
+def _ratio(figures: Figures) -> float:  # monitoring.models.WORST_FIRST in SQL: the same double
     return figures.toward_completion / figures.approved if figures.approved else -1.0
 
 
