@@ -152,8 +152,9 @@ def by_kind(user, year: int) -> Figure:
     return figure
 
 
-def by_certificate(user, year: int) -> Figure:
-    """Every certificate with approved lines, best completion first (the chart shows the top and bottom ten)."""
+def by_certificate(user, year: int, *, ends: int | None = None) -> Figure:
+    """Every certificate with approved lines, best completion first; with `ends`, only the best and the worst
+    `ends` of them (what the chart draws: the top and bottom ten)."""
     figure = Figure("certificates", TITLES["certificates"], _("certificate"))
     if user.sees_everything:
         rows = (
@@ -167,11 +168,23 @@ def by_certificate(user, year: int) -> Figure:
         ((row, summed(row)) for row in rows.order_by()),
         key=lambda pair: (-(pair[1].completion or 0), pair[0]["certificate__name"]),
     )
+    if ends and len(ranked) > 2 * ends:
+        ranked = ranked[:ends] + ranked[-ends:]
     link = drill_link(year, "certificate")  # nationally several hundred certificates
     for row, figures in ranked:
         certificate = row["certificate_id"]
         figure.add(row["certificate__name"], figures, link.format(certificate), key=certificate)
     return figure
+
+
+CHART_ENDS = 10  # the certificates' chart: the top and bottom ten
+
+
+def charts(user, year: int) -> dict[str, dict]:
+    """Every chart's figure as JSON by name, with the rows each chart draws (monitoring/dashboard.js)."""
+    built = {name: build(user, year) for name, build in FIGURES.items() if name != "certificates"}
+    built["certificates"] = by_certificate(user, year, ends=CHART_ENDS)
+    return {name: built[name].as_json() for name in FIGURES}
 
 
 def _scoped_lines(user, year: int):

@@ -83,8 +83,7 @@ def figure_data(request, name: str):
 def dashboard_data(request):
     """Every chart's figures in one answer, by name: the dashboard's script asks once (one session and sign-in
     check instead of one per chart)."""
-    year = year_from(request)
-    return JsonResponse({name: build(request.user, year).as_json() for name, build in figures.FIGURES.items()})
+    return JsonResponse(figures.charts(request.user, year_from(request)))
 
 
 @login_required

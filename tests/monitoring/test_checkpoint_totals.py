@@ -8,7 +8,6 @@ import pytest
 import time_machine
 from django.apps import apps
 from django.db.models import Count, Q, Sum
-from django.urls import reverse
 
 from monitoring import figures, services
 from monitoring.checkpoint_totals import CheckpointTotal
@@ -94,16 +93,3 @@ def test_the_trend_read_from_the_stored_totals_is_the_trend_of_the_rows_each_rol
     assert [
         (r["label"], r["approved"], r["examined"], r["slow"], r["serious"], r["completion"]) for r in figure.rows
     ] == expected
-
-
-def test_the_dashboard_json_holds_every_chart_as_its_own_address_gives_it(client, cast, checkpoints):
-    for who in ("observer", "bureau_reviewer", "staff"):
-        client.force_login(getattr(cast, who))
-
-        every = client.get(reverse("monitoring:dashboard_data") + "?year=2027").json()
-
-        assert every == {
-            name: client.get(reverse("monitoring:figure_data", args=[name]) + "?year=2027").json()
-            for name in figures.FIGURES
-        }
-        assert every["trend"]["rows"]

@@ -12,7 +12,7 @@ from python_calamine import CalamineWorkbook
 from core.numbers import percent
 from institutions.enums import InstitutionKind
 from institutions.models import Bureau, Institution
-from monitoring import services
+from monitoring import figures, services
 from monitoring.figures import FIGURES
 from tests.conftest import make_certificate
 from tests.factories import published_plan
@@ -194,3 +194,26 @@ def test_dashboard_queries_do_not_grow_with_bureaus(client, cast, plans, who):
         three = count_queries(client, urls)
 
     assert list(three.values()) == list(one.values())
+
+
+@pytest.mark.parametrize("who", ["observer", "bureau_reviewer", "staff"])
+def test_the_dashboard_json_holds_every_chart_as_its_own_address_gives_it(client, cast, figures_2027, who):
+    client.force_login(getattr(cast, who))
+
+    every = client.get(reverse("monitoring:dashboard_data") + "?year=2027").json()
+
+    assert every == {
+        name: client.get(reverse("monitoring:figure_data", args=[name]) + "?year=2027").json() for name in FIGURES
+    }
+    assert every["bureaus"]["rows"]
+
+
+def test_the_certificates_chart_gets_the_best_and_the_worst_only(cast, figures_2027):
+    every = figures.by_certificate(cast.observer, 2027).rows
+    assert len(every) == 2
+
+    assert figures.by_certificate(cast.observer, 2027, ends=1).rows == every  # no more than 2 × 1: all
+    assert figures.charts(cast.observer, 2027)["certificates"] == figures.by_certificate(cast.observer, 2027).as_json()
+    grow(2, figures_2027)  # two more certificates, each of one institution
+    every = figures.by_certificate(cast.observer, 2027).rows
+    assert figures.by_certificate(cast.observer, 2027, ends=1).rows == [every[0], every[-1]]
