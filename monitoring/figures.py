@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Aggregate, Count, F, Q, Sum
 from django.db.models.functions import Coalesce, Collate
 from django.urls import reverse
 from django.utils.functional import Promise
@@ -224,6 +224,7 @@ def frozen_totals(user, year: int, sums: dict):
         rows = InstitutionSnapshot.objects.for_user(user)
     else:
         rows = scoped(CheckpointTotal.objects.exclude(bureau=None), user, field="")
+    behind: dict[str, Aggregate]
     if rows.model is CheckpointTotal:
         behind = {"slow": Sum("slow"), "serious": Sum("serious")}
     else:
