@@ -12,7 +12,7 @@ from api.auth import TokenAuth
 from api.describe import describe_problems, servers
 from api.downloads import count_exports
 from api.pagination import with_links
-from api.problems import CONTENT_TYPE, HANDLERS, PROBLEM_TYPES
+from api.problems import CONTENT_TYPE, PROBLEM_TYPES, answer_errors
 from api.schemas import RULES_DOC
 
 DESCRIPTION = f"""The OneX API: everything a person can do on the pages, with the same rules and the same scope.
@@ -107,8 +107,7 @@ def build() -> OneXAPI:
         docs_url="/docs",
         openapi_url="/openapi.json",
     )
-    for exc, handler in HANDLERS.items():
-        api.add_exception_handler(exc, handler)
+    answer_errors(api)
     api.add_decorator(count_exports, mode="view")
     for prefix, router in routers():
         api.add_router(prefix, router)

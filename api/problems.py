@@ -5,17 +5,18 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from http import HTTPStatus
 
 from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
 from api.schemas import Problem
-from core.refusals import StepRefused
-from plans.rules import Violation
+from core.refusals import StepRefused, Violation
 
 logger = logging.getLogger("api")
 
@@ -132,12 +133,18 @@ def on_bad_request(request, exc: SuspiciousOperation) -> HttpResponse:
     return problem(400, detail=_("The request could not be read."))
 
 
-HANDLERS = {
-    ValidationError: on_validation_error,
-    HttpError: on_http_error,
-    Http404: on_not_found,
-    PermissionDenied: on_permission_denied,
-    StepRefused: on_refused,
-    SuspiciousOperation: on_bad_request,
-    Exception: on_unexpected,
-}
+def _handle[E: Exception](api: NinjaAPI, exc_class: type[E], handler: Callable[[HttpRequest, E], HttpResponse]):
+    # ninja types a handler as taking `E | type[E]`, but only ever passes it the raised instance (on_exception).
+    api.add_exception_handler(exc_class, handler)  # type: ignore[arg-type]
+
+
+def answer_errors(api: NinjaAPI) -> None:
+    """Every error of `api` answered as a problem by the handlers above (the most specific class of an error
+    picks its handler)."""
+    _handle(api, ValidationError, on_validation_error)
+    _handle(api, HttpError, on_http_error)
+    _handle(api, Http404, on_not_found)
+    _handle(api, PermissionDenied, on_permission_denied)
+    _handle(api, StepRefused, on_refused)
+    _handle(api, SuspiciousOperation, on_bad_request)
+    _handle(api, Exception, on_unexpected)

@@ -12,7 +12,9 @@ from typing import Any, Protocol
 
 
 class Violation(Protocol):
-    """What a refusal needs of a rule's violation (`plans.rules.Violation` is one)."""
+    """What a refusal needs of a rule's violation (`plans.rules.Violation` is one): its rule, name and message for
+    a person (the pages, `tell`), and for a program (the API, `api.problems`) its severity, the lines it names and
+    whether a justification answers it."""
 
     @property
     def code(self) -> str: ...
@@ -23,6 +25,18 @@ class Violation(Protocol):
 
     @property
     def message(self) -> str: ...
+
+    @property
+    def severity(self) -> str: ...
+
+    @property
+    def line_id(self) -> int | None: ...
+
+    @property
+    def line_ids(self) -> tuple[int, ...]: ...
+
+    @property
+    def needs_justification(self) -> bool: ...
 
 
 class StepRefused(Exception):

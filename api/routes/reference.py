@@ -83,7 +83,7 @@ def certificate_out(cert: Certificate) -> dict:
         "name": cert.name,
         "short_name": cert.short_name,
         "batch": cert.batch,
-        "awarding_body": cert.awarding_body.name if cert.awarding_body_id else None,
+        "awarding_body": cert.awarding_body.name if cert.awarding_body else None,
         "restricted": cert.restricted,
         "restricted_reason": cert.restricted_reason,
         "levels": [
