@@ -14,7 +14,8 @@ class OneXUserAdmin(UserAdmin):
     list_display = ["username", "full_name", "role", "institution", "bureau", "is_active"]
     list_filter = ["role", "is_active"]
     search_fields = ["username", "full_name", "institution__name"]
-    fieldsets = UserAdmin.fieldsets[:1] + (
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),  # Django's first (UserAdmin.fieldsets[0]); ours for the rest
         ("OneX", {"fields": ["full_name", "phone", "email", "role", "institution", "bureau", "is_active"]}),
     )
     add_fieldsets = UserAdmin.add_fieldsets + (("OneX", {"fields": ["full_name", "role", "institution", "bureau"]}),)

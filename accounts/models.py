@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
@@ -38,7 +40,9 @@ class UserQuerySet(models.QuerySet):
         return self.bureau_reviewers(institution.bureau_id) if bureau else self.provincial_reviewers()
 
 
-class UserManager(DjangoUserManager.from_queryset(UserQuerySet)):
+# A class of its own, not the from_queryset() result: the migrations name it (Django's UserManager is used in
+# migrations). django-stubs cannot type a subclass of a from_queryset() class (typeddjango/django-stubs#1699).
+class UserManager(DjangoUserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]
     pass
 
 
@@ -66,7 +70,7 @@ class User(AbstractUser):
     )
     session_started_at = models.DateTimeField(null=True, blank=True, editable=False)
 
-    objects = UserManager()
+    objects: ClassVar[UserManager] = UserManager()
 
     class Meta:
         verbose_name = _("user")
@@ -113,9 +117,9 @@ class User(AbstractUser):
 
     @property
     def scope_label(self) -> str:
-        if self.institution_id:
+        if self.institution is not None:
             return self.institution.name
-        if self.bureau_id:
+        if self.bureau is not None:
             return self.bureau.display_name
         return str(_("Provincial 1+X office") if self.role != Role.OBSERVER else _("Department leadership"))
 
