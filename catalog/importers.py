@@ -19,6 +19,7 @@ from accounts.models import User
 from audit.services import record
 from catalog.enums import Level
 from catalog.models import AwardingBody, Certificate, CertificateLevel
+from core.importreport import max_length
 from core.tabular import JSON, ImportReport, TabularError, file_format, read_json, read_table
 from core.text import normalise
 
@@ -90,7 +91,8 @@ def parse_levels(text: str) -> tuple[list[str], list[str]]:
 
 
 def _table_certs(table, report: ImportReport) -> list[_Cert]:
-    certs, seen = [], {}
+    certs: list[_Cert] = []
+    seen: dict[str, int] = {}
     for row in table.rows:
         errors_before = len(report.errors)
         for problem in row.problems:
@@ -139,9 +141,9 @@ def _levels_of(row, report: ImportReport) -> dict[str, str]:
 def _check_lengths(cert: _Cert, report: ImportReport) -> None:
     fields = {"name": cert.name, "organization": cert.body, "source": cert.source}
     limits = {
-        "name": Certificate._meta.get_field("name").max_length,
-        "organization": AwardingBody._meta.get_field("name").max_length,
-        "source": Certificate._meta.get_field("source").max_length,
+        "name": max_length(Certificate, "name"),
+        "organization": max_length(AwardingBody, "name"),
+        "source": max_length(Certificate, "source"),
     }
     if not cert.name:
         report.error(cert.number, _("the name is empty"), cert.unit)
@@ -179,7 +181,7 @@ def _json_item(index: int, item: dict, certs: dict[str, _Cert], ids_seen: dict[s
     _check_lengths(probe, report)
     if not platform_id:
         report.error(index, _("certificateId is empty"), "item")
-    elif len(platform_id) > CertificateLevel._meta.get_field("platform_id").max_length:
+    elif len(platform_id) > max_length(CertificateLevel, "platform_id"):
         report.error(index, _("certificateId is too long"), "item")
     elif platform_id in ids_seen:
         report.error(
@@ -200,7 +202,7 @@ def _json_item(index: int, item: dict, certs: dict[str, _Cert], ids_seen: dict[s
             % {"body": body, "other": cert.number, "first": cert.body},
             "item",
         )
-    if len(report.errors) > errors_before:
+    if len(report.errors) > errors_before or level is None:  # a missing level was reported above
         return
     ids_seen[platform_id] = index
     if cert is None:
@@ -286,7 +288,7 @@ class _Writer:
 
     def _update_fields(self, stored: Certificate, cert: _Cert, body: AwardingBody | None) -> bool:
         # Empty cells are "not stated": they never erase what is stored.
-        wanted = {}
+        wanted: dict[str, object] = {}
         if cert.batch is not None and stored.batch != cert.batch:
             wanted["batch"] = cert.batch
         if body is not None and stored.awarding_body_id != body.pk:

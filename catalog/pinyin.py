@@ -11,12 +11,19 @@ from pypinyin import Style, lazy_pinyin, pinyin
 TYPED = re.compile(r"[a-z0-9]+")
 
 
+def _one_by_one(text: str) -> list[str]:
+    """pypinyin's `errors` callback: characters without pinyin (Latin letters, digits, marks) one entry each."""
+    return list(text)
+
+
 @cache
 def syllables(name: str) -> tuple[frozenset[str], ...]:
     """One entry per character of `name`: the pinyin readings of a Chinese character (the reading in context
     first, others of a 多音字 too), or the character itself for Latin letters and digits; other marks dropped."""
     readings = []
-    for char, reading in zip(name, lazy_pinyin(name, errors=lambda text: list(text)), strict=False):
+    # pypinyin's stub says the `errors` callback returns a str; it takes a list too (DefaultConverter.handle_nopinyin).
+    readings_in_context = lazy_pinyin(name, errors=_one_by_one)  # type: ignore[arg-type]
+    for char, reading in zip(name, readings_in_context, strict=False):
         if char.isascii():
             if char.isalnum():
                 readings.append(frozenset({char.lower()}))

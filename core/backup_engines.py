@@ -17,6 +17,7 @@ from pathlib import Path
 
 import psycopg
 from psycopg import sql
+from psycopg.conninfo import make_conninfo
 
 # The connection settings libpq understands (Django's OPTIONS may carry others, e.g. a pool).
 LIBPQ_OPTIONS = ("sslmode", "sslrootcert", "sslcert", "sslkey", "connect_timeout", "options", "application_name")
@@ -61,7 +62,7 @@ def _pg_env(database: dict) -> dict[str, str]:
 
 def _pg_connect(database: dict) -> psycopg.Connection:
     try:
-        return psycopg.connect(**libpq_params(database))
+        return psycopg.connect(make_conninfo(**libpq_params(database)))
     except psycopg.OperationalError as exc:
         raise EngineError(f"Cannot connect to the database {database.get('NAME')!r}: {exc}") from exc
 
@@ -74,9 +75,16 @@ def _pg_tables(conn: psycopg.Connection) -> list[str]:
     return [name for (name,) in rows]
 
 
+def _pg_value(conn: psycopg.Connection, query: sql.Composed | str):
+    """The value of a query that answers one row of one column (a count, a function's result)."""
+    row = conn.execute(query).fetchone()
+    assert row is not None, "an aggregate or a function call answers one row"
+    return row[0]
+
+
 def _pg_counts(conn: psycopg.Connection) -> dict[str, int]:
     query = sql.SQL("SELECT count(*) FROM {}")
-    return {name: conn.execute(query.format(sql.Identifier(name))).fetchone()[0] for name in _pg_tables(conn)}
+    return {name: _pg_value(conn, query.format(sql.Identifier(name))) for name in _pg_tables(conn)}
 
 
 def _run(command: list[str], env: dict[str, str]) -> None:
@@ -93,7 +101,7 @@ def pg_dump(database: dict, out: Path) -> tuple[dict[str, int], dict[str, str]]:
     with _pg_connect(database) as conn:
         conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
         conn.read_only = True
-        (snapshot,) = conn.execute("SELECT pg_export_snapshot()").fetchone()
+        snapshot = _pg_value(conn, "SELECT pg_export_snapshot()")
         counts = _pg_counts(conn)
         migrations = _latest_migrations(conn.execute, counts)
         # The transaction stays open until pg_dump is done: its snapshot lives only as long as it does.

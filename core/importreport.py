@@ -1,11 +1,20 @@
 """What an import found and did: one `Issue` per row (or JSON item) it speaks of, and the `ImportReport` the
-importers of reference files (institutions, catalogue) fill and the pages and commands print."""
+importers of reference files (institutions, catalogue) fill and the pages and commands print; `max_length`, the
+longest text a column takes, so a long cell is an error of its row rather than a refused import."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.db import models
 from django.utils.translation import gettext as _
+
+
+def max_length(model: type[models.Model], name: str) -> int:
+    """The most characters the text field `name` of `model` holds."""
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.CharField) and field.max_length is not None, f"{name} is not a sized text field"
+    return field.max_length
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from audit.services import record, snapshot
+from core.importreport import max_length
 from core.tabular import ImportReport, TabularError, read_table
 from institutions.enums import BureauKind, InstitutionKind
 from institutions.models import Bureau, Institution
@@ -52,7 +53,7 @@ def import_bureaus(source, *, actor=None, name: str | None = None) -> ImportRepo
         city = row["city"]
         if not city:
             report.error(row.number, _("the city is empty"))
-        elif len(city) > Bureau._meta.get_field("name").max_length:
+        elif len(city) > max_length(Bureau, "name"):
             report.error(row.number, _("the city name is too long"))
         elif city in seen:
             report.error(row.number, _("%(city)s is already on row %(row)s") % {"city": city, "row": seen[city]})
@@ -165,12 +166,11 @@ def _plan_rows(rows, report: ImportReport) -> list[_Planned]:
 
 def _row_values(row, bureaus: dict[str, Bureau], report: ImportReport) -> dict:
     """The model values of one row; reports what is wrong with it."""
-    fields = Institution._meta
     inst_name, city, level, code = row["name"], row["city"], row["level"], row["moe_code"]
     values = {"authority": row["authority"], "remarks": row["remarks"], "ministry_code": code or None}
     if not inst_name:
         report.error(row.number, _("the name is empty"))
-    elif len(inst_name) > fields.get_field("name").max_length:
+    elif len(inst_name) > max_length(Institution, "name"):
         report.error(row.number, _("the name is too long"))
     else:
         values["name"] = inst_name
@@ -190,7 +190,7 @@ def _row_values(row, bureaus: dict[str, Bureau], report: ImportReport) -> dict:
     if code and not MINISTRY_CODE.fullmatch(code):
         report.error(row.number, _("ministry code %(code)r is not 10 digits") % {"code": code})
     for column in ("authority", "remarks"):
-        if len(values[column]) > fields.get_field(column).max_length:
+        if len(values[column]) > max_length(Institution, column):
             report.error(row.number, _("the %(column)s is too long") % {"column": column})
     return values
 

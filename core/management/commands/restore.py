@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 
@@ -30,7 +29,7 @@ class Command(BaseCommand):
             else:
                 # The restore talks to the database directly; Django's own connection must not hold it open.
                 connections[database].close()
-                manifest = restore_backup(source, target=settings.DATABASES[database])
+                manifest = restore_backup(source, target=connections[database].settings_dict)
         except (BackupError, EngineError) as exc:
             raise CommandError(str(exc)) from exc
         total = summary(manifest)
