@@ -93,7 +93,7 @@ class InstitutionSummary:
 
     def _header(self, sheet: PrintedSheet, row: int, last_year: LastYear, lines: list[PlanLine]) -> int:
         plan, institution = self.plan, self.plan.institution
-        rows = [
+        rows: list[list[tuple[str, object]]] = [
             [
                 ("填报单位（盖章）", institution.name),
                 ("单位类型", labels.kind(institution.kind)),
@@ -123,8 +123,8 @@ class InstitutionSummary:
     def _lines(sheet: PrintedSheet, row: int, lines: list[PlanLine], last_year: LastYear, by_level) -> int:
         st = sheet.st
         number = 0
-        for key, group in groupby(lines, key=lambda ln: (ln.certificate_id, ln.level)):
-            group = list(group)
+        for key, grouped in groupby(lines, key=lambda ln: (ln.certificate_id, ln.level)):
+            group = list(grouped)
             applied, approved = by_level.get(key, (0, 0))
             last = row + len(group) - 1
             sheet.number(row, 8, applied, st.number, last_row=last)

@@ -88,7 +88,7 @@ class Scan(models.Model):
         indexes = [models.Index(fields=["round", "kind"])]
 
     def __str__(self) -> str:
-        owner = self.plan.institution if self.plan_id else self.bureau
+        owner = self.plan.institution if self.plan is not None else self.bureau
         return f"{owner} {self.get_kind_display()} {self.original_name}"
 
     @property

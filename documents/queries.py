@@ -34,13 +34,14 @@ def last_year_headcounts(year: int, institution_ids: Iterable[int] | None = None
 
 def last_year_rates(year: int, institution_ids: Iterable[int] | None = None) -> dict[int, float]:
     """Institution id → completion rate of year `year` − 1 (only where one was fixed)."""
-    years = InstitutionYear.objects.filter(year=year - 1, completion_rate__isnull=False)
+    years = InstitutionYear.objects.filter(year=year - 1)
     if institution_ids is not None:
         years = years.filter(institution_id__in=list(institution_ids))
     return {
         # As shown on the pages: rounded half up to one decimal (the sheet's 0.0 format shows it as is).
         institution_id: float(round_half_up(rate))
         for institution_id, rate in years.values_list("institution_id", "completion_rate")
+        if rate is not None
     }
 
 

@@ -85,6 +85,12 @@ class _Cell:
     last_col: int
     number: bool = False
 
+    @property
+    def text(self) -> str:
+        """A text cell's text (`PrintedSheet.text` keeps it as a string)."""
+        assert isinstance(self.value, str), "a number cell has no text"
+        return self.value
+
 
 class PrintedSheet:
     """One sheet of an attachment: write cells, then `finish()` lays it out for A4 and writes it."""
@@ -152,9 +158,9 @@ class PrintedSheet:
 
     def _fit(self, cell: _Cell, span: float) -> tuple[object, int]:
         """The cell's format (wrapped when its text is wider than `span`) and the lines it takes."""
-        if cell.number or ("\n" not in cell.value and text_width(cell.value) <= span - PADDING):
+        if cell.number or ("\n" not in cell.text and text_width(cell.text) <= span - PADDING):
             return cell.fmt, 1
-        return self._wrapped(cell.fmt), lines_needed(cell.value, span)
+        return self._wrapped(cell.fmt), lines_needed(cell.text, span)
 
     def _wrapped(self, fmt):
         props = getattr(fmt, "_onex_props", {}) if fmt is not None else {}

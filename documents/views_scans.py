@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from catalog.models import Certificate
 from core.downloads import attach, private
+from core.forms import error_messages
 from documents.access import get_bureau_for_user, get_round_for_user, get_scan_for_user
 from documents.forms import BureauScanForm, PlanScanForm
 from documents.scans import ScanRefused, too_big_message
@@ -50,9 +51,8 @@ def _refused(request) -> str | None:
 
 
 def _report(request, form) -> None:
-    for errors in form.errors.values():
-        for error in errors:
-            messages.error(request, error)
+    for message in error_messages(form):
+        messages.error(request, message)
 
 
 @guarded
@@ -71,8 +71,8 @@ def plan_scan_upload(request, pk: int):
     certificate = get_object_or_404(Certificate, pk=data["certificate"]) if data["certificate"] else None
     try:
         upload_plan_scan(user=request.user, plan=plan, kind=data["kind"], upload=data["file"], certificate=certificate)
-    except ScanRefused as refused:
-        messages.error(request, refused.message)
+    except ScanRefused as error:
+        messages.error(request, error.message)
     else:
         messages.success(request, _("The stamped scan was received."))
     return redirect("plan_documents", plan.pk)
@@ -91,8 +91,8 @@ def bureau_scan_upload(request, pk: int, bureau_id: int):
         return redirect("bureau_documents", round_.pk, bureau.pk)
     try:
         upload_bureau_scan(user=request.user, bureau=bureau, round_=round_, upload=form.cleaned_data["file"])
-    except ScanRefused as refused:
-        messages.error(request, refused.message)
+    except ScanRefused as error:
+        messages.error(request, error.message)
     else:
         messages.success(request, _("The stamped scan was received."))
     return redirect("bureau_documents", round_.pk, bureau.pk)
