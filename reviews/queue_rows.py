@@ -78,7 +78,7 @@ class Row:
 
         Every text is escaped with html.escape, which is what Django's escape does (conditional_escape and
         format_html spent three quarters of the time of this function on their lazy-string checks)."""
-        plan: Any = self.plan  # with line_count and planned (queues.rows)
+        plan: Any = self.plan  # with line_count and planned (queues.with_line_figures)
         name, label = escape(plan.institution.name), escape(self.round)
         return ROW.format(
             plan.pk,

@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 
 from accounts.enums import Role
 from plans.enums import PlanStatus
@@ -98,23 +97,29 @@ def status_counts(plans: QuerySet[Plan]) -> dict[str, int]:
 
 
 def rows(plans: QuerySet[Plan], filters: QueueFilters) -> QuerySet[Plan]:
-    """The page rows: one query with the institution, bureau, round, lines count, headcount and stored check.
-
-    The line figures are subqueries, not a join with GROUP BY: PostgreSQL then sorts and cuts the page first and
-    sums the lines of those 50 plans only (a national queue of 20,000 plans: 1.6 s → 0.2 s a page), and the
-    paginator's count does not aggregate at all.
-    """
+    """The rows in the queue's order: one query with the institution, bureau, round and stored check. Their line
+    figures come after the page is cut (`with_line_figures`)."""
     order = ("-submitted_at", "-pk") if filters.newest_first else ("submitted_at", "pk")
-    lines = PlanLine.objects.filter(plan=OuterRef("pk")).order_by().values("plan")
-    return (
-        filtered(plans, filters)
-        .select_related("institution__bureau", "round", "review_check")
-        .annotate(
-            line_count=Coalesce(Subquery(lines.annotate(n=Count("*")).values("n"), output_field=IntegerField()), 0),
-            planned=Subquery(lines.annotate(total=Sum("headcount")).values("total")),
-        )
-        .order_by(*order)
-    )
+    return filtered(plans, filters).select_related("institution__bureau", "round", "review_check").order_by(*order)
+
+
+def with_line_figures(plans: list[Plan]) -> list[Plan]:
+    """`plans` with `line_count` and `planned` (the number of their lines and their headcount; 0 and None without
+    lines), from one grouped query over their ids.
+
+    Counted for the rows shown only: as subqueries of the rows' query PostgreSQL counted them for every row the
+    OFFSET skipped as well (the last page of 550 plans: 1,100 lookups for 50 rows).
+    """
+    figures = {
+        plan: (n, total)
+        for plan, n, total in PlanLine.objects.filter(plan_id__in=[plan.pk for plan in plans])
+        .order_by()
+        .values_list("plan")
+        .annotate(n=Count("*"), total=Sum("headcount"))
+    }
+    for plan in plans:
+        plan.line_count, plan.planned = figures.get(plan.pk, (0, None))  # type: ignore[attr-defined]
+    return plans
 
 
 class Page(Paginator):

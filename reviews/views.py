@@ -62,7 +62,8 @@ def queue(request):
     page = queues.Page(plans, 50, count=total).get_page(request.GET.get("page"))
     # Rule checks run in the background when a plan moves (reviews.signals); a plan of this page whose check
     # has not been stored yet (or was missed) is queued again, and the page says so.
-    stale = requeue_stale(page.object_list)
+    shown = queues.with_line_figures(list(page.object_list))
+    stale = requeue_stale(shown)
     level = workflow.level_of(user)
     actionable = workflow.STATUS_OF.get(level)
     query = request.GET.copy()
@@ -70,7 +71,7 @@ def queue(request):
     query.setdefault("round", form.data["round"])  # the status links keep the round shown, the current one too
     others = query.copy()
     others.pop("status", None)
-    rows = queue_rows.page_rows(page.object_list)
+    rows = queue_rows.page_rows(shown)
     return render(
         request,
         "reviews/queue.html",
