@@ -12,13 +12,13 @@ from django.db import transaction
 FRAGMENT_SECONDS = 6 * 3600
 
 
-def fragment(key: str, build: Callable[[], str]) -> str:
-    """The cached fragment `key`, built and stored if missing."""
-    html = cache.get(key)
-    if html is None:
-        html = build()
-        cache.set(key, html, FRAGMENT_SECONDS)
-    return html
+def fragment[T](key: str, build: Callable[[], T]) -> T:
+    """The cached fragment `key` (markup, or the small list it is made from), built and stored if missing."""
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, FRAGMENT_SECONDS)
+    return value
 
 
 def forget_fragments(*keys: str) -> None:

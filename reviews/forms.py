@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Certificate
 from core.forms import CachedOptionsSelect, LongSelect
+from core.fragments import fragment
 from institutions.enums import InstitutionKind
 from institutions.models import Bureau, Institution
 from plans.enums import PlanStatus
 from reviews.enums import Outcome
 from reviews.queues import QueueFilters
 from rounds.enums import Stage
-from rounds.models import Round
+from rounds.models import Round, current_round_id
 from rounds.services import extension_refusal
 
 # The queue's option lists read from the database, the same for every reviewer who gets them; dropped when a
@@ -22,10 +26,32 @@ from rounds.services import extension_refusal
 CERTIFICATE_OPTIONS = "queue-options:certificates:v1"
 BUREAU_OPTIONS = "queue-options:bureaus:v1"
 ROUND_OPTIONS = "queue-options:rounds:v1"
+ROUND_DATES = "queue-options:rounds:v1:dates"
 
 
 def round_options_key(language: str | None) -> str:
     return f"{ROUND_OPTIONS}:{language}"
+
+
+def round_dates() -> dict[int, date]:
+    """Every round's id and filing start, cached like the round list (dropped with it, reviews.signals): the queue
+    finds the current round and checks the chosen one there rather than in three queries."""
+    return fragment(ROUND_DATES, lambda: dict(Round.objects.values_list("pk", "filing_start")))
+
+
+class RoundField(forms.ModelChoiceField):
+    """A round's id, checked against the cached rounds (`round_dates`); the queue filters by the id only."""
+
+    def to_python(self, value) -> int | None:  # type: ignore[override]
+        if value in self.empty_values:
+            return None
+        try:
+            pk = int(value)
+        except (TypeError, ValueError):
+            pk = None
+        if pk not in round_dates():
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value})
+        return pk
 
 
 SORTS = [("oldest", _("submitted first")), ("newest", _("submitted last"))]
@@ -34,7 +60,7 @@ SORTS = [("oldest", _("submitted first")), ("newest", _("submitted last"))]
 class QueueFilterForm(forms.Form):
     # Every drop-down is rendered in Python (core.forms.LongSelect): Django's template per <option> was a tenth of
     # the queue's time; those read from the database are cached too.
-    round = forms.ModelChoiceField(
+    round = RoundField(
         Round.objects.all(), required=False, label=_("round"), empty_label=_("all rounds"), widget=CachedOptionsSelect
     )
     bureau = forms.ModelChoiceField(
@@ -60,8 +86,8 @@ class QueueFilterForm(forms.Form):
         # The current round unless the reviewer chose one (or "all rounds", an empty value).
         data = data.copy()
         if "round" not in data:
-            current = Round.objects.current(today=today)
-            data["round"] = current.pk if current else ""
+            current = current_round_id(round_dates(), today=today)
+            data["round"] = current or ""
         super().__init__(data)
         self.fields["bureau"].queryset = Bureau.objects.for_user(user)
         self.fields["certificate"].widget.cache_key = CERTIFICATE_OPTIONS
@@ -78,7 +104,7 @@ class QueueFilterForm(forms.Form):
             return QueueFilters()
         data = self.cleaned_data
         return QueueFilters(
-            round=data["round"].pk if data["round"] else None,
+            round=data["round"],
             text=data["text"],
             bureau=data["bureau"].pk if data.get("bureau") else None,
             kind=data["kind"],

@@ -8,7 +8,7 @@ from django.db import transaction
 
 from core.fragments import forget_fragments
 from plans.enums import PlanStatus
-from reviews.forms import BUREAU_OPTIONS, CERTIFICATE_OPTIONS, round_options_key
+from reviews.forms import BUREAU_OPTIONS, CERTIFICATE_OPTIONS, ROUND_DATES, round_options_key
 from reviews.tasks import refresh_plan_checks
 
 # A plan in these statuses is in no queue: its stored check is not read.
@@ -24,7 +24,7 @@ def bureau_changed(sender, **kwargs) -> None:
 
 
 def round_changed(sender, **kwargs) -> None:
-    forget_fragments(*(round_options_key(language) for language, _name in settings.LANGUAGES))
+    forget_fragments(ROUND_DATES, *(round_options_key(language) for language, _name in settings.LANGUAGES))
 
 
 def plan_saved(sender, instance, update_fields=None, **kwargs) -> None:

@@ -24,6 +24,15 @@ class RoundQuerySet(models.QuerySet):
         return opened or rounds.order_by("filing_start", "pk").first()
 
 
+def current_round_id(filing_starts: dict[int, date], *, today: date) -> int | None:
+    """The id of the current round (`RoundQuerySet.current`, the same rule) among rounds given as id → filing
+    start, for callers that keep the rounds' dates cached."""
+    opened = [(start, pk) for pk, start in filing_starts.items() if start <= today]
+    if opened:
+        return max(opened)[1]
+    return min((start, pk) for pk, start in filing_starts.items())[1] if filing_starts else None
+
+
 class Round(models.Model):
     """One filing round (year + season) with its windows (DOMAIN.md §4)."""
 

@@ -2,14 +2,17 @@
 renaming or deleting a certificate, a bureau or a round drops them (reviews.signals)."""
 
 import re
+from datetime import date, timedelta
 
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 
 from catalog.models import Certificate
+from core.dates import local_today
 from institutions.models import Bureau
-from rounds.models import Round
+from rounds.models import Round, current_round_id
 from tests.conftest import make_certificate, make_round
 from tests.reviews.factories import J
 
@@ -100,3 +103,49 @@ def test_queue_marks_the_chosen_certificate_on_the_cached_list(reviewer, logisti
     form = reviewer.get(reverse("review_queue"), {"certificate": logistics.pk}).context["form"]
 
     assert f'<option value="{logistics.pk}" selected>' in str(form["certificate"])
+
+
+def _opening(year: int, season: str, start: date) -> dict[str, date]:
+    """The notice's dates of a round, all moved so that its filing opens on `start`."""
+    dates = Round.notice_defaults(year, season)
+    return {name: day + (start - dates["filing_start"]) for name, day in dates.items()}
+
+
+@pytest.mark.parametrize("change", ["add", "change", "delete"])
+def test_queue_current_round_follows_a_changed_round(reviewer, spring, change):
+    today = local_today(timezone.now())
+    spare = make_round(2026, "autumn", **_opening(2026, "autumn", today - timedelta(days=10)))  # the newest opened
+    before, spare_pk = reviewer.get(reverse("review_queue")).context["form"].data["round"], spare.pk  # cached
+
+    if change == "add":
+        make_round(2028, **_opening(2028, "spring", today - timedelta(days=1)))
+    elif change == "change":
+        for name, day in _opening(2026, "autumn", today + timedelta(days=3650)).items():
+            setattr(spare, name, day)
+        spare.save()
+    else:
+        spare.delete()
+
+    after = reviewer.get(reverse("review_queue")).context["form"].data["round"]
+    assert (before, after) == (spare_pk, Round.objects.current(today=today).pk)
+    assert after != spare_pk
+
+
+def test_queue_refuses_a_chosen_round_deleted_since_the_rounds_were_cached(reviewer, spring):
+    spare = make_round(2026, "autumn")
+    chosen = reviewer.get(reverse("review_queue"), {"round": spare.pk}).context["form"]
+    spare_pk = spare.pk
+    spare.delete()
+
+    refused = reviewer.get(reverse("review_queue"), {"round": spare_pk}).context["form"]
+
+    assert (chosen.is_valid(), list(refused.errors)) == (True, ["round"])
+
+
+@pytest.mark.parametrize("today", [date(2020, 1, 1), date(2026, 10, 1), date(2027, 4, 3), date(2030, 1, 1)])
+def test_current_round_id_is_the_current_round(spring, autumn, today):
+    make_round(2026, "autumn")
+    filing_starts = dict(Round.objects.values_list("pk", "filing_start"))
+
+    assert current_round_id(filing_starts, today=today) == Round.objects.current(today=today).pk
+    assert current_round_id({}, today=today) is None
