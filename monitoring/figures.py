@@ -124,14 +124,33 @@ def scoped_progress(user, year: int):
     return InstitutionProgress.objects.for_user(user).filter(year=year)
 
 
-def by_bureau(user, year: int) -> Figure:
-    figure = Figure("bureaus", TITLES["bureaus"], _("bureau"))
-    rows = (
+def progress_groups(user, year: int) -> list[dict]:
+    """The rollups `user` sees summed by bureau and kind, in bureau order: the one query the bureau, kind and
+    funnel figures share when the dashboard asks for its charts at once (three aggregates of the year's rollups
+    were half of its database time)."""
+    return list(
         scoped_progress(user, year)
-        .values("institution__bureau_id", "institution__bureau__name")
+        .values("institution__bureau_id", "institution__bureau__name", "institution__kind")
         .annotate(**SUMS)
-        .order_by("institution__bureau_id")
+        .order_by("institution__bureau_id", "institution__kind")
     )
+
+
+def regrouped(groups: list[dict], *keys: str) -> list[dict]:
+    """`groups` summed again by `keys`, in the order the keys first come; no keys: one row of everything."""
+    rows: dict[tuple, dict] = {(): dict.fromkeys(SUMS, 0)} if not keys else {}
+    for group in groups:
+        key = tuple(group[name] for name in keys)
+        row = rows.setdefault(key, {**{name: group[name] for name in keys}, **dict.fromkeys(SUMS, 0)})
+        for name in SUMS:
+            row[name] += group[name]
+    return list(rows.values())
+
+
+def by_bureau(user, year: int, *, groups: list[dict] | None = None) -> Figure:
+    figure = Figure("bureaus", TITLES["bureaus"], _("bureau"))
+    groups = progress_groups(user, year) if groups is None else groups
+    rows = regrouped(groups, "institution__bureau_id", "institution__bureau__name")
     link = drill_link(year, "bureau")
     for row in rows:
         bureau = row["institution__bureau_id"]
@@ -139,12 +158,10 @@ def by_bureau(user, year: int) -> Figure:
     return figure
 
 
-def by_kind(user, year: int) -> Figure:
+def by_kind(user, year: int, *, groups: list[dict] | None = None) -> Figure:
     figure = Figure("kinds", TITLES["kinds"], _("institution kind"))
-    found = {
-        row["institution__kind"]: row
-        for row in scoped_progress(user, year).values("institution__kind").annotate(**SUMS).order_by()
-    }
+    groups = progress_groups(user, year) if groups is None else groups
+    found = {row["institution__kind"]: row for row in regrouped(groups, "institution__kind")}
     link = drill_link(year, "kind")
     for kind in InstitutionKind:
         if kind.value in found:
@@ -182,8 +199,14 @@ CHART_ENDS = 10  # the certificates' chart: the top and bottom ten
 
 def charts(user, year: int) -> dict[str, dict]:
     """Every chart's figure as JSON by name, with the rows each chart draws (monitoring/dashboard.js)."""
-    built = {name: build(user, year) for name, build in FIGURES.items() if name != "certificates"}
-    built["certificates"] = by_certificate(user, year, ends=CHART_ENDS)
+    groups = progress_groups(user, year)
+    built = {
+        "bureaus": by_bureau(user, year, groups=groups),
+        "kinds": by_kind(user, year, groups=groups),
+        "certificates": by_certificate(user, year, ends=CHART_ENDS),
+        "trend": trend(user, year),
+        "funnel": funnel(user, year, groups=groups),
+    }
     return {name: built[name].as_json() for name in FIGURES}
 
 
@@ -240,10 +263,10 @@ def frozen_totals(user, year: int, sums: dict):
     )
 
 
-def funnel(user, year: int) -> Figure:
+def funnel(user, year: int, *, groups: list[dict] | None = None) -> Figure:
     """Planned (approved) → registered → examined → passed over everything the user sees."""
     figure = Figure("funnel", TITLES["funnel"], _("scope"), chart="funnel")
-    total = scoped_progress(user, year).aggregate(**SUMS)
+    [total] = regrouped(progress_groups(user, year) if groups is None else groups)
     figure.add(str(_("everything you see")), summed(total), drill_link(year))
     return figure
 

@@ -217,3 +217,25 @@ def test_the_certificates_chart_gets_the_best_and_the_worst_only(cast, figures_2
     grow(2, figures_2027)  # two more certificates, each of one institution
     every = figures.by_certificate(cast.observer, 2027).rows
     assert figures.by_certificate(cast.observer, 2027, ends=1).rows == [every[0], every[-1]]
+
+
+def test_the_shared_groups_are_summed_again_by_bureau_kind_or_all_in_their_first_order():
+    def group(bureau, kind, approved, examined):
+        return (
+            {"bureau": bureau, "kind": kind}
+            | dict.fromkeys(figures.SUMS, 0)
+            | {
+                "approved_sum": approved,
+                "examined_sum": examined,
+            }
+        )
+
+    groups = [group(2, "a", 10, 1), group(1, "a", 5, 5), group(2, "b", 20, 2)]
+
+    by_bureau = figures.regrouped(groups, "bureau")
+    assert [(r["bureau"], r["approved_sum"], r["examined_sum"]) for r in by_bureau] == [(2, 30, 3), (1, 5, 5)]
+    assert [(r["kind"], r["approved_sum"]) for r in figures.regrouped(groups, "kind")] == [("a", 15), ("b", 20)]
+    [everything] = figures.regrouped(groups)
+    assert (everything["approved_sum"], everything["examined_sum"]) == (35, 8)
+    [nothing] = figures.regrouped([])
+    assert set(nothing.values()) == {0}
