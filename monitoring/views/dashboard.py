@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET
 
 from core.ratelimit import export_limit
 from institutions.enums import InstitutionKind
-from monitoring import exports, figures
+from monitoring import drilldown, exports, figures
 from monitoring.checkpoints import live_target
 from monitoring.enums import Standing
 from monitoring.models import Checkpoint
@@ -121,7 +121,7 @@ def _drill(request, window: slice | None = None):
         year, target = checkpoint.year, checkpoint.target
     else:
         target, _month = live_target(year, today=timezone.localdate())
-    return year, filters, figures.institutions(request.user, year, target=target, filters=filters, window=window)
+    return year, filters, drilldown.institutions(request.user, year, target=target, filters=filters, window=window)
 
 
 @login_required
