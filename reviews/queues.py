@@ -92,15 +92,25 @@ def filtered(plans: QuerySet[Plan], filters: QueueFilters, *, with_status: bool 
 
 def status_counts(plans: QuerySet[Plan]) -> dict[str, int]:
     """How many plans of `plans` are in each status (one query)."""
-    rows = plans.order_by().values_list("status").annotate(n=Count("pk"))
+    rows = plans.order_by().values_list("status").annotate(n=Count("*"))  # not "pk": counted from the index
     return dict(rows)
 
 
 def rows(plans: QuerySet[Plan], filters: QueueFilters) -> QuerySet[Plan]:
     """The rows in the queue's order: one query with the institution, bureau, round and stored check. Their line
-    figures come after the page is cut (`with_line_figures`)."""
+    figures come after the page is cut (`cut`, then `with_line_figures`)."""
     order = ("-submitted_at", "-pk") if filters.newest_first else ("submitted_at", "pk")
     return filtered(plans, filters).select_related("institution__bureau", "round", "review_check").order_by(*order)
+
+
+def cut(rows: QuerySet[Plan], start: int, stop: int) -> list[Plan]:
+    """The rows `start` to `stop` of `rows` (`rows()`): their ids first, from the plans alone in the queue's order
+    (on an index: plans.Plan's `plan_round_submitted`), then the rows with their joins for those ids.
+
+    Cut as `rows[start:stop]`, PostgreSQL joined the institution, bureau, round and check of every row the OFFSET
+    skipped as well: page 21 of the national queue (11,000 plans) took 7.9 ms, cut here 0.6 ms (EXPLAIN ANALYZE).
+    """
+    return list(rows.filter(pk__in=rows.values("pk")[start:stop]))
 
 
 def with_line_figures(plans: list[Plan]) -> list[Plan]:
@@ -123,11 +133,17 @@ def with_line_figures(plans: list[Plan]) -> list[Plan]:
 
 
 class Page(Paginator):
-    """A paginator told its count: the queue knows it from its status counts, so it does not count again."""
+    """A paginator of `rows()` told its count: the queue knows it from its status counts, so it does not count
+    again. A page's rows are `cut` from the queue."""
 
-    def __init__(self, object_list, per_page: int, *, count: int):
+    def __init__(self, object_list: QuerySet[Plan], per_page: int, *, count: int):
         super().__init__(object_list, per_page)
         self.known_count = count
+
+    def page(self, number):
+        number = self.validate_number(number)
+        start = (number - 1) * self.per_page
+        return self._get_page(cut(self.object_list, start, start + self.per_page), number, self)
 
     @property
     def count(self) -> int:  # type: ignore[override]

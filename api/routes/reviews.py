@@ -108,7 +108,7 @@ def review_queue_list(request, query: Query[QueueQuery], page: Query[PageIn]):
     filters = form.filters()
     base = queues.queue_for(user)
     counts = queues.status_counts(queues.filtered(base, filters, with_status=False))
-    rows = queues.with_line_figures(list(queues.rows(base, filters)[page.offset : page.offset + page.limit]))
+    rows = queues.with_line_figures(queues.cut(queues.rows(base, filters), page.offset, page.offset + page.limit))
     requeue_stale(rows)
     return {
         "count": counts.get(filters.status, 0) if filters.status else sum(counts.values()),

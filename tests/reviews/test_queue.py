@@ -13,7 +13,7 @@ from institutions.models import Institution
 from plans.enums import PlanStatus
 from plans.models import Plan
 from reviews.models import PlanCheck
-from reviews.queues import filter_queue, queue_for
+from reviews.queues import Page, QueueFilters, cut, filter_queue, queue_for, rows
 from tests.conftest import make_certificate, make_round
 from tests.reviews.factories import FILED, J, in_bureau_review, in_provincial_review, plan_in
 
@@ -104,6 +104,42 @@ def test_queue_rows_count_each_plans_lines_and_planned_headcount(client, cast, s
 
     rows = {plan.institution.name: (plan.line_count, plan.planned) for plan in response.context["page"].object_list}
     assert rows == {cast.college1.name: (2, 70), cast.college2.name: (0, None)}
+
+
+def _five_submitted_an_hour_apart(cast, spring, logistics) -> list[Plan]:
+    plans = []
+    for n in range(5):
+        school = Institution.objects.create(
+            name=f"示例学校{n}", kind=InstitutionKind.SECONDARY_VOCATIONAL, bureau=cast.bureau1, platform_account="x"
+        )
+        plan = plan_in(school, spring, PlanStatus.PROVINCIAL_REVIEW, [(logistics, J, "物流管理", 40)])
+        Plan.objects.filter(pk=plan.pk).update(submitted_at=FILED + timedelta(hours=4 - n))  # the last filed first
+        plans.append(plan)
+    return plans
+
+
+def test_cut_gives_the_rows_of_a_stretch_of_the_queue_in_its_order(cast, spring, logistics):
+    plans = _five_submitted_an_hour_apart(cast, spring, logistics)
+    queue = queue_for(cast.provincial_reviewer)
+
+    oldest = cut(rows(queue, QueueFilters(round=spring.pk)), 1, 3)
+    newest = cut(rows(queue, QueueFilters(round=spring.pk, newest_first=True)), 1, 3)
+    beyond = cut(rows(queue, QueueFilters(round=spring.pk)), 4, 10)
+
+    assert oldest == [plans[3], plans[2]]
+    assert newest == [plans[1], plans[2]]
+    assert beyond == [plans[0]]
+
+
+def test_queue_page_holds_its_stretch_of_the_queue(cast, spring, logistics):
+    plans = _five_submitted_an_hour_apart(cast, spring, logistics)
+    queue = rows(queue_for(cast.provincial_reviewer), QueueFilters(round=spring.pk))
+
+    second = Page(queue, 2, count=5).get_page(2)
+    last = Page(queue, 2, count=5).get_page(9)
+
+    assert list(second.object_list) == [plans[2], plans[1]]
+    assert (last.number, list(last.object_list)) == (3, [plans[0]])
 
 
 def _queries_for_queue(client, user) -> int:
