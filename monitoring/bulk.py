@@ -20,6 +20,7 @@ nothing.
 from __future__ import annotations
 
 import contextlib
+import struct
 import tempfile
 from collections import Counter
 from dataclasses import dataclass
@@ -65,8 +66,8 @@ STAGE_TYPES = (
     "varchar(64)",
     "bigint",
 )
-# The order of a COPY line (sealing.copy_text): what depends on the line and result only comes
-# first, as one piece of text remembered per line and result.
+# The order of a COPY row (sealing.copy_rows): what depends on the line and result only comes
+# first, as one piece of bytes remembered per line and result.
 COPY_COLUMNS = (
     "line_id",
     "year",
@@ -85,6 +86,12 @@ KEY = ("certificate_id", "level", "year", "id_hash")
 UPDATED = ("sealed", "name_masked", "exam_date", "result", "certificate_number", "source_import_id")
 COMPARED = ("name_masked", "exam_date", "result", "certificate_number")
 TABLE = Candidate._meta.db_table
+COPY_IN = f"({', '.join(COPY_COLUMNS)}) FROM STDIN (FORMAT binary)"
+# A row's first fields in the binary COPY format: the field count, then line (bigint), year (smallint) and
+# certificate (bigint), each with its length in front.
+ROW_START = struct.Struct(">hiqihiq")
+PG_EPOCH = date(2000, 1, 1)
+DAY = struct.Struct(">ii")  # a date: its length (4), then days since PostgreSQL's epoch
 
 
 class Conflict(Exception):
@@ -92,37 +99,38 @@ class Conflict(Exception):
 
 
 class Place(NamedTuple):
-    """Where a checked row goes: its line, certificate, level and result, with its COPY text."""
+    """Where a checked row goes: its line, certificate, level and result, with the start of its COPY row."""
 
     line: int
     year: int
     certificate: int
     level: str
     result: str
-    head: bytes  # line, year, certificate, level and result: the start of a COPY line, encoded
+    head: bytes  # line, year, certificate, level and result: the start of a binary COPY row
     counted: tuple[int, str]  # (line, result), what the line counts go by
     dedupe: bytes  # certificate and level, the end of a de-duplication key
 
     @classmethod
     def of(cls, line: int, year: int, certificate: int, level: str, result: str) -> Place:
-        head = f"{line}\t{year}\t{certificate}\t{level}\t{result}".encode()
+        head = ROW_START.pack(len(COPY_COLUMNS), 8, line, 2, year, 8, certificate)
+        head += b"".join(sealing.LENGTH(len(text)) + text for text in (level.encode(), result.encode()))
         return cls(line, year, certificate, level, result, head, (line, result), dedupe_suffix(certificate, level))
 
 
 class ExamDate(NamedTuple):
     day: date | None
-    text: bytes  # in COPY's text format, encoded
+    field: bytes  # in COPY's binary format, its length in front
 
     @classmethod
     def of(cls, day: date | None) -> ExamDate:
-        return cls(day, day.isoformat().encode() if day is not None else b"\\N")
+        return cls(day, DAY.pack(4, (day - PG_EPOCH).days) if day is not None else sealing.NULL)
 
 
 def dedupe_suffix(certificate: int, level: str) -> bytes:
     return certificate.to_bytes(4, "big") + level.encode()
 
 
-HEAD, COUNTED, DEDUPE, DATE_TEXT = attrgetter("head"), attrgetter("counted"), attrgetter("dedupe"), attrgetter("text")
+HEAD, COUNTED, DEDUPE, DATE_FIELD = attrgetter("head"), attrgetter("counted"), attrgetter("dedupe"), attrgetter("field")
 
 
 @dataclass
@@ -142,7 +150,7 @@ class Batch:
         return len(self.digests)
 
     def columns(self) -> tuple:
-        """What monitoring.sealing makes COPY text of: plain lists, one per field, the rows in the order of the
+        """What monitoring.sealing makes COPY rows of: plain lists, one per field, the rows in the order of the
         candidates' unique index (certificate, then level) and each line's rows in file order (a stable sort; a
         line has one certificate and level, and candidates are numbered in COPY order, so a line still lists
         them as the file did). PostgreSQL then inserts each index entry near the one before: a quarter less of
@@ -152,7 +160,7 @@ class Batch:
             list(map(column.__getitem__, order))
             for column in (self.places, self.dates, self.digests, self.names, self.numbers, self.codes)
         )
-        return list(map(HEAD, places)), list(map(DATE_TEXT, dates)), digests, names, numbers, codes
+        return list(map(HEAD, places)), list(map(DATE_FIELD, dates)), digests, names, numbers, codes
 
     def records(self, sealer: crypto.Sealer) -> list[tuple]:
         """(line, year, certificate, level, hash, sealed, masked ID, masked name, date, result, number)."""
@@ -170,6 +178,11 @@ class Batch:
         return Counter(map(COUNTED, self.places))
 
 
+def import_field(job_id: int) -> bytes:
+    """The last field of every COPY row: the import's id (bigint)."""
+    return struct.pack(">iq", 8, job_id)
+
+
 def year_has_candidates(year: int, certificate_ids) -> bool:
     return Candidate.objects.filter(year=year, certificate_id__in=list(certificate_ids)).exists()
 
@@ -181,20 +194,22 @@ class DirectSink:
         self.tally: Counter = Counter()
         self.count = 0
         self.cursor = connection.cursor()
-        self._copy_block = self.cursor.cursor.copy(f"COPY {TABLE} ({', '.join(COPY_COLUMNS)}) FROM STDIN")
+        self._copy_block = self.cursor.cursor.copy(f"COPY {TABLE} {COPY_IN}")
         self.copy = self._copy_block.__enter__()
+        self.copy.write(sealing.SIGNATURE)
         self.open = True
-        self.tail = f"\t{job_id}\n".encode()
+        self.tail = import_field(job_id)
         self.sealer = crypto.Sealer()
 
     def add(self, batch: Batch) -> None:
         self.tally.update(batch.tally())
         self.count += len(batch)
-        self.copy.write(sealing.sealed_text(self.sealer, self.tail, batch.columns()))
+        self.copy.write(sealing.sealed_rows(self.sealer, self.tail, batch.columns()))
 
     def finish(self) -> tuple[int, dict]:
         self.open = False
         try:
+            self.copy.write(sealing.TRAILER)
             self._copy_block.__exit__(None, None, None)
         except Exception as exc:
             if getattr(exc, "sqlstate", "") == "23505":  # unique_violation: someone got there first
@@ -221,7 +236,8 @@ class SpoolSink:
         self.postgres = connection.vendor == "postgresql"
         if self.postgres:
             self.file = tempfile.TemporaryFile(mode="w+b")  # noqa: SIM115 - closed by close()
-            self.tail = f"\t{job_id}\n".encode()
+            self.file.write(sealing.SIGNATURE)
+            self.tail = import_field(job_id)
         else:
             self.rows: list[tuple] = []
         self.sealer = crypto.Sealer()
@@ -229,7 +245,7 @@ class SpoolSink:
     def add(self, batch: Batch) -> None:
         self.count += len(batch)
         if self.postgres:
-            self.file.write(sealing.sealed_text(self.sealer, self.tail, batch.columns()))
+            self.file.write(sealing.sealed_rows(self.sealer, self.tail, batch.columns()))
         else:
             # sqlite3's own date adapter is deprecated: dates go in as ISO text, as Django stores them.
             self.rows.extend(
@@ -253,8 +269,9 @@ class SpoolSink:
         if self.postgres:
             columns = ", ".join(f"{c} {t}" for c, t in zip(COLUMNS, STAGE_TYPES, strict=True))
             cursor.execute(f"CREATE TEMPORARY TABLE {STAGE} ({columns}) ON COMMIT DROP")
+            self.file.write(sealing.TRAILER)
             self.file.seek(0)
-            with cursor.cursor.copy(f"COPY {STAGE} ({', '.join(COPY_COLUMNS)}) FROM STDIN") as copy:
+            with cursor.cursor.copy(f"COPY {STAGE} {COPY_IN}") as copy:
                 while chunk := self.file.read(1 << 20):
                     copy.write(chunk)
         else:

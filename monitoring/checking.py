@@ -25,8 +25,8 @@ from monitoring.lookups import Lookups, Resolved, date_of, level_of, result_of, 
 
 ERROR = "error"
 DUPLICATE = "duplicate"
-# Control characters and the backslash have no place in a name or a certificate number; refusing
-# them also means the COPY text format needs no escaping (sealing.copy_text).
+# Control characters and the backslash have no place in a name or a certificate number (and PostgreSQL
+# stores no NUL in text).
 EXAMINED = Result.examined()
 UNSAFE_TEXT = re.compile(r"[\x00-\x1f\x7f\\]")
 MAX_NAME = 50
