@@ -13,11 +13,12 @@ from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
 from catalog.enums import Level
-from catalog.models import Certificate, CertificateLevel, Major
+from catalog.models import Certificate, Major
 from core.models import ProvinceSettings
-from plans.continuity import LastYear, approved_lines
+from plans.continuity import LastYear
 from plans.enums import PlanStatus, Severity
-from plans.models import ApplicationForm, InstitutionYear, Plan, PlanLine
+from plans.models import ApplicationForm, Plan, PlanLine
+from plans.rules.fact_query import fact_rows
 
 
 def rule_names() -> dict[str, str]:
@@ -116,28 +117,23 @@ def gather_facts(plan: Plan, *, lines: list[PlanLine] | None = None) -> PlanFact
     """Read the facts for `plan`; `lines` replaces its saved lines (to preview a change before saving it)."""
     if lines is None:
         lines = list(plan.lines.select_related("certificate__awarding_body"))
-    institution_id, year = plan.institution_id, plan.round.year
-    certificate_ids = {line.certificate_id for line in lines}
-    # Y−1's completion rate and whether its cap was lifted are one row: read together.
-    rate, lifted = InstitutionYear.objects.filter(institution_id=institution_id, year=year - 1).values_list(
-        "completion_rate", "cap_lifted"
-    ).first() or (None, False)
-    prior, other = prior_and_other_headcounts(institution_id, year, plan_id=plan.pk)
+    year = plan.round.year
+    found = fact_rows(
+        institution_id=plan.institution_id,
+        year=year,
+        plan_id=plan.pk,
+        certificate_ids={line.certificate_id for line in lines},
+    )
     return PlanFacts(
         plan=plan,
         lines=lines,
-        last_year=LastYear.of(year - 1, prior, rate),
+        last_year=LastYear.of(year - 1, found.prior, found.rate),
         settings=ProvinceSettings.current(),
-        other_rounds_headcount=other,
-        cap_lifted=lifted,
+        other_rounds_headcount=found.other,
+        cap_lifted=found.cap_lifted,
         forms={form.certificate_id: form for form in plan.forms.all()} if plan.pk else {},
-        min_headcounts={
-            (certificate_id, level): minimum
-            for certificate_id, level, minimum in CertificateLevel.objects.filter(
-                certificate_id__in=certificate_ids
-            ).values_list("certificate_id", "level", "min_headcount")
-        },
-        majors=majors_of(certificate_ids),
+        min_headcounts=found.min_headcounts,
+        majors=found.majors,
     )
 
 
@@ -163,21 +159,6 @@ def submitted_lines(institution_id: int, year: int, *, exclude_plan_id: int | No
         plan__institution_id=institution_id, plan__round__year=year, plan__status__in=PlanStatus.submitted()
     )
     return lines if exclude_plan_id is None else lines.exclude(plan_id=exclude_plan_id)
-
-
-def prior_and_other_headcounts(institution_id: int, year: int, *, plan_id: int | None) -> tuple[dict[int, int], int]:
-    """Y−1's approved headcount by certificate (continuity.approved_by_certificate) and year_headcount of Y without
-    plan `plan_id`, in one query grouped by year and certificate: the plan page reads both on every request."""
-    lines = approved_lines(institution_id, year - 1) | submitted_lines(institution_id, year, exclude_plan_id=plan_id)
-    figure = Case(When(plan__round__year=year, then=submitted_figure()), default=F("approved_headcount"))
-    prior: dict[int, int] = {}
-    other = 0
-    for row in lines.values("plan__round__year", "certificate_id").annotate(total=Sum(figure)).order_by():
-        if row["plan__round__year"] == year:
-            other += row["total"] or 0
-        else:
-            prior[row["certificate_id"]] = row["total"]
-    return prior, other
 
 
 def submitted_figure() -> Case:

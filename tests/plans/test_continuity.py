@@ -74,21 +74,3 @@ def test_last_year_totals_both_rounds_and_reads_the_rate(cast, certs):
     last = last_year_for(cast.school1.pk, 2027)
 
     assert (last.approved_total, last.headcount_for(logistics.pk), last.completion_rate) == (105, 75, 42.0)
-
-
-def test_the_plan_pages_one_query_reads_what_last_year_for_and_year_headcount_read(cast, certs, spring, autumn):
-    """plans.rules.facts.prior_and_other_headcounts (one query for the plan page) against the two it stands for."""
-    from plans.rules.facts import prior_and_other_headcounts, year_headcount
-
-    logistics, care = certs
-    published_plan(cast.school1, 2026, [(logistics, J, "物流管理", 40), (care, J, "护理", 25)], season="spring")
-    published_plan(cast.school1, 2026, [(logistics, M, "物流管理", 15)], season="autumn")
-    published_plan(cast.college1, 2026, [(care, J, "护理", 99)])  # another institution
-    draft(cast.school1, spring, [(care, J, "护理", 30)], status=PlanStatus.BUREAU_REVIEW)
-    this = draft(cast.school1, autumn, [(logistics, J, "物流管理", 70)], status=PlanStatus.PROVINCIAL_REVIEW)
-
-    prior, other = prior_and_other_headcounts(cast.school1.pk, 2027, plan_id=this.pk)
-
-    assert prior == last_year_for(cast.school1.pk, 2027).headcount_by_certificate == {logistics.pk: 55, care.pk: 25}
-    assert other == year_headcount(cast.school1.pk, 2027, exclude_plan_id=this.pk) == 30
-    assert prior_and_other_headcounts(cast.school1.pk, 2027, plan_id=None)[1] == year_headcount(cast.school1.pk, 2027)
