@@ -3,6 +3,8 @@ wrote the candidates), or totals set as read (`write_totals`)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.db import connection
 from django.utils import timezone
 
@@ -59,7 +61,7 @@ def _per_line(deltas: dict[tuple[int, str], int]) -> dict[int, list[int]]:
     return per_line
 
 
-def _add_deltas_sql(rows: list[tuple[int, ...]]) -> str:
+def _add_deltas_sql(rows: Sequence[tuple[int, ...]]) -> str:
     """The upsert of `rows` (integers: line, institution, year, certificate, then the first and the added
     figures); its one parameter is the time."""
     table = LineProgress._meta.db_table
