@@ -17,6 +17,7 @@ from plans.models import Plan, PlanLine
 from plans.rules import Violation, check_facts, check_plan
 from plans.rules.batch import gather_facts_for
 from reviews.models import LineDecision, PlanCheck
+from reviews.queue_counts import counts_changed
 
 NOT_IN_REVIEW = frozenset({"R1"})
 BATCH = 500  # plans whose facts are read together by refresh_checks
@@ -94,4 +95,6 @@ def refresh_checks(plan_ids, *, at: datetime) -> int:
         ]
         fields = ["status", "submitted_at", "errors", "warnings", "codes", "checked_at"]
         PlanCheck.objects.bulk_create(checks, update_conflicts=True, unique_fields=["plan"], update_fields=fields)
+    if stale:
+        counts_changed()  # no signal for a bulk write
     return len(stale)

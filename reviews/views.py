@@ -28,6 +28,7 @@ from reviews import queue_rows, queues, services
 from reviews.checks import NOT_IN_REVIEW, refresh_check
 from reviews.forms import ApproveForm, DecisionForm, QueueFilterForm, ReturnForm, plan_ids
 from reviews.models import LineDecision
+from reviews.queue_counts import queue_counts
 from reviews.tasks import requeue_stale
 from reviews.timeline import plan_timeline, sees_addresses
 from reviews.timeline_rows import timeline_rows
@@ -56,7 +57,7 @@ def queue(request):
     form = QueueFilterForm(request.GET, user=user, today=local_today(timezone.now()))
     filters = form.filters()
     base = queues.queue_for(user)
-    counts = queues.status_counts(queues.filtered(base, filters, with_status=False))
+    counts = queue_counts(user, base, filters)
     total = counts.get(filters.status, 0) if filters.status else sum(counts.values())
     plans = queues.rows(base, filters).only(*queue_rows.COLUMNS)
     page = queues.Page(plans, 50, count=total).get_page(request.GET.get("page"))

@@ -19,6 +19,7 @@ from institutions.enums import InstitutionKind
 from plans.enums import PlanStatus
 from reviews import queues
 from reviews.forms import QueueFilterForm
+from reviews.queue_counts import queue_counts
 from reviews.tasks import requeue_stale
 
 router = Router(tags=["reviews"])
@@ -107,7 +108,7 @@ def review_queue_list(request, query: Query[QueueQuery], page: Query[PageIn]):
         return field_error(FIELDS.get(field, field), str(messages[0]), where="query")
     filters = form.filters()
     base = queues.queue_for(user)
-    counts = queues.status_counts(queues.filtered(base, filters, with_status=False))
+    counts = queue_counts(user, base, filters)
     rows = queues.with_line_figures(queues.cut(queues.rows(base, filters), page.offset, page.offset + page.limit))
     requeue_stale(rows)
     return {
