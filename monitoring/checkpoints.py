@@ -15,6 +15,7 @@ from core.models import ProvinceSettings
 from monitoring.asof import figures_at
 from monitoring.checkpoint_totals import CheckpointTotal
 from monitoring.enums import Standing
+from monitoring.figure_cache import figures_changed
 from monitoring.models import CertificateSnapshot, Checkpoint, InstitutionSnapshot
 from monitoring.rates import CHECKPOINT_MONTHS, checkpoint_date, last_checkpoint, parse_targets, standing
 
@@ -90,7 +91,8 @@ def take_snapshot(*, year: int, month: int, actor) -> Checkpoint:
 def store_totals(checkpoint: Checkpoint) -> None:
     """Sum `checkpoint`'s snapshot rows by bureau and kind, and over all of them.
 
-    Side effect: writes the checkpoint's CheckpointTotal rows (call once, when the snapshot has been written)."""
+    Side effects: writes the checkpoint's CheckpointTotal rows (call once, when the snapshot has been written); the
+    cached dashboard figures are dropped."""
     groups = (
         InstitutionSnapshot.objects.filter(checkpoint=checkpoint)
         .values("bureau_id", "kind")
@@ -105,6 +107,7 @@ def store_totals(checkpoint: Checkpoint) -> None:
     whole = {name: sum(getattr(row, name) for row in rows) for name in (*SUMMED, "slow", "serious")}
     rows.append(CheckpointTotal(checkpoint=checkpoint, year=checkpoint.year, bureau=None, kind="", **whole))
     CheckpointTotal.objects.bulk_create(rows, batch_size=BATCH)
+    figures_changed()  # the trend reads these
 
 
 def due(*, today: date) -> list[tuple[int, int]]:

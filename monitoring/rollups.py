@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from monitoring import forecast_queue
 from monitoring.enums import ProgressSource, Result
+from monitoring.figure_cache import figures_changed
 from monitoring.models import Candidate, CertificateProgress, InstitutionProgress, LineProgress
 from monitoring.plausibility import FLAGGED_SUM
 from plans.enums import PlanStatus
@@ -98,6 +99,7 @@ def refresh_certificates(year: int, certificate_ids: Iterable[int] | None = None
 
 
 def _refresh(model, field: str, group: str, year: int, ids: Iterable[int] | None) -> int:
+    figures_changed()  # the dashboard's figures are summed from these rows
     now = timezone.now()
     written = 0
     for batch in [None] if ids is None else list(chunks(ids)):

@@ -76,13 +76,14 @@ def figure_out(figure: figures.Figure) -> dict:
 def dashboard_get(request, query: Query[YearQuery]):
     user, year = request.user, query.year
     target, month = live_target(year, today=timezone.localdate())
+    headline = figures.cached_headline(user, year)
     return {
         "year": year,
-        "total": figures_out(figures.total(user, year)),
-        "flagged": figures.flagged_lines(user, year),
+        "total": figures_out(headline["total"]),
+        "flagged": headline["flagged"],
         "target": target,
         "target_month": month,
-        "refreshed_at": figures.refreshed_at(year),
+        "refreshed_at": headline["refreshed_at"],
         "checkpoints": [checkpoint_out(c) for c in Checkpoint.objects.filter(year=year).order_by("month")],
-        "figures": [figure_out(build(user, year)) for build in figures.FIGURES.values()],
+        "figures": [figure_out(figures.cached_figure(user, year, name)) for name in figures.FIGURES],
     }

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -50,11 +50,9 @@ def dashboard(request):
         "monitoring/dashboard.html",
         {
             "year": year,
-            "total": figures.total(user, year),
-            "flagged": figures.flagged_lines(user, year),
+            **figures.cached_headline(user, year),  # total, flagged, refreshed_at
             "target": target,
             "target_month": month,
-            "refreshed_at": figures.refreshed_at(year),
             "charts": list(figures.TITLES.items()),
             "chart_labels": CHART_LABELS,
             "checkpoints": Checkpoint.objects.filter(year=year).order_by("month"),
@@ -63,19 +61,21 @@ def dashboard(request):
 
 
 def _figure(request, name: str):
+    year = year_from(request)
     try:
-        build = figures.FIGURES[name]
+        return year, figures.cached_figure(request.user, year, name)
     except KeyError as exc:
         raise Http404 from exc
-    year = year_from(request)
-    return year, build(request.user, year)
 
 
 @login_required
 @require_GET
 def figure_data(request, name: str):
-    _year, figure = _figure(request, name)
-    return JsonResponse(figure.as_json())
+    try:
+        content = figures.cached_figure_json(request.user, year_from(request), name)
+    except KeyError as exc:
+        raise Http404 from exc
+    return HttpResponse(content, content_type="application/json")
 
 
 @login_required
@@ -83,7 +83,7 @@ def figure_data(request, name: str):
 def dashboard_data(request):
     """Every chart's figures in one answer, by name: the dashboard's script asks once (one session and sign-in
     check instead of one per chart)."""
-    return JsonResponse(figures.charts(request.user, year_from(request)))
+    return HttpResponse(figures.cached_charts(request.user, year_from(request)), content_type="application/json")
 
 
 @login_required
