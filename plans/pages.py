@@ -104,9 +104,9 @@ def line_rows(facts: PlanFacts, placed: Placed) -> list[LineRow]:
     ]
 
 
-def id_url(name: str) -> Callable[[int | None], str]:
-    """reverse(name, args=[pk]) for many ids: reversed once, each id put in the place of ID_MARK."""
-    head, tail = reverse(name, args=[ID_MARK]).split(str(ID_MARK))
+def id_url(name: str, *first: object) -> Callable[[int | None], str]:
+    """reverse(name, args=[*first, pk]) for many ids: reversed once, each id put in the place of ID_MARK."""
+    head, tail = reverse(name, args=[*first, ID_MARK]).split(str(ID_MARK))
     return lambda pk: f"{head}{pk}{tail}"
 
 
