@@ -65,6 +65,16 @@ def test_import_candidates_valid_file_writes_candidates_lines_and_rollups(client
     assert (candidate.id_masked, candidate.name_masked, candidate.certificate_number) == (mask(first), "张*丰", "C0001")
     assert crypto.unseal(candidate.sealed) == ("张三丰", first)
     assert bytes(candidate.id_hash) == crypto.id_hash(first)
+    # Every field the binary COPY writes, as written (sealing.copy_rows).
+    line = line_of(plans["school"], plans["logistics"], M)
+    assert (candidate.line_id, candidate.year, candidate.certificate_id, candidate.level) == (
+        line.pk,
+        2027,
+        plans["logistics"].pk,
+        "intermediate",
+    )
+    assert (candidate.exam_date, candidate.source_import_id) == (date(2027, 5, 10), job.pk)
+    assert Candidate.objects.get(result=Result.REGISTERED).exam_date is None
     assert job.file.name == ""
 
 
