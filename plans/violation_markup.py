@@ -28,12 +28,14 @@ def violation_html(v: Violation, *, user) -> SafeString:
 
 def violations_html(violations: Iterable[Violation], *, user) -> SafeString:
     """Each of `violations` as violation_html, one a line."""
-    link = None  # made once, for the first R8
+    link: str | None = None  # made once, for the first R8
     parts = []
     for v in violations:
-        if v.code == "R8" and link is None:
-            link = _registration_link(user)
-        parts.append(_markup(v, link if v.code == "R8" else "") + "\n")
+        if v.code == "R8":
+            link = _registration_link(user) if link is None else link
+            parts.append(_markup(v, link) + "\n")
+        else:
+            parts.append(_markup(v, "") + "\n")
     return SafeString("".join(parts))
 
 
