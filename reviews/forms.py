@@ -10,7 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Certificate
-from core.forms import CachedOptionsSelect, LongSelect
+from core.forms import CachedOptionsSelect, ChoicesSelect
 from core.fragments import fragment
 from institutions.enums import InstitutionKind
 from institutions.models import Bureau, Institution
@@ -59,7 +59,7 @@ SORTS = [("oldest", _("submitted first")), ("newest", _("submitted last"))]
 
 class QueueFilterForm(forms.Form):
     # Every drop-down is rendered in Python (core.forms.LongSelect): Django's template per <option> was a tenth of
-    # the queue's time; those read from the database are cached too.
+    # the queue's time; those read from the database are cached, those written in the code kept per process.
     round = RoundField(
         Round.objects.all(), required=False, label=_("round"), empty_label=_("all rounds"), widget=CachedOptionsSelect
     )
@@ -67,10 +67,10 @@ class QueueFilterForm(forms.Form):
         Bureau.objects.none(), required=False, label=_("bureau"), widget=CachedOptionsSelect
     )
     kind = forms.ChoiceField(
-        choices=[("", "—"), *InstitutionKind.choices], required=False, label=_("kind"), widget=LongSelect
+        choices=[("", "—"), *InstitutionKind.choices], required=False, label=_("kind"), widget=ChoicesSelect
     )
     status = forms.ChoiceField(
-        choices=[("", "—"), *PlanStatus.choices], required=False, label=_("status"), widget=LongSelect
+        choices=[("", "—"), *PlanStatus.choices], required=False, label=_("status"), widget=ChoicesSelect
     )
     certificate = forms.ModelChoiceField(
         Certificate.objects.only("id", "name").order_by("name"),
@@ -80,7 +80,7 @@ class QueueFilterForm(forms.Form):
     )
     text = forms.CharField(max_length=100, required=False, label=_("search"))
     has_warnings = forms.BooleanField(required=False, label=_("has warnings"))
-    sort = forms.ChoiceField(choices=SORTS, required=False, label=_("sort"), widget=LongSelect)
+    sort = forms.ChoiceField(choices=SORTS, required=False, label=_("sort"), widget=ChoicesSelect)
 
     def __init__(self, data, *, user, today):
         # The current round unless the reviewer chose one (or "all rounds", an empty value).

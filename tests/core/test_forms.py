@@ -6,7 +6,7 @@ import re
 import pytest
 from django import forms
 
-from core.forms import CachedOptionsSelect, LongSelect, error_messages
+from core.forms import CachedOptionsSelect, ChoicesSelect, LongSelect, error_messages
 from core.fragments import forget_fragments
 
 CHOICES = [("", "—"), ("1", "合肥市教育局"), ("2", '<script>alert("x")</script> & co')]
@@ -97,3 +97,27 @@ def test_error_messages_are_the_texts_form_errors_lists_in_its_order():
     assert error_messages(form) == [message for errors in form.errors.values() for message in errors]
     assert len(error_messages(form)) == 4  # low, high, then the form's two
     assert error_messages(form)[2:] == ["the figures do not add up", "7 is too many"]
+
+
+def test_choices_select_renders_what_long_select_renders_with_each_selection():
+    for value in (None, "", "1", "2"):
+        expected = LongSelect(attrs={"class": "form-select"}, choices=CHOICES).render("bureau", value)
+
+        assert ChoicesSelect(attrs={"class": "form-select"}, choices=CHOICES).render("bureau", value) == expected
+
+
+def test_choices_select_keeps_its_options_per_language_and_choices():
+    from django.utils import translation
+
+    from plans.enums import PlanStatus
+
+    choices = [("", "—"), *PlanStatus.choices]
+    with translation.override("zh-hans"):
+        chinese = ChoicesSelect(choices=choices).render("status", PlanStatus.PUBLISHED)
+    with translation.override("en"):
+        english = ChoicesSelect(choices=choices).render("status", PlanStatus.PUBLISHED)
+    other = ChoicesSelect(choices=[("", "—"), ("a", "甲")]).render("status", "a")
+
+    assert '<option value="published" selected>已发布</option>' in chinese
+    assert '<option value="published" selected>published</option>' in english
+    assert options(other) == [("", False, "—"), ("a", True, "甲")]
