@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from institutions.enums import InstitutionKind
 from monitoring.enums import Standing
+from monitoring.figure_cache import cached_figures
 from monitoring.figures import FROZEN, LINE_SUMS, PLACEHOLDER, Figure, scoped_lines, scoped_progress, summed
 from monitoring.models import WORST_FIRST, InstitutionSnapshot
 from monitoring.rates import Figures
@@ -50,6 +51,16 @@ def institutions(user, year: int, *, target: Decimal, filters: dict, window: sli
             standing_code=str(standing),
         )
     return figure
+
+
+def cached_page(user, year: int, *, target: Decimal, filters: dict, window: slice) -> Figure:
+    """institutions() for one page, cached with the dashboard's figures (the same sources drop them): nationally
+    a live drill-down orders thousands of institutions in Python (~130 ms for the seriously behind)."""
+    wanted = "&".join(f"{key}={value}" for key, value in sorted(filters.items()))
+    name = f"drill:{wanted}:{target}:{window.start}:{window.stop}"
+    return cached_figures(
+        user, year, name, lambda: institutions(user, year, target=target, filters=filters, window=window)
+    )
 
 
 def _institution_rows(user, year: int, filters: dict):

@@ -121,7 +121,9 @@ def _drill(request, window: slice | None = None):
         year, target = checkpoint.year, checkpoint.target
     else:
         target, _month = live_target(year, today=timezone.localdate())
-    return year, filters, drilldown.institutions(request.user, year, target=target, filters=filters, window=window)
+    if window is None:  # the whole list, for Excel: built each time (exports are rate-limited)
+        return year, filters, drilldown.institutions(request.user, year, target=target, filters=filters)
+    return year, filters, drilldown.cached_page(request.user, year, target=target, filters=filters, window=window)
 
 
 @login_required

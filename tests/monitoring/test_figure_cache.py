@@ -168,3 +168,23 @@ def test_the_figures_are_cached_by_language(client, cast, progress):
             titles.append(client.get(DATA, HTTP_ACCEPT_LANGUAGE=language).json()["funnel"]["title"])
 
     assert titles == ["核定、报名、参考、通过人数", "Planned, registered, examined, passed"]
+
+
+def drill_rows(client, user, query: str) -> list:
+    client.force_login(user)
+    page = client.get(reverse("monitoring:institutions") + f"?year=2027&{query}")
+    return [(row["label"], row["examined"], row["standing_code"]) for row in page.context["figure"].rows]
+
+
+def test_a_drill_down_page_is_cached_by_scope_and_follows_the_rows(client, cast, progress):
+    everyone = drill_rows(client, cast.observer, f"bureau={cast.bureau1.pk}")
+    bureau = drill_rows(client, cast.bureau_reviewer, f"bureau={cast.bureau1.pk}")
+    typed(line_of(progress["school"], progress["logistics"], M), 40, 35, 30)
+
+    assert [row[:2] for row in everyone] == [(cast.school1.name, 20), (cast.college1.name, 45)]
+    assert [row[:2] for row in bureau] == [(cast.school1.name, 20)]  # its secondary school only
+    assert drill_rows(client, cast.other_bureau_reviewer, f"bureau={cast.bureau1.pk}") == []
+    assert [row[:2] for row in drill_rows(client, cast.observer, f"bureau={cast.bureau1.pk}")] == [
+        (cast.school1.name, 35),
+        (cast.college1.name, 45),
+    ]
