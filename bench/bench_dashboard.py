@@ -1,6 +1,7 @@
 """Dashboards at national scale: 11,000 institutions, 300,000 approved lines, 5,000,000 candidates,
 6 checkpoints, on PostgreSQL. Prints p50 / p95 / p99 of the provincial dashboard page and of each
-chart's data endpoint (target p95 < 300 ms), and of the drill-downs, tables and the report; also how
+chart's data endpoint (target p95 < 300 ms), and of the drill-downs, tables and the report, after the first
+request of each (which computes the figures the others read cached; printed apart); also how
 long the year's full refresh and one checkpoint take at this scale. Nothing is asserted.
 
 The data goes into its own database (onex_bench_dashboard; dropped at the end unless --keep), all of
@@ -294,7 +295,9 @@ def measure(requests: int) -> list[tuple[str, list[float], int]]:
         if user.role in Role.second_factor_roles():
             verify_second_factor(client, user)  # else every page answers with the second-factor redirect
         for label, url in targets:
+            started = time.perf_counter()
             warm = client.get(url)
+            first = (time.perf_counter() - started) * 1000  # the figures computed, not yet cached
             if warm.status_code != 200:
                 sys.exit(f"{who}: GET {url} answered {warm.status_code} {warm.get('Location', '')}; not measuring")
             samples = []
@@ -302,7 +305,7 @@ def measure(requests: int) -> list[tuple[str, list[float], int]]:
                 started = time.perf_counter()
                 response = client.get(url)
                 samples.append((time.perf_counter() - started) * 1000)
-            out.append((f"{who.removeprefix('bench_')}: {label}", samples, response.status_code))
+            out.append((f"{who.removeprefix('bench_')}: {label}", [first, *samples], response.status_code))
     return out
 
 
@@ -311,7 +314,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=60)
     parser.add_argument("--keep", action="store_true", help="keep the bench database")
-    parser.add_argument("--reuse", action="store_true", help="measure a kept database again")
+    parser.add_argument("--reuse", action="store_true", help="measure a kept database again (and keep it)")
     args = parser.parse_args()
     if not args.reuse:
         admin_sql(f"DROP DATABASE IF EXISTS {DB_NAME}")
@@ -334,16 +337,17 @@ def main() -> None:
             f"data: {InstitutionProgress.objects.count():,} institutions with lines, {PlanLine.objects.count():,} "
             f"lines, {Candidate.objects.count():,} candidates, {InstitutionSnapshot.objects.count():,} snapshot rows"
         )
-        print(f"{'request (ms, ' + str(args.requests) + ' each)':<62} {'p50':>7} {'p95':>7} {'p99':>7}")
-        for label, samples, status in measure(args.requests):
+        # "first": the first request after a change of the data, which computes the figures the others read cached.
+        print(f"{'request (ms, ' + str(args.requests) + ' each)':<62} {'first':>7} {'p50':>7} {'p95':>7} {'p99':>7}")
+        for label, (first, *samples), status in measure(args.requests):
             p50, p95, p99 = percentiles(samples)
-            flag = "" if p95 < 300 else "  > 300 ms"
-            print(f"{label:<62} {p50:7.1f} {p95:7.1f} {p99:7.1f}  HTTP {status}{flag}")
+            flag = "" if max(first, p95) < 300 else "  > 300 ms"
+            print(f"{label:<62} {first:7.1f} {p50:7.1f} {p95:7.1f} {p99:7.1f}  HTTP {status}{flag}")
     finally:
         from django.db import connections
 
         connections.close_all()
-        if not args.keep:
+        if not (args.keep or args.reuse):  # a database measured again is someone's kept one: never dropped here
             admin_sql(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
 
 
