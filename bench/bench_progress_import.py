@@ -241,14 +241,14 @@ def phase_baseline(path: Path) -> dict:
 
 def time_steps(backend: int) -> Steps:
     """The job's steps timed where they are (its modules' functions wrapped): the file checks, python-calamine,
-    reading and checking the rows (with sealing and COPY text inside it), the end of the COPY, the write-up."""
+    reading and checking the rows (sealing and COPY rows inside it), the end of the COPY, the write-up."""
     from monitoring import bulk, jobs, xlsx
 
     steps = Steps(backend)
     steps.wrap(xlsx, "check", "file checked (zip and XML bombs, formulas)")
     steps.wrap(xlsx, "rows", "sheet parsed (python-calamine)")
     steps.wrap(jobs, "_read", "rows read and checked")
-    steps.wrap(bulk.DirectSink, "add", "sealing, masking, COPY text")
+    steps.wrap(bulk.DirectSink, "add", "sealing, masking, binary COPY rows")
     steps.wrap(bulk.DirectSink, "finish", "COPY ended (PostgreSQL indexes the last rows)")
     steps.wrap(jobs, "_write_up", "line counts, rollups, audit")
     return steps
@@ -258,7 +258,7 @@ def job_steps(spent: dict[str, list[float]], total: list[float]) -> dict[str, li
     """The steps without overlap: reading minus the parse and the sealing inside it, and the rest of the job."""
     spent = {label: list(values) for label, values in spent.items()}
     reading = spent.pop("rows read and checked", [0.0, 0.0, 0.0])
-    for inner in ("sheet parsed (python-calamine)", "sealing, masking, COPY text"):
+    for inner in ("sheet parsed (python-calamine)", "sealing, masking, binary COPY rows"):
         reading = [a - b for a, b in zip(reading, spent.get(inner, [0.0, 0.0, 0.0]), strict=True)]
     steps = {"rows checked, de-duplicated, hashed (PostgreSQL: the COPY meanwhile)": reading, **spent}
     steps["the rest (lookups, job state, the file deleted)"] = [
