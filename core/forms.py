@@ -75,11 +75,12 @@ class CachedOptionsSelect(LongSelect):
     """
 
     cache_key: str | None = None
+    found: dict | None = None  # the fragments its form read in one go (core.fragments.read_fragments)
 
     def render(self, name, value, attrs=None, renderer=None):
         if self.cache_key is None:
             return super().render(name, value, attrs, renderer)
-        options = fragment(self.cache_key, lambda: str(options_html(self.optgroups(name, [], attrs))))
+        options = fragment(self.cache_key, lambda: str(options_html(self.optgroups(name, [], attrs))), self.found)
         return self.with_options(name, value, attrs, options)
 
     def with_options(self, name, value, attrs, options: str) -> str:

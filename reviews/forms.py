@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Certificate
 from core.forms import CachedOptionsSelect, ChoicesSelect
-from core.fragments import fragment
+from core.fragments import fragment, read_fragments
 from institutions.enums import InstitutionKind
 from institutions.models import Bureau, Institution
 from plans.enums import PlanStatus
@@ -33,14 +33,16 @@ def round_options_key(language: str | None) -> str:
     return f"{ROUND_OPTIONS}:{language}"
 
 
-def round_dates() -> dict[int, date]:
+def round_dates(found: dict | None = None) -> dict[int, date]:
     """Every round's id and filing start, cached like the round list (dropped with it, reviews.signals): the queue
     finds the current round and checks the chosen one there rather than in three queries."""
-    return fragment(ROUND_DATES, lambda: dict(Round.objects.values_list("pk", "filing_start")))
+    return fragment(ROUND_DATES, lambda: dict(Round.objects.values_list("pk", "filing_start")), found)
 
 
 class RoundField(forms.ModelChoiceField):
     """A round's id, checked against the cached rounds (`round_dates`); the queue filters by the id only."""
+
+    found: dict | None = None  # the fragments its form read in one go
 
     def to_python(self, value) -> int | None:  # type: ignore[override]
         if value in self.empty_values:
@@ -49,7 +51,7 @@ class RoundField(forms.ModelChoiceField):
             pk = int(value)
         except (TypeError, ValueError):
             pk = None
-        if pk not in round_dates():
+        if pk not in round_dates(self.found):
             raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value})
         return pk
 
@@ -84,9 +86,11 @@ class QueueFilterForm(forms.Form):
 
     def __init__(self, data, *, user, today):
         # The current round unless the reviewer chose one (or "all rounds", an empty value).
+        # The cached lists in one cache read, not one each.
+        found = read_fragments([CERTIFICATE_OPTIONS, BUREAU_OPTIONS, round_options_key(get_language()), ROUND_DATES])
         data = data.copy()
         if "round" not in data:
-            current = current_round_id(round_dates(), today=today)
+            current = current_round_id(round_dates(found), today=today)
             data["round"] = current or ""
         super().__init__(data)
         self.fields["bureau"].queryset = Bureau.objects.for_user(user)
@@ -94,6 +98,10 @@ class QueueFilterForm(forms.Form):
         self.fields["round"].widget.cache_key = round_options_key(get_language())
         if user.sees_everything:  # every bureau; others see their own (one option), not cached
             self.fields["bureau"].widget.cache_key = BUREAU_OPTIONS
+        for name in ("round", "bureau", "certificate"):
+            if name in self.fields:
+                self.fields[name].widget.found = found
+        self.fields["round"].found = found
         if user.is_bureau_reviewer:
             del self.fields["bureau"]
         for field in self.fields.values():
