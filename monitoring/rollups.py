@@ -99,7 +99,6 @@ def refresh_certificates(year: int, certificate_ids: Iterable[int] | None = None
 
 
 def _refresh(model, field: str, group: str, year: int, ids: Iterable[int] | None) -> int:
-    figures_changed()  # the dashboard's figures are summed from these rows
     now = timezone.now()
     written = 0
     for batch in [None] if ids is None else list(chunks(ids)):
@@ -133,6 +132,7 @@ def _refresh(model, field: str, group: str, year: int, ids: Iterable[int] | None
             stale = stale.filter(**{f"{field}_id__in": batch})
         stale.delete()
         written += len(rows)
+    figures_changed()  # the dashboard's figures are summed from these rows: after they are written
     return written
 
 
