@@ -11,14 +11,14 @@ from django.db import transaction
 USER_SECONDS = 300
 
 
-def _key(user_id) -> str:
+def person_key(user_id) -> str:
     return f"signed-in-user:v1:{user_id}"
 
 
 def forget_users(user_ids) -> None:
     """Drop the cached copies of `user_ids` now and again when the transaction commits (a request reading the
     old row before the commit may have cached it again meanwhile)."""
-    keys = [_key(pk) for pk in set(user_ids)]
+    keys = [person_key(pk) for pk in set(user_ids)]
     cache.delete_many(keys)
     transaction.on_commit(lambda: cache.delete_many(keys))
 
@@ -36,7 +36,7 @@ def remember_user(user_id):
     except User.DoesNotExist:
         return None
     user.otp_devices = {device.persistent_id: device for device in TOTPDevice.objects.filter(user=user)}
-    cache.set(_key(user_id), user, USER_SECONDS)
+    cache.set(person_key(user_id), user, USER_SECONDS)
     return user
 
 
@@ -46,7 +46,18 @@ class ScopedModelBackend(ModelBackend):
     All three are read in one query and cached, so a signed-in request usually reads no row for them."""
 
     def get_user(self, user_id):
-        user = cache.get(_key(user_id))
+        user = self._named_person(user_id)
+        if user is None:
+            user = cache.get(person_key(user_id))
         if user is None:
             user = remember_user(user_id)
         return user if user is not None and self.user_can_authenticate(user) else None
+
+    @staticmethod
+    def _named_person(user_id):
+        """The cached person read with the session (accounts.sessions), if it is the session's user."""
+        from accounts.sessions import reading_session
+
+        session = reading_session.get()
+        person = getattr(session, "named_person", None)
+        return person if person is not None and person.pk == user_id else None

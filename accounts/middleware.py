@@ -4,13 +4,16 @@ need their second factor before anything else."""
 import time
 
 from django.conf import settings
-from django.contrib.auth import logout
+from django.contrib.auth import get_user, logout
+from django.contrib.auth.middleware import AuthenticationMiddleware as DjangoAuthenticationMiddleware
 from django.contrib.auth.views import redirect_to_login
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.middleware import OTPMiddleware as DjangoOTPMiddleware
 
 from accounts.second_factor import needs_second_factor
+from accounts.sessions import reading_session
 
 # A session's idle expiry moves forward when it is saved; saving it on every request (an UPDATE and a cache
 # write each) is most of what a signed-in request costs over an anonymous one. Saved at most once a minute
@@ -44,6 +47,26 @@ class SessionRefreshMiddleware:
         if session.session_key and (refreshed is None or now - refreshed >= REFRESH_EVERY_SECONDS):
             session[REFRESHED_AT] = now
         return self.get_response(request)
+
+
+class AuthenticationMiddleware(DjangoAuthenticationMiddleware):
+    """Django's, with the session at hand while the user is read, so that the backend takes the cached person
+    the session's key named and its load read (accounts.sessions) instead of asking the cache again."""
+
+    def process_request(self, request):
+        super().process_request(request)
+        request.user = SimpleLazyObject(lambda: signed_in_user(request))
+
+
+def signed_in_user(request):
+    """django.contrib.auth.middleware.get_user, the backend able to see the session being read."""
+    if not hasattr(request, "_cached_user"):
+        token = reading_session.set(request.session)
+        try:
+            request._cached_user = get_user(request)
+        finally:
+            reading_session.reset(token)
+    return request._cached_user
 
 
 class OTPMiddleware(DjangoOTPMiddleware):

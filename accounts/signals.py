@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from accounts.backends import forget_users, remember_user
 from accounts.middleware import stamp_signed_in
+from accounts.sessions import SessionStore, person_id_of
 from notifications.counts import unread_count
 
 
@@ -24,7 +25,10 @@ def scope_changed(sender, instance, created: bool = False, **kwargs) -> None:
 
 def signed_in(sender, request, user, **kwargs) -> None:
     """What every request after signing in reads, read now: the session's stamps, the person with their scope,
-    their unread count (after Django's own receiver saved last_login, which forgot the cached person)."""
+    their unread count (after Django's own receiver saved last_login, which forgot the cached person). The
+    session gets a key naming the person (accounts.sessions): login() made its new key before it held them."""
+    if isinstance(request.session, SessionStore) and person_id_of(request.session.session_key) is None:
+        request.session.cycle_key()
     stamp_signed_in(request)
     remember_user(user.pk)
     unread_count(user)

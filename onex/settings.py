@@ -77,7 +77,7 @@ MIDDLEWARE = [
     "core.middleware.RequestSizeLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.middleware.AuthenticationMiddleware",
     "core.middleware.PrivateCacheMiddleware",
     "accounts.middleware.OTPMiddleware",
     "accounts.middleware.AbsoluteSessionLimitMiddleware",

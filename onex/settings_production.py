@@ -41,7 +41,7 @@ CACHES = {
         "KEY_PREFIX": "onex",
     }
 }
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+SESSION_ENGINE = "accounts.sessions"  # cached_db, reading the signed-in person in the same round trip
 
 # Hashed, compressed static files (collectstatic); WhiteNoise serves them if nginx does not.
 STORAGES = {

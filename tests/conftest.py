@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
@@ -19,6 +24,7 @@ from institutions.models import Bureau, Institution
 from rounds.models import Round
 
 PASSWORD = "onex-test-password-1"  # noqa: S105
+REDIS = shutil.which("redis-server") or "/usr/bin/redis-server"
 
 
 @pytest.fixture(autouse=True)
@@ -223,3 +229,29 @@ def private_storage(settings, tmp_path):
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(root)}}
     }
     return root
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def redis_url() -> Iterator[str]:
+    """A throwaway redis-server (no persistence) on a free port. A missing server fails, it never skips."""
+    port = free_port()
+    server = subprocess.Popen(  # noqa: S603 - a fixed binary
+        [REDIS, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(100):
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

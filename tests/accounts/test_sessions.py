@@ -21,6 +21,12 @@ NEW_PASSWORD = "a-much-longer-passphrase-2027"  # noqa: S105
 LOGIN_PAGE = "/accounts/login/?next=/"
 
 
+# Django's own engine and ours (cached_db, reading the person with the session: accounts.sessions).
+@pytest.fixture(autouse=True, params=["django.contrib.sessions.backends.db", "accounts.sessions"])
+def _session_engine(request, settings):
+    settings.SESSION_ENGINE = request.param
+
+
 def home(client) -> str:
     """Where asking for the home page leads: "home" while signed in, else the redirect target."""
     response = client.get("/")

@@ -3,12 +3,19 @@ forgotten whenever they, their institution or their bureau are saved, so a chang
 
 from __future__ import annotations
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.enums import Role
+
+
+# Django's own engine and ours (cached_db, reading the person with the session: accounts.sessions).
+@pytest.fixture(autouse=True, params=["django.contrib.sessions.backends.db", "accounts.sessions"])
+def _session_engine(request, settings):
+    settings.SESSION_ENGINE = request.param
 
 
 def whoami(client) -> str:

@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-import socket
-import subprocess
-import time
-from collections.abc import Iterator
 from datetime import datetime
 
 import pytest
@@ -14,35 +9,9 @@ from django.core.cache import caches
 
 from core import ratelimit
 from core.dates import SHANGHAI
+from tests.conftest import free_port
 
 NOW = datetime(2027, 4, 3, 10, 0, 45, tzinfo=SHANGHAI).timestamp()
-REDIS = shutil.which("redis-server") or "/usr/bin/redis-server"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def redis_url() -> Iterator[str]:
-    """A throwaway redis-server (no persistence) on a free port. A missing server fails, it never skips."""
-    port = _free_port()
-    server = subprocess.Popen(  # noqa: S603 - a fixed binary
-        [REDIS, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-    )
-    try:
-        for _ in range(100):
-            with socket.socket() as probe:
-                if probe.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            time.sleep(0.05)
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 @pytest.fixture
@@ -75,7 +44,7 @@ def test_the_count_expires_with_its_window(two_machines):
 
 
 def test_with_redis_down_requests_go_on_and_the_log_says_why(settings, caplog):
-    closed = _free_port()  # nothing listens here
+    closed = free_port()  # nothing listens here
     settings.CACHES = {
         "default": settings.CACHES["default"],
         "down": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": f"redis://127.0.0.1:{closed}/0"},
