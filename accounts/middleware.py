@@ -50,12 +50,20 @@ class SessionRefreshMiddleware:
 
 
 class AuthenticationMiddleware(DjangoAuthenticationMiddleware):
-    """Django's, with the session at hand while the user is read, so that the backend takes the cached person
-    the session's key named and its load read (accounts.sessions) instead of asking the cache again."""
+    """Django's AuthenticationMiddleware and django-otp's (OTPMiddleware below) in one: request.user is the
+    person with their second factor's state (otp_device, is_verified()) in one lazy object, where django-otp's
+    wrapped Django's and every attribute read went through both. While the person is read the session is at
+    hand, so the backend takes the cached person the session's key named and its load read (accounts.sessions)
+    instead of asking the cache again."""
+
+    def __init__(self, get_response):
+        super().__init__(get_response)
+        self.otp = OTPMiddleware(get_response)
 
     def process_request(self, request):
         super().process_request(request)
-        request.user = SimpleLazyObject(lambda: signed_in_user(request))
+        self.otp._install_lazy_accessors(request)  # request.auser, for async views; request.user is replaced:
+        request.user = SimpleLazyObject(lambda: self.otp._verify_user_sync(request, signed_in_user(request)))
 
 
 def signed_in_user(request):
@@ -106,7 +114,8 @@ class SecondFactorMiddleware:
     """Reviewers and admins signed in with a password alone reach only the second-factor pages, logout and login.
 
     Everything else, Django's admin included, sends them to the second-factor page (which enrols them first if
-    they have no device yet), then back. Install after django_otp's OTPMiddleware, which says who is verified.
+    they have no device yet), then back. Install after AuthenticationMiddleware (above), which says who is
+    verified.
     """
 
     ALLOWED_URL_NAMES = ("second_factor", "second_factor_enrol", "logout", "login")

@@ -73,3 +73,15 @@ def test_session_person_the_session_and_the_person_come_in_one_round_trip(settin
         "django.contrib.sessions.backends.cached_db": {"config|resetstat": 1, "get": 3},
         ENGINE: {"config|resetstat": 1, "mget": 1, "get": 1},  # the page's own read: the unread count
     }
+
+
+def test_session_person_the_request_user_is_the_person_behind_one_lazy_object(client, cast):
+    client.force_login(cast.provincial_reviewer)
+    response = client.get("/accounts/password/")
+    user = response.wsgi_request.user
+
+    assert (type(user._wrapped), user.pk, user.is_verified()) == (
+        type(cast.provincial_reviewer),
+        cast.provincial_reviewer.pk,
+        True,
+    )
