@@ -6,7 +6,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import prefetch_related_objects
 from django.urls import reverse
 
 from catalog.enums import Level
@@ -14,6 +13,7 @@ from plans.enums import Continuity
 from plans.models import Plan, PlanLine
 from plans.rules import PlanFacts, Violation, blocking, check_facts, filing_window, gather_facts
 from plans.rules.placing import Placed, place
+from rounds.extension_cache import prefetch_extensions
 
 ID_MARK = 9_876_543_210  # stands for the id in a URL reversed once for many rows
 
@@ -62,7 +62,7 @@ class PlanPage:
 
 def plan_page(plan: Plan, *, at: datetime, lines: list[PlanLine] | None = None) -> PlanPage:
     if not hasattr(plan.round, "_prefetched_objects_cache"):  # read once: the window, the steps and the banners
-        prefetch_related_objects([plan.round], "extensions")
+        prefetch_extensions(plan.round)  # from the cache, dropped when an extension is granted or revoked
     facts = gather_facts(plan, lines=lines)
     violations = check_facts(facts, at=at)
     placed = place(violations)

@@ -232,3 +232,34 @@ def test_plan_detail_shows_the_extension_granted_to_its_institution_only(client,
 
     assert [e.reason for e in shown] == ["系统故障"]
     assert not_shown == []
+
+
+def test_plan_detail_reads_the_extensions_cached_and_sees_each_grant_change_and_revocation(client, cast, spring):
+    from rounds.models import Extension
+
+    plan = draft(cast.school1, spring)
+    client.force_login(cast.staff)
+
+    def shown():
+        with CaptureQueriesContext(connection) as ctx:
+            page = client.get(reverse("plan_detail", args=[plan.pk])).context["page"]
+        read = sum("rounds_extension" in query["sql"] for query in ctx.captured_queries)
+        return [(e.reason, str(e.until)) for e in page.extensions], read
+
+    assert shown() == ([], 1)
+    assert shown() == ([], 0)
+    extension = Extension.objects.create(
+        round=spring,
+        stage="filing",
+        institution=cast.school1,
+        until="2027-04-09",
+        reason="系统故障",
+        granted_by=cast.provincial_admin,
+    )
+    assert shown() == ([("系统故障", "2027-04-09")], 1)
+    assert shown() == ([("系统故障", "2027-04-09")], 0)
+    extension.until, extension.reason = "2027-04-12", "断电"
+    extension.save()
+    assert shown() == ([("断电", "2027-04-12")], 1)
+    extension.delete()
+    assert shown() == ([], 1)
