@@ -212,17 +212,17 @@ def test_line_preview_shows_the_cap_this_line_would_break(client, cast, spring, 
     assert [v.code for v in response.context["preview"]] == ["R3", "REMARK"]
 
 
-def test_plan_detail_shows_the_extension_granted_to_its_institution_only(client, cast, spring):
+def extension_for(institution, round, *, by):
+    """A filing extension to 9 April for `institution`."""
     from rounds.models import Extension
 
-    Extension.objects.create(
-        round=spring,
-        stage="filing",
-        institution=cast.school1,
-        until="2027-04-09",
-        reason="系统故障",
-        granted_by=cast.provincial_admin,
+    return Extension.objects.create(
+        round=round, stage="filing", institution=institution, until="2027-04-09", reason="系统故障", granted_by=by
     )
+
+
+def test_plan_detail_shows_the_extension_granted_to_its_institution_only(client, cast, spring):
+    extension_for(cast.school1, spring, by=cast.provincial_admin)
     mine = draft(cast.school1, spring)
     other = draft(cast.school2, spring)
     client.force_login(cast.provincial_reviewer)
@@ -235,8 +235,6 @@ def test_plan_detail_shows_the_extension_granted_to_its_institution_only(client,
 
 
 def test_plan_detail_reads_the_extensions_cached_and_sees_each_grant_change_and_revocation(client, cast, spring):
-    from rounds.models import Extension
-
     plan = draft(cast.school1, spring)
     client.force_login(cast.staff)
 
@@ -248,14 +246,7 @@ def test_plan_detail_reads_the_extensions_cached_and_sees_each_grant_change_and_
 
     assert shown() == ([], 1)
     assert shown() == ([], 0)
-    extension = Extension.objects.create(
-        round=spring,
-        stage="filing",
-        institution=cast.school1,
-        until="2027-04-09",
-        reason="系统故障",
-        granted_by=cast.provincial_admin,
-    )
+    extension = extension_for(cast.school1, spring, by=cast.provincial_admin)
     assert shown() == ([("系统故障", "2027-04-09")], 1)
     assert shown() == ([("系统故障", "2027-04-09")], 0)
     extension.until, extension.reason = "2027-04-12", "断电"
