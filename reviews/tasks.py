@@ -59,7 +59,11 @@ def requeue_stale(plans) -> list[int]:
 
     Side effects: one `refresh_plan_checks` job for them, when there are any (a row shown before its check ran).
     """
-    stale = [plan.pk for plan in plans if not check_is_current(plan)]
+    return requeue([plan.pk for plan in plans if not check_is_current(plan)])
+
+
+def requeue(stale: list[int]) -> list[int]:
+    """`stale`, the ids of queue rows whose stored check is not current; one `refresh_plan_checks` job for them."""
     if stale:
         refresh_plan_checks.enqueue(stale)
     return stale

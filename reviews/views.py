@@ -29,7 +29,7 @@ from reviews.checks import NOT_IN_REVIEW, refresh_check
 from reviews.forms import ApproveForm, DecisionForm, QueueFilterForm, ReturnForm, plan_ids
 from reviews.models import LineDecision
 from reviews.queue_counts import queue_counts
-from reviews.tasks import requeue_stale
+from reviews.tasks import requeue
 from reviews.timeline import plan_timeline, sees_addresses
 from reviews.timeline_rows import timeline_rows
 from rounds.models import Extension
@@ -59,12 +59,12 @@ def queue(request):
     base = queues.queue_for(user)
     counts = queue_counts(user, base, filters)
     total = counts.get(filters.status, 0) if filters.status else sum(counts.values())
-    plans = queues.rows(base, filters).only(*queue_rows.COLUMNS)
+    plans = queues.rows(base, filters).values(*queue_rows.COLUMNS)
     page = queues.Page(plans, 50, count=total).get_page(request.GET.get("page"))
     # Rule checks run in the background when a plan moves (reviews.signals); a plan of this page whose check
     # has not been stored yet (or was missed) is queued again, and the page says so.
-    shown = queues.with_line_figures(list(page.object_list))
-    stale = requeue_stale(shown)
+    shown = list(page.object_list)
+    stale = requeue(queue_rows.stale(shown))
     level = workflow.level_of(user)
     actionable = workflow.STATUS_OF.get(level)
     query = request.GET.copy()
@@ -72,7 +72,7 @@ def queue(request):
     query.setdefault("round", form.data["round"])  # the status links keep the round shown, the current one too
     others = query.copy()
     others.pop("status", None)
-    rows = queue_rows.page_rows(shown)
+    rows = queue_rows.page_rows(shown, queues.line_figures([plan["id"] for plan in shown]))
     return render(
         request,
         "reviews/queue.html",
