@@ -2,8 +2,9 @@
 measured on a machine others share: wall-clock throughput moves with their load, process CPU time much less.
 
 The server is gunicorn (its master and live workers; a worker that exited during a run is counted through the
-master's `cutime`, which the kernel fills when the master reaps it) and the PostgreSQL backends connected to
-the load test's database (persistent connections, one per worker).
+master's `cutime`, which the kernel fills when the master reaps it), the PostgreSQL backends connected to
+the load test's database (persistent connections, one per worker), and the machine's Redis server, which holds
+the sessions and the cached fragments and figures (shared with whatever else uses it: measure on a quiet machine).
 """
 
 from __future__ import annotations
@@ -50,6 +51,19 @@ def gunicorn_seconds(master: int) -> float:
     return own_seconds(master, reaped_children=True) + sum(own_seconds(pid) for pid in children(master))
 
 
+def redis_servers() -> list[int]:
+    """The processes named redis-server on this machine."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "comm").read_text().strip() == "redis-server":
+                    found.append(int(entry.name))
+            except (FileNotFoundError, ProcessLookupError, PermissionError):
+                continue
+    return found
+
+
 def postgres_backends(conn, database: str) -> list[int]:
     """The server processes of every connection to `database` but `conn`'s own."""
     rows = conn.execute(
@@ -62,16 +76,18 @@ def postgres_backends(conn, database: str) -> list[int]:
 class Sample:
     gunicorn: float
     postgres: dict[int, float]
+    redis: float
 
 
 def sample(master: int, conn, database: str) -> Sample:
     return Sample(
         gunicorn=gunicorn_seconds(master),
         postgres={pid: own_seconds(pid) for pid in postgres_backends(conn, database)},
+        redis=sum(own_seconds(pid) for pid in redis_servers()),
     )
 
 
-def spent(before: Sample, after: Sample) -> tuple[float, float]:
-    """(gunicorn, PostgreSQL) CPU seconds between two samples; a backend born during the run counts from 0."""
+def spent(before: Sample, after: Sample) -> tuple[float, float, float]:
+    """(gunicorn, PostgreSQL, Redis) CPU seconds between two samples; a backend born during the run counts from 0."""
     postgres = sum(seconds - before.postgres.get(pid, 0.0) for pid, seconds in after.postgres.items())
-    return after.gunicorn - before.gunicorn, postgres
+    return after.gunicorn - before.gunicorn, postgres, after.redis - before.redis
