@@ -4,6 +4,7 @@ under a fixed key and dropped by whoever changes its source (a signal of the roo
 from __future__ import annotations
 
 from collections.abc import Callable
+from uuid import uuid4
 
 from django.core.cache import cache
 from django.db import transaction
@@ -33,3 +34,14 @@ def forget_fragments(*keys: str) -> None:
     may have stored them again meanwhile)."""
     cache.delete_many(list(keys))
     transaction.on_commit(lambda: cache.delete_many(list(keys)))
+
+
+def data_version(key: str, found: dict | None = None) -> str:
+    """The current version of some data, kept under `key` (taken from `found` when it was read there): a random
+    one made on the first read after `forget_fragments(key)`, so figures stored with or under a version are never
+    read once their data changed."""
+    version = found.get(key) if found is not None else cache.get(key)
+    if version is None:
+        cache.add(key, uuid4().hex, FRAGMENT_SECONDS)
+        version = cache.get(key) or ""
+    return version

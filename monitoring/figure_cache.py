@@ -13,12 +13,11 @@ The key carries the scope, so a bureau's or an institution's reader never gets a
 from __future__ import annotations
 
 from collections.abc import Callable
-from uuid import uuid4
 
 from django.core.cache import cache
 from django.utils.translation import get_language
 
-from core.fragments import FRAGMENT_SECONDS, forget_fragments
+from core.fragments import FRAGMENT_SECONDS, data_version, forget_fragments
 
 VERSION = "monitoring:figures:version"
 
@@ -34,17 +33,9 @@ def scope_key(user) -> str:
     return "none"
 
 
-def _version() -> str:
-    version = cache.get(VERSION)
-    if version is None:
-        cache.add(VERSION, uuid4().hex, FRAGMENT_SECONDS)
-        version = cache.get(VERSION) or ""
-    return version
-
-
 def cached_figures[T](user, year: int, name: str, build: Callable[[], T]) -> T:
     """The figures `name` of `year` as `user` sees them in the current language, built and stored if missing."""
-    key = f"monitoring:figures:{_version()}:{name}:{year}:{scope_key(user)}:{get_language()}"
+    key = f"monitoring:figures:{data_version(VERSION)}:{name}:{year}:{scope_key(user)}:{get_language()}"
     value = cache.get(key)
     if value is None:
         value = build()

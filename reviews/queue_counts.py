@@ -4,9 +4,9 @@ their data.
 Counting the national queue was most of its PostgreSQL time: 11,000 plans a round, and joined with their stored
 checks when only plans with warnings are asked for (~13 ms, EXPLAIN ANALYZE). Every reviewer of the province who
 filters the same way shares the figures. They are stored with the version they were counted at; the version is
-replaced whenever a plan, its stored check or an institution is saved or deleted (reviews.apps, and
-reviews.checks after its bulk write), so figures of an older version are never read. The version is replaced
-once the change commits: a request that counted the rows before the commit stored them under the old version.
+dropped whenever a plan, its stored check or an institution is saved or deleted (reviews.apps, and
+reviews.checks after its bulk write), now and again once the change commits (core.fragments), so figures of an
+older version are never read.
 
 Filters by text or certificate (they read lines and certificate names too) and the bureaus' queues (small) are
 counted each time.
@@ -14,17 +14,15 @@ counted each time.
 
 from __future__ import annotations
 
-from uuid import uuid4
-
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models import QuerySet
 
+from core.fragments import data_version, forget_fragments
 from plans.models import Plan
 from reviews.queues import QueueFilters, filtered, status_counts
 
 VERSION = "queue-counts:version"
-# Every change replaces the version; the timeout only bounds a change that bypassed the signals (a raw UPDATE).
+# Every change drops the version; the timeout only bounds a change that bypassed the signals (a raw UPDATE).
 SECONDS = 600
 
 
@@ -35,10 +33,7 @@ def queue_counts(user, plans: QuerySet[Plan], filters: QueueFilters) -> dict[str
         return status_counts(filtered(plans, filters, with_status=False))
     key = f"queue-counts:{filters.round}:{filters.bureau}:{filters.kind}:{int(filters.has_warnings)}"
     cached = cache.get_many([VERSION, key])
-    version = cached.get(VERSION)
-    if version is None:
-        cache.add(VERSION, uuid4().hex, None)
-        version = cache.get(VERSION)
+    version = data_version(VERSION, cached)
     stored = cached.get(key)
     if stored is not None and stored[0] == version:
         return stored[1]
@@ -48,5 +43,5 @@ def queue_counts(user, plans: QuerySet[Plan], filters: QueueFilters) -> dict[str
 
 
 def counts_changed(*args, **kwargs) -> None:
-    """A new version once the change commits (a signal receiver: plans, checks, institutions)."""
-    transaction.on_commit(lambda: cache.set(VERSION, uuid4().hex, None))
+    """Side effect: the counts are stale from now (a signal receiver: plans, checks, institutions)."""
+    forget_fragments(VERSION)
